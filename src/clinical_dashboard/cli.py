@@ -1,0 +1,112 @@
+"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .config import DEFAULT_RAW_DIR, DEFAULT_SEEDS_DIR, FILE_DEFECTS, SOURCES, YEARS, GeneratorConfig
+
+
+def _parse_file_defect(text: str) -> tuple[str, int, str]:
+    try:
+        source, year, defect = text.split(":")
+        return source, int(year), defect
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--file-defect wants SOURCE:YEAR:DEFECT (defects: {', '.join(FILE_DEFECTS)}), got {text!r}") from None
+
+
+def _parse_years(text: str) -> tuple[int, ...]:
+    years: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            lo, hi = part.split("-")
+            years += range(int(lo), int(hi) + 1)
+        else:
+            years.append(int(part))
+    return tuple(years)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clinical-dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write synthetic registry extracts (SPEC section 4)")
+    gen.add_argument("--scale", type=float, default=0.05, help="1.0 = national volume (default 0.05)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (same options, same bytes)")
+    gen.add_argument("--out", type=Path, default=DEFAULT_RAW_DIR, help="output folder (default data/raw)")
+    gen.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
+    gen.add_argument("--dirty-rate", type=float, default=0.005, help="share of dirty rows (default 0.005)")
+    gen.add_argument("--years", type=_parse_years, default=YEARS, help="e.g. 2019-2026 or 2023,2024")
+    gen.add_argument("--sources", type=lambda s: tuple(s.split(",")), default=SOURCES,
+                     help=f"comma-separated subset of: {', '.join(SOURCES)}")
+    gen.add_argument("--file-defect", type=_parse_file_defect, action="append", default=[],
+                     help="SOURCE:YEAR:DEFECT, damage one file for loader tests "
+                          f"({', '.join(FILE_DEFECTS)}); repeatable")
+    gen.add_argument("--workers", type=int, default=1, help="parallel processes (memory grows with it)")
+    gen.add_argument("--no-progress", action="store_true")
+
+    cal = sub.add_parser("calibrate", help="compare generated NPR-SOM with seed 002 tables 1-3")
+    cal.add_argument("--raw-dir", type=Path, default=DEFAULT_RAW_DIR)
+    cal.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
+    cal.add_argument("--year", type=int, default=2023, choices=(2022, 2023))
+
+    fmt = sub.add_parser("extract-formats", help="print the README section 'Extract formats' (markdown)")
+    fmt.add_argument("--update-readme", type=Path, metavar="README", help="rewrite that section in README")
+
+    seeds = sub.add_parser("build-seeds", help="rebuild seeds/reference from the public reference files")
+    seeds.add_argument("--reference-dir", type=Path, required=True)
+    seeds.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "generate":
+            from .generate import run
+
+            config = GeneratorConfig(scale=args.scale, seed=args.seed, out_dir=args.out, seeds_dir=args.seeds_dir,
+                                     dirty_rate=args.dirty_rate, years=args.years, sources=args.sources,
+                                     file_defects=tuple(args.file_defect), show_progress=not args.no_progress)
+            started = time.perf_counter()
+            manifest = run(config, workers=args.workers)
+            elapsed = time.perf_counter() - started
+            size = sum(f["bytes"] for f in manifest["files"])
+            print(f"wrote {len(manifest['files'])} files, {manifest['rows']:,} rows, {size / 1e6:,.1f} MB, "
+                  f"{manifest['defects']:,} injected defects in {elapsed:,.1f} s")
+            print(f"extracts: {args.out.resolve()}/<source>/<year>.csv")
+            print(f"defect ledger: {(args.out / '_defect_ledger.csv').resolve()}")
+            print(f"manifest: {(args.out / '_manifest.json').resolve()}")
+        elif args.command == "calibrate":
+            from .generate import read_manifest
+            from .generate.calibration import compare, format_table
+
+            manifest = read_manifest(args.raw_dir)
+            scale = manifest["settings"]["scale"]
+            print(format_table(compare(args.raw_dir, args.seeds_dir, scale, args.year), scale, args.year))
+        elif args.command == "extract-formats":
+            from .generate.docs import extract_formats_markdown, readme_with_formats
+
+            if args.update_readme:
+                args.update_readme.write_text(readme_with_formats(args.update_readme.read_text("utf-8")), "utf-8")
+                print(f"updated the extract formats in {args.update_readme}")
+            else:
+                print(extract_formats_markdown(), end="")
+        elif args.command == "build-seeds":
+            from .reference import build_seeds
+
+            print(json.dumps(build_seeds(args.reference_dir, args.seeds_dir), indent=2))
+    except (ValueError, FileNotFoundError) as error:
+        print(f"clinical-dashboard {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
