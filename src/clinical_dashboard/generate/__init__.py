@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
@@ -110,10 +110,6 @@ def _task(config: GeneratorConfig, source: str, year: int) -> dict:
     return {"entry": entry, "ledger": ledger}
 
 
-def _task_star(args: tuple) -> dict:
-    return _task(*args)
-
-
 def run(config: GeneratorConfig, workers: int = 1) -> dict:
     """Generate every requested source and year; returns the manifest."""
     config.out_dir.mkdir(parents=True, exist_ok=True)
@@ -123,12 +119,14 @@ def run(config: GeneratorConfig, workers: int = 1) -> dict:
     tasks.sort(key=lambda t: -COST[t[1]])
     results: dict[tuple[str, int], dict] = {}
     bar = tqdm(total=sum(COST[t[1]] for t in tasks), desc="generate", unit="work",
-               disable=not config.show_progress, bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
+               disable=not config.show_progress, mininterval=1.0, bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for task, result in zip(tasks, pool.map(_task_star, tasks)):
-                results[(task[1], task[2])] = result
-                bar.set_postfix_str(f"{task[1]} {task[2]}")
+            futures = {pool.submit(_task, *task): task for task in tasks}
+            for future in as_completed(futures):
+                task = futures[future]
+                results[(task[1], task[2])] = future.result()
+                bar.set_postfix_str(f"{task[1]} {task[2]} done")
                 bar.update(COST[task[1]])
     else:
         for task in tasks:

@@ -349,7 +349,9 @@ class ActivityGenerator:
             PLANNED: utilisation_profile("som_inpatient") if spec.name == "npr_som" else self.profile,
             DAY: utilisation_profile("som_day") if spec.name == "npr_som" else self.profile,
         }
+        region_rows: list[int] = []
         for i, region in enumerate(targets.regions):
+            first_part = len(count_parts)
             mask = (world.unit_rhf == region)[:, None, None]
             n_total = int(round(targets.patients_total[i]))
             people = world.sample_people(rng, year, n_total, cell_weight * mask)
@@ -393,6 +395,7 @@ class ActivityGenerator:
                 type_parts.append(np.full(n_returned, RETURNED))
                 count_parts.append(np.ones(n_returned, dtype=np.int64))
             people_all.append(people)
+            region_rows.append(int(sum(c.sum() for c in count_parts[first_part:])))
             offset += n
         people = _concat_people(people_all)
         members = np.concatenate(person_parts)
@@ -400,11 +403,24 @@ class ActivityGenerator:
         counts = np.concatenate(count_parts)
         person = np.repeat(members, counts)
         care = np.repeat(care, counts)
-        return self._contacts(rng, year, people, person, care, targets)
+        # contacts are built region by region (people are in region order): the temporaries of
+        # one region at a time keep the peak memory of a national year in check
+        ends = np.cumsum(region_rows)
+        starts = np.concatenate(([0], ends[:-1]))
+        care_group = np.where(care == RETURNED, PLANNED, care)
+        totals = np.bincount(care_group, minlength=4).astype(float)
+        chunks = []
+        for start, end in zip(starts, ends):
+            if end <= start:
+                continue
+            share = np.bincount(care_group[start:end], minlength=4) / np.maximum(totals, 1.0)
+            chunks.append(self._contacts(rng, year, people, person[start:end], care[start:end],
+                                         targets.private_contacts * share, id_offset=int(start)))
+        return pa.concat_tables(chunks)
 
     # -- contacts ------------------------------------------------------------------------------
     def _contacts(self, rng: np.random.Generator, year: int, people: People, person: np.ndarray,
-                  care: np.ndarray, targets: Targets) -> pa.Table:
+                  care: np.ndarray, private_contacts: np.ndarray, id_offset: int) -> pa.Table:
         """One row per contact; every text column is built as a dictionary (code index) array."""
         world, spec, cat = self.world, self.spec, self.catalogue
         n = person.shape[0]
@@ -448,7 +464,7 @@ class ActivityGenerator:
         los = np.minimum(los, 365)
         admission = discharge - los.astype("timedelta64[D]")
 
-        org = self._institutions(rng, care, profile, hf, unit, targets)
+        org = self._institutions(rng, care, profile, hf, unit, private_contacts)
 
         kind = cat.kind_index[profile]
         surgical = cat.drg_type[profile] == "K"
@@ -512,20 +528,20 @@ class ActivityGenerator:
         # rows by discharge day (a stable radix sort on a small integer is cheap)
         order = np.argsort(day_of_year.astype(np.int16), kind="stable")
         ids = (np.int64(_source_index(spec.name) + 1) * np.int64(10**13) + np.int64(year) * np.int64(10**9)
-               + np.arange(1, n + 1, dtype=np.int64))
+               + np.arange(id_offset + 1, id_offset + n + 1, dtype=np.int64))
         blank = np.zeros(n, dtype=bool)
         o = order
         columns = {
             "kontakt_id": pa.array(ids),
             "lopenr": pa.array(people.person_id[person][o], mask=unlinkable[o]),
-            "kjonn": pa.array((sex + 1)[o]),
-            "fodselsar": pa.array(people.birth_year[person][o]),
-            "alder": pa.array(age[o]),
+            "kjonn": pa.array((sex + 1)[o].astype(np.int8)),
+            "fodselsar": pa.array(people.birth_year[person][o].astype(np.int16)),
+            "alder": pa.array(age[o].astype(np.int16)),
             "komnrhjem": _dict(muni[o], muni_vocab, no_address[o]),
             "bydelhjem": _dict(district[o], district_vocab, no_address[o]),
             "orgnr": _dict(org[o], self.org_vocab, blank),
-            "omsorgsniva": pa.array(np.where(inpatient, 1, np.where(care == DAY, 2, 3))[o]),
-            "innmatehast": pa.array(urgency[o]),
+            "omsorgsniva": pa.array(np.where(inpatient, 1, np.where(care == DAY, 2, 3))[o].astype(np.int8)),
+            "innmatehast": pa.array(urgency[o].astype(np.int8)),
             "inndato": pa.array(admission[o], type=pa.date32()),
             "utdato": pa.array(discharge[o], type=pa.date32()),
             "hovedtilstand": _dict(main[o], cat.diag_vocab, blank),
@@ -537,12 +553,12 @@ class ActivityGenerator:
             "drg": _dict(cat.drg_index[profile][o], cat.drg_vocab, has_stg[o]),
             "drg_type": _dict(cat.drg_type_index[profile][o], cat.drg_type_vocab, has_stg[o]),
             "korrvekt": pa.array(np.round(points, 3)[o]),
-            "isf_tellende": pa.array(counting[o]),
+            "isf_tellende": pa.array(counting[o].astype(np.int8)),
             "drg_tjenestetype": _dict(service[o], np.array(SERVICE), blank),
-            "aktivitetskategori": pa.array(activity[o]),
-            "kontaktform": pa.array(contact_form[o]),
+            "aktivitetskategori": pa.array(activity[o].astype(np.int8)),
+            "kontaktform": pa.array(contact_form[o].astype(np.int8)),
             "stg": _dict(stg[o], np.array(STG_VOCAB), stg[o] == 0),
-            "debitor": pa.array(payer[o]),
+            "debitor": pa.array(payer[o].astype(np.int16)),
         }
         return pa.table({name: columns[name] for name in ACTIVITY_COLUMNS})
 
@@ -574,7 +590,7 @@ class ActivityGenerator:
         return slots
 
     def _institutions(self, rng: np.random.Generator, care: np.ndarray, profile: np.ndarray,
-                      hf: np.ndarray, unit: np.ndarray, targets: Targets) -> np.ndarray:
+                      hf: np.ndarray, unit: np.ndarray, private_contacts: np.ndarray) -> np.ndarray:
         """Index into ``org_vocab`` of the treating institution (or contracted practice)."""
         world, spec, cat = self.world, self.spec, self.catalogue
         n = care.shape[0]
@@ -616,7 +632,7 @@ class ActivityGenerator:
                     continue
                 w = cat.private_share[profile[in_type]] * self.hf_private_factor[hf[in_type]]
                 if spec.name == "npr_som":
-                    k = int(round(targets.private_contacts[c]))
+                    k = int(np.floor(private_contacts[c]) + (rng.random() < private_contacts[c] % 1))
                 else:
                     k = int(round(float(w.sum())))
                 chosen = in_type[weighted_sample_without_replacement(rng, w, min(k, int((w > 0).sum())))]
