@@ -31,12 +31,14 @@ SQL_DIRS     := $(wildcard models analyses tests macros snapshots)
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help setup demo extracts test lint dbt-build pytest clean distclean
+.PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean
 
 help:
 	@echo "make setup      install uv ($(TOOLS_DIR)/) and the locked Python environment ($(VENV)/)"
-	@echo "make demo       synthetic registry extracts in $(RAW_DIR)/ (scale $(DEMO_SCALE), seed $(DEMO_SEED))"
-	@echo "make test       sqlfluff lint, dbt build on DuckDB ($(TEST_DUCKDB)), pytest"
+	@echo "make demo       extracts in $(RAW_DIR)/ (scale $(DEMO_SCALE), seed $(DEMO_SEED)), validate + load, dbt build"
+	@echo "make load       validate and load $(RAW_DIR)/ into the raw schema of $(WAREHOUSE)"
+	@echo "make build      dbt build on $(WAREHOUSE)"
+	@echo "make test       lint; small extracts loaded and built on DuckDB and PostgreSQL; pytest"
 	@echo "make lint       sqlfluff lint only"
 	@echo "make clean      remove dbt output, logs, generated extracts and caches"
 	@echo "make distclean  clean, and remove $(VENV)/ and $(TOOLS_DIR)/"
@@ -52,28 +54,66 @@ setup: $(UV)
 	$(UV) sync --frozen
 
 # --- demo ----------------------------------------------------------------------------------
-# The demo is a chain of steps; later steps (load + validate the extracts into the raw
-# schema, dbt build, build the dashboard) are added to DEMO_STEPS as they arrive.
-DEMO_STEPS := extracts
+# Generate synthetic extracts, validate and load them into the raw schema, dbt build.
+# (The dashboard step arrives with issue 7.)
+WAREHOUSE    ?= target/warehouse.duckdb
+REPORT_DIR   := target/validation
 
-demo: setup $(DEMO_STEPS)
-	@echo "Demo done. Synthetic registry extracts: $(CURDIR)/$(RAW_DIR)/<source>/<year>.csv"
+demo: setup extracts load build
+	@echo
+	@echo "Demo done."
+	@echo "  extracts:          $(CURDIR)/$(RAW_DIR)/<source>/<year>.csv (+ _defect_ledger.csv)"
+	@echo "  validation report: $(CURDIR)/$(REPORT_DIR)/report.md"
+	@echo "  warehouse:         $(CURDIR)/$(WAREHOUSE) (DuckDB; e.g. duckdb $(WAREHOUSE))"
 
 extracts: setup
 	$(CLI) generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(RAW_DIR)
 
+load: setup
+	$(CLI) load --raw-dir $(RAW_DIR) --target duckdb --duckdb-path $(WAREHOUSE) --report-dir $(REPORT_DIR)
+
+build: setup
+	CLINICAL_DASHBOARD_DUCKDB=$(WAREHOUSE) $(DBT) build --target duckdb
+
 # --- checks --------------------------------------------------------------------------------
-# pytest runs last so that its summary closes the output.
-test: setup lint dbt-build pytest
+# Small extracts (TEST_SCALE) are generated once, loaded and built on DuckDB and on a real
+# PostgreSQL server (scripts/pg-test-server.sh installs it from Debian's packages, starts it on
+# 127.0.0.1:$(PGPORT) and always stops it); pytest runs while the server is up so that its
+# PostgreSQL tests run too, and last so that its summary closes the output.
+TEST_SCALE   := 0.002
+TEST_SEED    := 7
+TEST_RAW     := target/test_raw
+TEST_REPORTS := target/test_validation
+export PGHOST := 127.0.0.1
+export PGPORT := 5433
+export PGUSER := postgres
+export PGDATABASE := clinical_dashboard
+
+test: setup lint test-extracts
+	scripts/pg-test-server.sh start
+	trap 'scripts/pg-test-server.sh stop' EXIT; \
+	$(MAKE) --no-print-directory dbt-build dbt-build-postgres pytest
+
+test-extracts: setup
+	rm -rf $(TEST_RAW)
+	$(CLI) generate --scale $(TEST_SCALE) --seed $(TEST_SEED) --out $(TEST_RAW) --no-progress
 
 lint: setup
 	$(SQLFLUFF) lint $(SQL_DIRS)
 
-# Seeds, then every data test (seed tests and singular tests), in one dbt call, on a
-# scratch DuckDB file.
+# Load the test extracts and build everything (seeds, models, data tests) on a scratch
+# DuckDB file, apart from the working warehouse an analyst or the dashboard may hold open.
 dbt-build: setup
 	mkdir -p $(dir $(TEST_DUCKDB))
+	rm -f $(TEST_DUCKDB)
+	$(CLI) load --raw-dir $(TEST_RAW) --target duckdb --duckdb-path $(TEST_DUCKDB) \
+		--report-dir $(TEST_REPORTS)/duckdb --no-progress
 	CLINICAL_DASHBOARD_DUCKDB=$(TEST_DUCKDB) $(DBT) build --target duckdb
+
+# The same on PostgreSQL (needs a server: `make test` starts one).
+dbt-build-postgres: setup
+	$(CLI) load --raw-dir $(TEST_RAW) --target postgres --report-dir $(TEST_REPORTS)/postgres --no-progress
+	$(DBT) build --target postgres
 
 pytest: setup
 	$(PYTEST) -q $(PYTEST_DIR)

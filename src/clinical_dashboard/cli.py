@@ -1,4 +1,4 @@
-"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds``."""
+"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds | load``."""
 
 from __future__ import annotations
 
@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     seeds.add_argument("--reference-dir", type=Path, required=True)
     seeds.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
 
+    load = sub.add_parser("load", help="validate the extracts and load them into the raw schema (DuckDB or PostgreSQL)")
+    load.add_argument("--raw-dir", type=Path, default=DEFAULT_RAW_DIR, help="delivery folder (default data/raw)")
+    load.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
+    load.add_argument("--duckdb-path", type=Path, default=None,
+                      help="DuckDB file (default: env CLINICAL_DASHBOARD_DUCKDB, else target/warehouse.duckdb)")
+    load.add_argument("--report-dir", type=Path, default=Path("target/validation"),
+                      help="where report.md and report.json go (default target/validation)")
+    load.add_argument("--strict", action="store_true", help="exit 1 when a file is rejected (the others still load)")
+    load.add_argument("--no-progress", action="store_true")
     return parser
 
 
@@ -102,6 +111,16 @@ def main(argv: list[str] | None = None) -> int:
             from .reference import build_seeds
 
             print(json.dumps(build_seeds(args.reference_dir, args.seeds_dir), indent=2))
+        elif args.command == "load":
+            from .load import LoadConfig, LoaderError, run_load
+
+            try:
+                return run_load(LoadConfig(raw_dir=args.raw_dir, target=args.target, duckdb_path=args.duckdb_path,
+                                           report_dir=args.report_dir, strict=args.strict,
+                                           show_progress=not args.no_progress)).exit_code
+            except LoaderError as error:
+                print(f"clinical-dashboard load: error: {error}", file=sys.stderr)
+                return 2
     except (ValueError, FileNotFoundError) as error:
         print(f"clinical-dashboard {args.command}: error: {error}", file=sys.stderr)
         return 2

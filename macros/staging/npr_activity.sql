@@ -1,0 +1,188 @@
+{#
+    The six NPR activity extracts (npr_som, npr_avtalesom, npr_phv, npr_avtalephv, npr_phbu,
+    npr_tsb) share one format (README "Extract formats"), so their base models share this
+    macro: base_npr__<table> = npr_activity_base('<source>').
+
+    A base model holds every raw row once, typed and checked, with its outcome (staged,
+    quarantined, deduplicated; macros/staging/quarantine.sql). stg_npr__<table> selects the
+    staged rows, stg_npr__quarantine the others.
+#}
+
+{#- Care type by the overnight rule (seed 002, "Definisjoner"): an admission (care level 1
+    inpatient or 2 day) is an inpatient stay when the discharge date is after the admission
+    date, else day treatment; outpatient care levels (3, and 8 outpatient radiotherapy of an
+    admitted patient) are outpatient. An unknown care level falls back on the dates alone. -#}
+{% macro npr_care_type(care_level, admission_date, discharge_date) -%}
+    case
+        when {{ care_level }} in ('1', '2') and {{ discharge_date }} > {{ admission_date }}
+            then 'inpatient'
+        when {{ care_level }} in ('1', '2') then 'day_treatment'
+        when {{ care_level }} in ('3', '8') then 'outpatient'
+        when {{ discharge_date }} > {{ admission_date }} then 'inpatient'
+    end
+{%- endmacro %}
+
+{#- Sex from the registry code 1/2; other codes (0 unknown, 9 unspecified) give NULL. -#}
+{% macro sex_from_code(expression) -%}
+    case trim({{ expression }})
+        when '1' then 'male'
+        when '2' then 'female'
+    end
+{%- endmacro %}
+
+{% macro npr_activity_base(source_name) -%}
+{%- set diagnosis_columns = [
+    ('hovedtilstand', 'main_diagnosis_code'),
+    ('bitilstand_1', 'secondary_diagnosis_code_1'),
+    ('bitilstand_2', 'secondary_diagnosis_code_2'),
+    ('bitilstand_3', 'secondary_diagnosis_code_3'),
+] -%}
+{%- set procedure_columns = [
+    ('prosedyre_1', 'procedure_code_1'),
+    ('prosedyre_2', 'procedure_code_2'),
+    ('prosedyre_3', 'procedure_code_3'),
+    ('prosedyre_4', 'procedure_code_4'),
+    ('prosedyre_5', 'procedure_code_5'),
+] -%}
+    {%- set unknown_diagnosis = [] -%}
+    {%- for raw_column, code_column in diagnosis_columns -%}
+    {%- do unknown_diagnosis.append(
+        '(dated.' ~ code_column ~ ' is not null and '
+        ~ code_column ~ '_known.icd10_code is null)') -%}
+    {%- endfor -%}
+    {%- set unknown_procedure = [] -%}
+    {%- for raw_column, code_column in procedure_columns -%}
+    {%- do unknown_procedure.append(
+        '(dated.' ~ code_column ~ ' is not null and '
+        ~ code_column ~ '_known.procedure_code is null)') -%}
+    {%- endfor -%}
+{%- set checks = [
+        quarantine_check('missing_record_id', 'kontakt_id is null', 'kontakt_id'),
+    ] + unparseable_checks([('kontakt_id', 'contact_id')]) + [
+        quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'kontakt_id'),
+    ] + missing_value_checks(['inndato', 'utdato'])
+    + unparseable_checks([
+        ('inndato', 'admission_date'),
+        ('utdato', 'discharge_date'),
+        ('fodselsar', 'birth_year'),
+        ('alder', 'age'),
+        ('korrvekt', 'isf_points'),
+    ]) + [
+        quarantine_check(
+            'discharge_before_admission', 'discharge_date < admission_date', 'inndato'),
+        quarantine_check(
+            'impossible_age',
+            impossible_age_condition('age', 'birth_year', 'contact_year'),
+            'alder'),
+    ] -%}
+with
+
+{{ deduplication_ctes(source('raw', source_name), npr_activity_extract_columns(), 'kontakt_id') }},
+
+typed as (
+    select
+        numbered.*,
+        {{ safe_cast('kontakt_id', 'bigint') }} as contact_id,
+        {{ safe_cast('fodselsar', 'integer') }} as birth_year,
+        {{ safe_cast('alder', 'integer') }} as age,
+        {{ safe_cast('inndato', 'date') }} as admission_date,
+        {{ safe_cast('utdato', 'date') }} as discharge_date,
+        {{ safe_cast('korrvekt', 'numeric') }} as isf_points,
+        {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
+        {{ trimmed_text('bydelhjem') }} as district_code_reported,
+    {%- for raw_column, code_column in diagnosis_columns + procedure_columns %}
+        {{ normalise_code(raw_column) }} as {{ code_column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from numbered
+),
+
+dated as (
+    select
+        typed.*,
+        cast(extract(year from typed.discharge_date) as integer) as contact_year
+    from typed
+),
+
+{{ residence_lookup_ctes() }},
+
+enriched as {{ materialized_cte() }} (
+    select
+        dated.*,
+        {{ residence_columns() }},
+        dated.main_diagnosis_code is null as is_missing_main_diagnosis,
+        ({{ unknown_diagnosis | join(' or ') }}) as has_unknown_diagnosis_code,
+        ({{ unknown_procedure | join(' or ') }}) as has_unknown_procedure_code
+    from dated
+    {{ residence_joins(
+        'dated', 'municipality_code_reported', 'district_code_reported', 'contact_year'
+    ) }}
+    {%- for raw_column, code_column in diagnosis_columns %}
+    left join {{ ref('ref_icd10_codes') }} as {{ code_column }}_known
+        on dated.{{ code_column }} = {{ code_column }}_known.icd10_code
+    {%- endfor %}
+    {%- for raw_column, code_column in procedure_columns %}
+    left join {{ ref('ref_procedure_codes') }} as {{ code_column }}_known
+        on dated.{{ code_column }} = {{ code_column }}_known.procedure_code
+    {%- endfor %}
+),
+
+checked as (
+    select
+        enriched.*,
+        {{ quarantine_check_number(checks) }} as check_number
+    from enriched
+)
+
+select
+    contact_id,
+    '{{ source_name }}' as source,
+    {{ trimmed_text('lopenr') }} as person_id,
+    {{ sex_from_code('kjonn') }} as sex,
+    birth_year,
+    age,
+    municipality_code,
+    district_code,
+    is_unknown_residence,
+    municipality_code_reported,
+    district_code_reported,
+    {{ trimmed_text('orgnr') }} as provider_id,
+    {{ trimmed_text('omsorgsniva') }} as care_level_code,
+    {{ npr_care_type(trimmed_text('omsorgsniva'), 'admission_date', 'discharge_date') }} as care_type,
+    {{ trimmed_text('innmatehast') }} as urgency_code,
+    admission_date,
+    discharge_date,
+    contact_year,
+    main_diagnosis_code,
+    secondary_diagnosis_code_1,
+    secondary_diagnosis_code_2,
+    secondary_diagnosis_code_3,
+    is_missing_main_diagnosis,
+    has_unknown_diagnosis_code,
+    procedure_code_1,
+    procedure_code_2,
+    procedure_code_3,
+    procedure_code_4,
+    procedure_code_5,
+    has_unknown_procedure_code,
+    {{ trimmed_text('fagomrade') }} as specialty_code,
+    {{ normalise_code('drg') }} as drg_code,
+    upper({{ trimmed_text('drg_type') }}) as drg_type,
+    isf_points,
+    case trim(isf_tellende)
+        when '1' then true
+        when '0' then false
+    end as is_isf_counting,
+    lower({{ trimmed_text('drg_tjenestetype') }}) as drg_service_type,
+    {{ trimmed_text('aktivitetskategori') }} as activity_category,
+    {{ trimmed_text('kontaktform') }} as contact_form_code,
+    {{ normalise_code('stg') }} as stg_code,
+    {{ trimmed_text('debitor') }} as payer_code,
+    _file as source_file,
+    _line as source_line,
+    _delivery_hash as delivery_hash,
+    kontakt_id as record_id,
+    first_copy_file,
+    first_copy_line,
+    {{ quarantine_outcome_columns(checks) }}
+from checked
+{%- endmacro %}

@@ -1,0 +1,28 @@
+{#- The raw columns of the NPR activity extracts, in file order (README "Extract formats"). -#}
+{% macro npr_activity_extract_columns() -%}
+    {{ return([
+        'kontakt_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem', 'orgnr',
+        'omsorgsniva', 'innmatehast', 'inndato', 'utdato', 'hovedtilstand', 'bitilstand_1',
+        'bitilstand_2', 'bitilstand_3', 'prosedyre_1', 'prosedyre_2', 'prosedyre_3',
+        'prosedyre_4', 'prosedyre_5', 'fagomrade', 'drg', 'drg_type', 'korrvekt',
+        'isf_tellende', 'drg_tjenestetype', 'aktivitetskategori', 'kontaktform', 'stg',
+        'debitor',
+    ]) }}
+{%- endmacro %}
+
+{#- The columns of stg_npr__<table>, in order (documented in _npr__models.yml). -#}
+{% macro npr_activity_columns() -%}
+    {{ return([
+        'contact_id', 'source', 'person_id', 'sex', 'birth_year', 'age',
+        'municipality_code', 'district_code', 'is_unknown_residence',
+        'municipality_code_reported', 'district_code_reported', 'provider_id',
+        'care_level_code', 'care_type', 'urgency_code', 'admission_date', 'discharge_date',
+        'contact_year', 'main_diagnosis_code', 'secondary_diagnosis_code_1',
+        'secondary_diagnosis_code_2', 'secondary_diagnosis_code_3', 'is_missing_main_diagnosis',
+        'has_unknown_diagnosis_code', 'procedure_code_1', 'procedure_code_2', 'procedure_code_3',
+        'procedure_code_4', 'procedure_code_5', 'has_unknown_procedure_code', 'specialty_code',
+        'drg_code', 'drg_type', 'isf_points', 'is_isf_counting', 'drg_service_type',
+        'activity_category', 'contact_form_code', 'stg_code', 'payer_code', 'source_file',
+        'source_line', 'delivery_hash',
+    ]) }}
+{%- endmacro %}

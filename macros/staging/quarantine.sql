@@ -1,0 +1,125 @@
+{#
+    Quarantine: every raw row ends in exactly one of three places, recorded in the column
+    `outcome` of the source's base model:
+      staged       the row is in the staging model;
+      deduplicated an exact copy of an earlier row (all extract columns equal; the first by
+                   file and line is kept), reason `exact_duplicate`;
+      quarantined  the row cannot be used; the first failing check names the reason.
+    Row conservation per file (raw = staged + quarantined + deduplicated) is tested by the
+    generic test `rows_conserved`.
+
+    quarantine_reasons() is the catalogue of reason codes and their texts: the only place
+    where a reason is named. A base model lists its checks in priority order with
+    quarantine_check(); the first that holds decides the reason of a row.
+#}
+
+{#- Checks that every non-empty raw value of a typed column parsed: [(raw, typed), ...]. -#}
+{% macro unparseable_checks(typed_columns) -%}
+    {%- set checks = [] -%}
+    {%- for raw_column, typed_column in typed_columns -%}
+        {%- do checks.append(quarantine_check(
+            'unparseable_value',
+            '(' ~ raw_column ~ ' is not null and ' ~ typed_column ~ ' is null)',
+            raw_column)) -%}
+    {%- endfor -%}
+    {{ return(checks) }}
+{%- endmacro %}
+
+{#- Checks that required raw columns are not empty: [raw, ...]. -#}
+{% macro missing_value_checks(raw_columns) -%}
+    {%- set checks = [] -%}
+    {%- for raw_column in raw_columns -%}
+        {%- do checks.append(quarantine_check(
+            'missing_required_value', raw_column ~ ' is null', raw_column)) -%}
+    {%- endfor -%}
+    {{ return(checks) }}
+{%- endmacro %}
+
+{#- Age outside 0-110, or inconsistent with the birth year by more than one year. -#}
+{% macro impossible_age_condition(age, birth_year, event_year) -%}
+    ({{ age }} not between 0 and 110
+        or abs({{ event_year }} - {{ birth_year }} - {{ age }}) > 1)
+{%- endmacro %}
+
+{#- The number of the first failing check (0 = a later copy of an exact duplicate, NULL = the
+    row passes). Needs the column copy_number of deduplication_ctes(). -#}
+{% macro quarantine_check_number(checks) -%}
+    case
+        when copy_number > 1 then 0
+    {%- for check in checks %}
+        when {{ check.condition }} then {{ loop.index }}
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- reason_code, reason_column, reason_value and outcome from check_number. -#}
+{% macro quarantine_outcome_columns(checks) -%}
+    case check_number
+        when 0 then 'exact_duplicate'
+    {%- for check in checks %}
+        when {{ loop.index }} then '{{ check.reason_code }}'
+    {%- endfor %}
+    end as reason_code,
+    case check_number
+    {%- for check in checks %}
+        when {{ loop.index }} then '{{ check.column }}'
+    {%- endfor %}
+    end as reason_column,
+    case check_number
+    {%- for check in checks %}
+        when {{ loop.index }} then {{ check.value }}
+    {%- endfor %}
+    end as reason_value,
+    case
+        when check_number is null then 'staged'
+        when check_number = 0 then 'deduplicated'
+        else 'quarantined'
+    end as outcome
+{%- endmacro %}
+
+{#- The reason text of a reason code (SQL expression). -#}
+{% macro quarantine_reason_text(reason_code) -%}
+    case {{ reason_code }}
+    {%- for code, text in quarantine_reasons().items() %}
+        when '{{ code }}' then '{{ text | replace("'", "''") }}'
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The rows of a base model that are not staged, in the columns every quarantine model has. -#}
+{% macro quarantine_rows(base_model) -%}
+    select
+        source,
+        source_file as file,
+        source_line as line,
+        record_id,
+        outcome,
+        reason_code,
+        {{ quarantine_reason_text('reason_code') }} as reason,
+        reason_column as column_name,
+        reason_value as column_value,
+        first_copy_file,
+        first_copy_line,
+        delivery_hash
+    from {{ base_model }}
+    where outcome <> 'staged'
+{%- endmacro %}
+
+{#- Quarantine rows of several base models, stacked. -#}
+{% macro quarantine_union(base_models) -%}
+    {%- for base_model in base_models %}
+        {{ quarantine_rows(base_model) }}
+        {%- if not loop.last %}
+
+    union all
+        {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- A composite key as one text (record_id of aggregated tables): parts joined by '|'. -#}
+{% macro key_text(columns) -%}
+    {%- for column in columns -%}
+        coalesce({{ column }}, '')
+        {%- if not loop.last %} || '|' || {% endif -%}
+    {%- endfor -%}
+{%- endmacro %}

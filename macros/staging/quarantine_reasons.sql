@@ -1,0 +1,28 @@
+{#
+    The catalogue of quarantine reason codes and their texts: the only place where a reason is
+    named (macros/staging/quarantine.sql explains how rows reach quarantine). A base model's
+    checks use these codes (quarantine_check refuses any other); the quarantine models show
+    the text in their column `reason`.
+#}
+{% macro quarantine_reasons() -%}
+    {{ return({
+        'exact_duplicate':
+            'Exact copy of an earlier row of the delivery (all extract columns equal); the first copy is staged.',
+        'missing_record_id':
+            'The record id is empty: the row can be neither traced nor deduplicated.',
+        'conflicting_record_id':
+            'The record id is also used by a different row of the delivery: which one is right cannot be decided.',
+        'missing_required_value':
+            'A required field is empty (a date the row is counted by, or a key of an aggregated table).',
+        'unparseable_value':
+            'A value does not parse as the type the extract format documents (integer, decimal with a point, date YYYY-MM-DD).',
+        'discharge_before_admission':
+            'The discharge date (utdato) is before the admission date (inndato).',
+        'assessed_before_received':
+            'The assessment date (vurdering_dato) is before the date the referral was received (mottatt_dato).',
+        'impossible_age':
+            'Age outside 0-110 years, or more than 1 year away from the age implied by birth year and event year.',
+        'numerator_above_denominator':
+            'The numerator is larger than the denominator.',
+    }) }}
+{%- endmacro %}

@@ -1,0 +1,58 @@
+{#- FHI waiting lists: every raw row typed and checked, with its outcome (staged,
+    quarantined, deduplicated); see macros/staging/quarantine.sql. -#}
+{%- set extract_columns = [
+    'aar', 'opptaksomrade', 'opptaksomrade_navn', 'fagomrade', 'aldersgruppe', 'nyhenviste',
+    'ventetid_gjennomsnitt', 'ventetid_median',
+] -%}
+{%- set key_columns = ['aar', 'opptaksomrade', 'fagomrade', 'aldersgruppe'] -%}
+{%- set checks = missing_value_checks(key_columns)
+    + unparseable_checks([('aar', 'referral_year')]) + [
+        quarantine_check(
+            'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
+    ] + unparseable_checks([
+        ('nyhenviste', 'new_referrals'),
+        ('ventetid_gjennomsnitt', 'mean_waiting_days'),
+        ('ventetid_median', 'median_waiting_days'),
+    ]) -%}
+
+with
+
+{{ deduplication_ctes(
+    source('raw', 'fhi_waiting_lists'), extract_columns, key_text(key_columns)
+) }},
+
+typed as {{ materialized_cte() }} (
+    select
+        numbered.*,
+        {{ safe_cast('aar', 'integer') }} as referral_year,
+        {{ safe_cast('nyhenviste', 'integer') }} as new_referrals,
+        {{ safe_cast('ventetid_gjennomsnitt', 'numeric') }} as mean_waiting_days,
+        {{ safe_cast('ventetid_median', 'numeric') }} as median_waiting_days
+    from numbered
+),
+
+checked as (
+    select
+        typed.*,
+        {{ quarantine_check_number(checks) }} as check_number
+    from typed
+)
+
+select
+    referral_year,
+    {{ trimmed_text('opptaksomrade') }} as hf_area_code,
+    {{ trimmed_text('opptaksomrade_navn') }} as hf_area_name,
+    upper({{ trimmed_text('fagomrade') }}) as specialty_or_sector_code,
+    {{ trimmed_text('aldersgruppe') }} as age_group,
+    new_referrals,
+    mean_waiting_days,
+    median_waiting_days,
+    'fhi_waiting_lists' as source,  -- noqa: RF04
+    _file as source_file,
+    _line as source_line,
+    _delivery_hash as delivery_hash,
+    {{ key_text(key_columns) }} as record_id,
+    first_copy_file,
+    first_copy_line,
+    {{ quarantine_outcome_columns(checks) }}
+from checked

@@ -1,0 +1,1 @@
+{{ quarantine_union([ref('base_fhi__waiting_lists')]) }}

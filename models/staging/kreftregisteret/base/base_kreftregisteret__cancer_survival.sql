@@ -1,0 +1,71 @@
+{#- Cancer Registry survival: every raw row typed and checked, with its outcome (staged,
+    quarantined, deduplicated); see macros/staging/quarantine.sql. -#}
+{%- set extract_columns = [
+    'aar', 'diagnoseperiode_fra', 'diagnoseperiode_til', 'omradeniva', 'omrade',
+    'omrade_navn', 'kreftsted', 'antall_pasienter', 'relativ_overlevelse', 'nedre_ki',
+    'ovre_ki',
+] -%}
+{%- set key_columns = ['aar', 'omradeniva', 'omrade', 'kreftsted'] -%}
+{%- set checks = missing_value_checks(key_columns)
+    + unparseable_checks([('aar', 'publication_year')]) + [
+        quarantine_check(
+            'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
+    ] + unparseable_checks([
+        ('diagnoseperiode_fra', 'diagnosis_year_from'),
+        ('diagnoseperiode_til', 'diagnosis_year_to'),
+        ('antall_pasienter', 'n_patients'),
+        ('relativ_overlevelse', 'relative_survival_pct'),
+        ('nedre_ki', 'relative_survival_lower_pct'),
+        ('ovre_ki', 'relative_survival_upper_pct'),
+    ]) -%}
+
+with
+
+{{ deduplication_ctes(
+    source('raw', 'cancer_survival'), extract_columns, key_text(key_columns)
+) }},
+
+typed as {{ materialized_cte() }} (
+    select
+        numbered.*,
+        {{ safe_cast('aar', 'integer') }} as publication_year,
+        {{ safe_cast('diagnoseperiode_fra', 'integer') }} as diagnosis_year_from,
+        {{ safe_cast('diagnoseperiode_til', 'integer') }} as diagnosis_year_to,
+        {{ safe_cast('antall_pasienter', 'integer') }} as n_patients,
+        {{ safe_cast('relativ_overlevelse', 'numeric') }} as relative_survival_pct,
+        {{ safe_cast('nedre_ki', 'numeric') }} as relative_survival_lower_pct,
+        {{ safe_cast('ovre_ki', 'numeric') }} as relative_survival_upper_pct
+    from numbered
+),
+
+checked as (
+    select
+        typed.*,
+        {{ quarantine_check_number(checks) }} as check_number
+    from typed
+)
+
+select
+    publication_year,
+    diagnosis_year_from,
+    diagnosis_year_to,
+    case lower(trim(omradeniva))
+        when 'norge' then 'norway'
+        else lower(trim(omradeniva))
+    end as area_level,
+    {{ trimmed_text('omrade') }} as area_code,
+    {{ trimmed_text('omrade_navn') }} as area_name,
+    lower({{ trimmed_text('kreftsted') }}) as cancer_site,
+    n_patients,
+    relative_survival_pct,
+    relative_survival_lower_pct,
+    relative_survival_upper_pct,
+    'cancer_survival' as source,  -- noqa: RF04
+    _file as source_file,
+    _line as source_line,
+    _delivery_hash as delivery_hash,
+    {{ key_text(key_columns) }} as record_id,
+    first_copy_file,
+    first_copy_line,
+    {{ quarantine_outcome_columns(checks) }}
+from checked

@@ -1,0 +1,1 @@
+{{ quarantine_union([ref('base_kreftregisteret__cancer_survival')]) }}

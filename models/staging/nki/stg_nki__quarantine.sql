@@ -1,0 +1,1 @@
+{{ quarantine_union([ref('base_nki__discharge_summaries')]) }}

@@ -1,0 +1,99 @@
+{#- NPR-PHBU referrals: every raw row typed and checked, with its outcome (staged,
+    quarantined, deduplicated); see macros/staging/quarantine.sql. -#}
+{%- set extract_columns = [
+    'henvisning_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
+    'orgnr', 'mottatt_dato', 'vurdering_dato', 'vurdering', 'fagomrade',
+] -%}
+{%- set checks = [
+        quarantine_check('missing_record_id', 'henvisning_id is null', 'henvisning_id'),
+        quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'henvisning_id'),
+    ] + missing_value_checks(['mottatt_dato'])
+    + unparseable_checks([
+        ('mottatt_dato', 'received_date'),
+        ('vurdering_dato', 'assessed_date'),
+        ('fodselsar', 'birth_year'),
+        ('alder', 'age'),
+    ]) + [
+        quarantine_check(
+            'assessed_before_received', 'assessed_date < received_date', 'vurdering_dato'),
+        quarantine_check(
+            'impossible_age',
+            impossible_age_condition('age', 'birth_year', 'received_year'),
+            'alder'),
+    ] -%}
+
+with
+
+{{ deduplication_ctes(
+    source('raw', 'npr_phbu_referrals'), extract_columns, 'henvisning_id'
+) }},
+
+typed as (
+    select
+        numbered.*,
+        {{ safe_cast('mottatt_dato', 'date') }} as received_date,
+        {{ safe_cast('vurdering_dato', 'date') }} as assessed_date,
+        {{ safe_cast('fodselsar', 'integer') }} as birth_year,
+        {{ safe_cast('alder', 'integer') }} as age,
+        {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
+        {{ trimmed_text('bydelhjem') }} as district_code_reported
+    from numbered
+),
+
+dated as (
+    select
+        typed.*,
+        cast(extract(year from typed.received_date) as integer) as received_year
+    from typed
+),
+
+{{ residence_lookup_ctes() }},
+
+enriched as {{ materialized_cte() }} (
+    select
+        dated.*,
+        {{ residence_columns() }}
+    from dated
+    {{ residence_joins(
+        'dated', 'municipality_code_reported', 'district_code_reported', 'received_year'
+    ) }}
+),
+
+checked as (
+    select
+        enriched.*,
+        {{ quarantine_check_number(checks) }} as check_number
+    from enriched
+)
+
+select
+    {{ trimmed_text('henvisning_id') }} as referral_id,
+    'npr_phbu_referrals' as source,  -- noqa: RF04
+    {{ trimmed_text('lopenr') }} as person_id,
+    {{ sex_from_code('kjonn') }} as sex,
+    birth_year,
+    age,
+    municipality_code,
+    district_code,
+    is_unknown_residence,
+    municipality_code_reported,
+    district_code_reported,
+    {{ trimmed_text('orgnr') }} as provider_id,
+    received_date,
+    assessed_date,
+    received_year,
+    case lower(trim(vurdering))
+        when 'rettighet' then 'accepted_with_right'
+        when 'behov_uten_rettighet' then 'accepted_without_right'
+        when 'avvist' then 'rejected'
+        else lower(trim(vurdering))
+    end as assessment_outcome,
+    {{ trimmed_text('fagomrade') }} as specialty_code,
+    _file as source_file,
+    _line as source_line,
+    _delivery_hash as delivery_hash,
+    henvisning_id as record_id,
+    first_copy_file,
+    first_copy_line,
+    {{ quarantine_outcome_columns(checks) }}
+from checked

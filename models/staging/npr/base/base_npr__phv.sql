@@ -1,0 +1,1 @@
+{{ npr_activity_base('npr_phv') }}

@@ -1,0 +1,4 @@
+select
+    {{ npr_activity_columns() | join(',\n    ') }}
+from {{ ref('base_npr__avtalephv') }}
+where outcome = 'staged'

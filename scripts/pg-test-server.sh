@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the test suite: `start` installs PostgreSQL from Debian's
+# packages when it is missing, creates a cluster under $PG_TEST_DIR (default /tmp/clinical-pg),
+# listens on 127.0.0.1:$PGPORT (default 5433) only, trusts local connections and creates the
+# database $PGDATABASE (default clinical_dashboard); `stop` stops it and removes the cluster.
+set -euo pipefail
+
+PG_TEST_DIR=${PG_TEST_DIR:-/tmp/clinical-pg}
+PGPORT=${PGPORT:-5433}
+PGDATABASE=${PGDATABASE:-clinical_dashboard}
+
+pg_bin() {
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    if [[ -z "$dir" ]]; then
+        if [[ $(id -u) -ne 0 ]]; then
+            echo "pg-test-server: PostgreSQL is not installed and this is not root;" \
+                 "install the Debian package 'postgresql' (or run as root)" >&2
+            exit 1
+        fi
+        echo "pg-test-server: installing PostgreSQL from Debian's packages ..." >&2
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+        dir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    fi
+    echo "$dir"
+}
+
+as_owner() {
+    # initdb refuses to run as root: run the server as the 'postgres' system user then
+    if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start() {
+    local bin
+    bin=$(pg_bin)
+    stop quiet
+    mkdir -p "$PG_TEST_DIR"
+    [[ $(id -u) -eq 0 ]] && chown postgres "$PG_TEST_DIR"
+    as_owner "$bin/initdb" -D "$PG_TEST_DIR/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
+    as_owner "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/log" -w \
+        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG_TEST_DIR -c fsync=off -c full_page_writes=off" \
+        start >/dev/null
+    "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "create database $PGDATABASE" >/dev/null
+    echo "pg-test-server: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT, database $PGDATABASE"
+}
+
+stop() {
+    local bin
+    if [[ -d "$PG_TEST_DIR/data" ]]; then
+        bin=$(pg_bin)
+        as_owner "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+        rm -rf "$PG_TEST_DIR"
+        [[ "${1:-}" == quiet ]] || echo "pg-test-server: stopped"
+    fi
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

@@ -1,0 +1,559 @@
+"""Load validated registry deliveries into the ``raw`` schema of DuckDB or PostgreSQL.
+
+``clinical-dashboard load --raw-dir data/raw --target duckdb|postgres`` takes every delivery
+file ``<raw-dir>/<source>/<year>.csv`` (names starting with ``_`` are ignored), validates it
+(:mod:`clinical_dashboard.validate`) and loads it, one file at a time, each in one transaction.
+
+The raw contract (the staging models rely on it):
+
+- ``raw.<source>``, one table per source: every extract column as text (``varchar`` /
+  ``text``) in file order, an empty field as NULL, then ``_file`` (text, the path relative to
+  the raw dir, e.g. ``npr_som/2023.csv``), ``_line`` (bigint, the 1-based line in the file:
+  the header is line 1, the first data row line 2) and ``_delivery_hash`` (text, sha256 of the
+  file's bytes).
+- ``raw._deliveries``, one row per load attempt that changed something: ``file``, ``source``,
+  ``year``, ``delivery_hash``, ``rows``, ``bytes``, ``status`` ('loaded' | 'rejected'),
+  ``error`` (the :class:`~clinical_dashboard.validate.DeliveryError` message), ``loaded_by_version``,
+  ``attempted_at`` (timestamp) and ``failed_expectations`` (row-level expectations that flagged
+  rows). The current state of a file is its newest row.
+
+Rules:
+
+- Same file, same bytes (sha256) as its newest 'loaded' row: skipped; nothing is written.
+- A changed file replaces that file's rows: delete where ``_file`` = file, insert, log, in one
+  transaction.
+- A file that breaks its contract is rejected: nothing of it is loaded, an earlier good delivery
+  of the same file stays, the rejection is logged in ``raw._deliveries`` (once per distinct
+  file content and error) and in the report, and the load goes on with the other files. With
+  ``--strict`` the exit code is then 1 (every file is still tried, each all-or-nothing).
+- Row-level problems never stop a file: the rows are loaded and the report flags them.
+
+DuckDB: the target file is ``--duckdb-path``, else env ``CLINICAL_DASHBOARD_DUCKDB``, else
+``target/warehouse.duckdb`` (as profiles.yml). The delivery is read by DuckDB's ``read_csv`` into
+a temporary table (the validation's staging) and inserted from there. PostgreSQL: env
+``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD``/``PGDATABASE`` (defaults 127.0.0.1, 5433,
+postgres, '', clinical_dashboard, as profiles.yml); the file is staged and validated in an
+in-memory DuckDB, written by DuckDB to a temporary CSV with the three extra columns, and streamed
+into ``COPY ... FROM STDIN`` (psycopg2 ``copy_expert``); never row-by-row inserts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+from tqdm import tqdm
+
+from .config import SOURCES
+from .validate import (DeliveryError, FileResult, ScanResult, Suite, ValidationSettings, attach_ge, compile_checks,
+                       count_unexpected, ge_frame, load_suite, scan_file, stage, validate_frame, write_report,
+                       year_of, _lit, _q)
+
+DEFAULT_DUCKDB_PATH = "target/warehouse.duckdb"
+DEFAULT_REPORT_DIR = Path("target/validation")
+MANIFEST_NAME = "_manifest.json"
+STAGED = "_delivery_staged"
+#: Memory of the in-memory DuckDB that stages deliveries for PostgreSQL (it spills to disk beyond).
+STAGING_MEMORY_LIMIT = "3GB"
+RAW_SCHEMA = "raw"
+DELIVERIES_COLUMNS = (
+    ("file", "text"), ("source", "text"), ("year", "integer"), ("delivery_hash", "text"), ("rows", "bigint"),
+    ("bytes", "bigint"), ("status", "text"), ("error", "text"), ("loaded_by_version", "text"),
+    ("attempted_at", "timestamp"), ("failed_expectations", "integer"),
+)
+EXTRA_COLUMNS = (("_file", "text"), ("_line", "bigint"), ("_delivery_hash", "text"))
+
+
+class LoaderError(RuntimeError):
+    """The loader cannot run (no database, a raw table of another shape ...); not a delivery problem."""
+
+
+def loader_version() -> str:
+    try:
+        return version("clinical-dashboard")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0+unknown"
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    """Everything a load run needs."""
+
+    raw_dir: Path
+    target: str = "duckdb"
+    #: DuckDB file; ``None``: env CLINICAL_DASHBOARD_DUCKDB, else target/warehouse.duckdb.
+    duckdb_path: Path | None = None
+    report_dir: Path = DEFAULT_REPORT_DIR
+    strict: bool = False
+    show_progress: bool = True
+    validation: ValidationSettings = field(default_factory=ValidationSettings)
+    #: PostgreSQL connection settings; ``None``: from PG* env variables (see module docstring).
+    postgres: dict | None = None
+
+    def resolved_duckdb_path(self) -> Path:
+        return Path(self.duckdb_path or os.environ.get("CLINICAL_DASHBOARD_DUCKDB") or DEFAULT_DUCKDB_PATH)
+
+
+def postgres_settings() -> dict:
+    return {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": int(os.environ.get("PGPORT", "5433")),
+            "user": os.environ.get("PGUSER", "postgres"), "password": os.environ.get("PGPASSWORD", ""),
+            "dbname": os.environ.get("PGDATABASE", "clinical_dashboard")}
+
+
+# ------------------------------------------------------------------------------------------
+# delivery files
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Delivery:
+    rel: str  # e.g. npr_som/2023.csv
+    source: str
+    year: int | None
+    path: Path
+
+
+def discover(raw_dir: Path) -> list[Delivery]:
+    """Every ``<source>/<name>.csv`` under ``raw_dir`` (names starting with '_' ignored)."""
+    if not raw_dir.is_dir():
+        raise LoaderError(f"raw dir {raw_dir} does not exist: generate extracts first "
+                          "(clinical-dashboard generate --out ...) or pass --raw-dir")
+    found = []
+    for path in raw_dir.glob("*/*.csv"):
+        source = path.parent.name
+        if source.startswith("_") or path.name.startswith("_") or source.startswith("."):
+            continue
+        rel = f"{source}/{path.name}"
+        found.append(Delivery(rel, source, year_of(rel), path))
+    order = {s: i for i, s in enumerate(SOURCES)}
+    return sorted(found, key=lambda d: (order.get(d.source, len(order)), d.source, d.rel))
+
+
+def read_manifest_rows(raw_dir: Path) -> dict[str, int]:
+    """file -> data rows from the delivery manifest, when there is one."""
+    path = raw_dir / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        return {f["file"]: int(f["rows"]) for f in json.loads(path.read_text("utf-8")).get("files", [])}
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
+# ------------------------------------------------------------------------------------------
+# targets
+# ------------------------------------------------------------------------------------------
+class Target(Protocol):
+    description: str
+    stage_con: Any
+
+    def ensure_table(self, source: str, columns: tuple[str, ...]) -> None: ...
+    def latest(self, rel: str) -> dict | None: ...
+    def ever_loaded(self, rel: str) -> bool: ...
+    def table_exists(self, source: str) -> bool: ...
+    def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None: ...
+    def record(self, delivery: dict) -> None: ...
+    def close(self) -> None: ...
+
+
+def _deliveries_ddl(text: str = "varchar") -> str:
+    cols = ", ".join(f"{_q(n)} {t.replace('text', text)}" for n, t in DELIVERIES_COLUMNS)
+    return f"create table if not exists {RAW_SCHEMA}._deliveries ({cols})"
+
+
+def _raw_ddl(source: str, columns: tuple[str, ...], text: str) -> str:
+    cols = [f"{_q(c)} {text}" for c in columns] + [f"{_q(n)} {t.replace('text', text)}" for n, t in EXTRA_COLUMNS]
+    return f"create table if not exists {RAW_SCHEMA}.{_q(source)} ({', '.join(cols)})"
+
+
+def _check_columns(source: str, found: list[str], columns: tuple[str, ...], where: str) -> None:
+    wanted = list(columns) + [n for n, _ in EXTRA_COLUMNS]
+    if found != wanted:
+        raise LoaderError(f"{where} table {RAW_SCHEMA}.{source} has columns {found}, but the expectation suite "
+                          f"wants {wanted}: the contract changed; drop {RAW_SCHEMA}.{source} (and its rows in "
+                          f"{RAW_SCHEMA}._deliveries) to reload it")
+
+
+def _delivery_values(d: dict) -> list:
+    return [d[n] for n, _ in DELIVERIES_COLUMNS]
+
+
+class DuckDBTarget:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(path))
+        except duckdb.IOException as error:
+            raise LoaderError(f"cannot open {path}: {error} (is dbt or the dashboard holding it open?)") from None
+        self.stage_con = self.con
+        self.description = f"duckdb `{path}`"
+        self.con.execute(f"create schema if not exists {RAW_SCHEMA}")
+        self.con.execute(_deliveries_ddl())
+
+    def ensure_table(self, source: str, columns: tuple[str, ...]) -> None:
+        self.con.execute(_raw_ddl(source, columns, "varchar"))
+        found = [r[0] for r in self.con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position", [RAW_SCHEMA, source]).fetchall()]
+        _check_columns(source, found, columns, "DuckDB")
+
+    def table_exists(self, source: str) -> bool:
+        return bool(self.con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                                     "and table_name = ?", [RAW_SCHEMA, source]).fetchone()[0])
+
+    def latest(self, rel: str) -> dict | None:
+        cursor = self.con.execute(f"select * from {RAW_SCHEMA}._deliveries where file = ? "
+                                  "order by attempted_at desc limit 1", [rel])
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row)) if row else None
+
+    def ever_loaded(self, rel: str) -> bool:
+        return bool(self.con.execute(f"select count(*) from {RAW_SCHEMA}._deliveries where file = ? "
+                                     "and status = 'loaded'", [rel]).fetchone()[0])
+
+    def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
+        cols = ", ".join(_q(c) for c in columns)
+        table = f"{RAW_SCHEMA}.{_q(source)}"
+        self.con.execute("begin transaction")
+        try:
+            self.con.execute(f"delete from {table} where _file = ?", [rel])
+            self.con.execute(f"insert into {table} select {cols}, ? as _file, rowid + 2 as _line, "
+                             f"? as _delivery_hash from {STAGED}", [rel, delivery["delivery_hash"]])
+            self.record(delivery)
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+
+    def record(self, delivery: dict) -> None:
+        self.con.execute(f"insert into {RAW_SCHEMA}._deliveries values ({', '.join('?' * len(DELIVERIES_COLUMNS))})",
+                         _delivery_values(delivery))
+
+    def close(self) -> None:
+        self.con.execute(f"drop table if exists {STAGED}")
+        self.con.close()
+
+
+class _ProgressReader:
+    """A binary file whose reads advance a progress bar (for COPY FROM STDIN)."""
+
+    def __init__(self, handle, bar: tqdm, total: int, weight: int):
+        self.handle, self.bar, self.total, self.weight, self.done = handle, bar, max(total, 1), weight, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        step = int(len(data) / self.total * self.weight)
+        self.done += step
+        self.bar.update(step)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:  # pragma: no cover - psycopg2 uses read
+        return self.read(size)
+
+
+class PostgresTarget:
+    def __init__(self, settings: dict):
+        import psycopg2
+
+        self.settings = settings
+        self.description = (f"postgres `{settings['user']}@{settings['host']}:{settings['port']}/"
+                            f"{settings['dbname']}`")
+        try:
+            self.pg = psycopg2.connect(connect_timeout=10, application_name="clinical-dashboard load", **settings)
+        except psycopg2.OperationalError as error:
+            raise LoaderError(f"cannot connect to PostgreSQL at {settings['host']}:{settings['port']} database "
+                              f"{settings['dbname']!r}: {str(error).strip()} (start the server, create the "
+                              "database, or set PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE)") from None
+        self.work_dir = Path(tempfile.mkdtemp(prefix="clinical-dashboard-load-"))
+        self.stage_con = duckdb.connect()  # in memory; spills to temp_directory
+        self.stage_con.execute(f"set temp_directory = {_lit(str(self.work_dir / 'duckdb_tmp'))}")
+        self.stage_con.execute(f"set memory_limit = {_lit(STAGING_MEMORY_LIMIT)}")  # spills beyond it
+        with self.pg.cursor() as cur:
+            cur.execute(f"create schema if not exists {RAW_SCHEMA}")
+            cur.execute(_deliveries_ddl("text"))
+        self.pg.commit()
+
+    def ensure_table(self, source: str, columns: tuple[str, ...]) -> None:
+        with self.pg.cursor() as cur:
+            cur.execute(_raw_ddl(source, columns, "text"))
+            cur.execute("select column_name from information_schema.columns where table_schema = %s and "
+                        "table_name = %s order by ordinal_position", [RAW_SCHEMA, source])
+            found = [r[0] for r in cur.fetchall()]
+        self.pg.commit()
+        _check_columns(source, found, columns, "PostgreSQL")
+
+    def table_exists(self, source: str) -> bool:
+        with self.pg.cursor() as cur:
+            cur.execute("select count(*) from information_schema.tables where table_schema = %s and table_name = %s",
+                        [RAW_SCHEMA, source])
+            exists = bool(cur.fetchone()[0])
+        self.pg.commit()
+        return exists
+
+    def latest(self, rel: str) -> dict | None:
+        with self.pg.cursor() as cur:
+            cur.execute(f"select * from {RAW_SCHEMA}._deliveries where file = %s order by attempted_at desc limit 1",
+                        [rel])
+            row = cur.fetchone()
+            names = [d[0] for d in cur.description]
+        self.pg.commit()
+        return dict(zip(names, row)) if row else None
+
+    def ever_loaded(self, rel: str) -> bool:
+        with self.pg.cursor() as cur:
+            cur.execute(f"select count(*) from {RAW_SCHEMA}._deliveries where file = %s and status = 'loaded'", [rel])
+            found = bool(cur.fetchone()[0])
+        self.pg.commit()
+        return found
+
+    def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
+        cols = ", ".join(_q(c) for c in columns)
+        table = f"{RAW_SCHEMA}.{_q(source)}"
+        with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
+            csv_path = Path(tmp) / "delivery.csv"
+            # DuckDB writes NULL as an unquoted empty field, which COPY (csv) reads as NULL.
+            self.stage_con.execute(
+                f"copy (select {cols}, {_lit(rel)}, rowid + 2, {_lit(delivery['delivery_hash'])} from {STAGED} "
+                f"order by rowid) to {_lit(str(csv_path))} (format csv, header false, delimiter ',', quote '\"')")
+            size = csv_path.stat().st_size
+            earlier = self.ever_loaded(rel)  # a new file has no rows to delete: skip that scan
+            try:
+                with self.pg.cursor() as cur:
+                    if earlier:
+                        cur.execute(f"delete from {table} where _file = %s", [rel])
+                    with csv_path.open("rb") as handle:
+                        reader = _ProgressReader(handle, bar, size, delivery["bytes"] // 2)
+                        cur.copy_expert(f"copy {table} ({cols}, _file, _line, _delivery_hash) from stdin "
+                                        "with (format csv, header false)", reader, size=1 << 20)
+                        bar.update(delivery["bytes"] // 2 - reader.done)
+                    placeholders = ", ".join(["%s"] * len(DELIVERIES_COLUMNS))
+                    cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})",
+                                _delivery_values(delivery))
+                self.pg.commit()
+            except BaseException:
+                self.pg.rollback()
+                raise
+
+    def record(self, delivery: dict) -> None:
+        with self.pg.cursor() as cur:
+            placeholders = ", ".join(["%s"] * len(DELIVERIES_COLUMNS))
+            cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})", _delivery_values(delivery))
+        self.pg.commit()
+
+    def close(self) -> None:
+        self.stage_con.close()
+        self.pg.close()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def open_target(config: LoadConfig) -> Target:
+    if config.target == "duckdb":
+        return DuckDBTarget(config.resolved_duckdb_path())
+    if config.target == "postgres":
+        return PostgresTarget(config.postgres or postgres_settings())
+    raise LoaderError(f"unknown target {config.target!r}: use duckdb or postgres")
+
+
+# ------------------------------------------------------------------------------------------
+# one file
+# ------------------------------------------------------------------------------------------
+def _result_path(report_dir: Path, rel: str) -> Path:
+    return report_dir / "files" / (rel.removesuffix(".csv") + ".json")
+
+
+def _stored_result(report_dir: Path, rel: str, sha256: str) -> FileResult | None:
+    path = _result_path(report_dir, rel)
+    if not path.is_file():
+        return None
+    try:
+        result = FileResult.from_dict(json.loads(path.read_text("utf-8")))
+    except (ValueError, TypeError, KeyError):
+        return None
+    return result if result.delivery_hash == sha256 else None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_rows: dict[str, int],
+              bar: tqdm, ge_pool: ThreadPoolExecutor) -> tuple[FileResult, Future | None]:
+    """Validate one delivery file and load it (or reject it, or skip it when unchanged).
+
+    Returns the result and, for a loaded file, the pending Great Expectations run.
+    """
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    clock = [started]
+
+    def step(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 2)
+        clock[0] = now
+
+    rel, size = delivery.rel, delivery.path.stat().st_size
+    suite: Suite | None = load_suite(delivery.source)
+    base = {"file": rel, "source": delivery.source, "year": delivery.year, "loaded_by_version": loader_version()}
+
+    def reject(error: DeliveryError, scan: ScanResult | None) -> FileResult:
+        sha = scan.sha256 if scan else ""
+        row = {**base, "delivery_hash": sha, "rows": None, "bytes": size, "status": "rejected",
+               "error": error.message, "attempted_at": _now(), "failed_expectations": None}
+        latest = target.latest(rel)
+        if not (latest and latest["status"] == "rejected" and latest["delivery_hash"] == sha
+                and latest["error"] == error.message):
+            target.record(row)
+        return FileResult(rel, delivery.source, delivery.year, "rejected", sha, None, size, error.as_dict(),
+                          suite.name if suite else "", suite.basis if suite else "",
+                          seconds=time.perf_counter() - started, validated_at=str(row["attempted_at"]))
+
+    bar.set_postfix_str(f"scan {rel}")
+    if suite is None:
+        bar.update(2 * size)
+        return reject(DeliveryError(rel, 1, 1, "a source with an expectation suite", repr(delivery.source),
+                                    "unknown source: add src/clinical_dashboard/expectations/"
+                                    f"{delivery.source}.yml"), scan_file(delivery.path, rel, ())), None
+    columns = suite.column_names
+    scan = scan_file(delivery.path, rel, columns, progress=bar.update)
+    if delivery.year is None:
+        bar.update(size)
+        return reject(DeliveryError(rel, 1, 1, "a file named <year>.csv (e.g. 2023.csv)",
+                                    repr(delivery.path.name)), scan), None
+    step("scan")
+    latest = target.latest(rel)
+    if latest and latest["status"] == "loaded" and latest["delivery_hash"] == scan.sha256 \
+            and target.table_exists(delivery.source):
+        bar.update(size)
+        stored = _stored_result(config.report_dir, rel, scan.sha256)
+        if stored is None:
+            stored = FileResult(rel, delivery.source, delivery.year, "unchanged", scan.sha256, latest["rows"],
+                                size, suite=suite.name, suite_basis=suite.basis,
+                                note=f"validated when it was loaded; that report is not in {config.report_dir}")
+        stored.status, stored.seconds = "unchanged", time.perf_counter() - started
+        stored.validated_at = stored.validated_at or str(latest["attempted_at"])
+        return stored, None
+    if scan.error is not None:
+        bar.update(size)
+        return reject(scan.error, scan), None
+    con = target.stage_con
+    bar.set_postfix_str(f"read {rel}")
+    try:
+        rows = stage(con, scan, columns, STAGED)
+    except DeliveryError as error:
+        bar.update(size)
+        return reject(error, scan), None
+    step("read")
+    bar.set_postfix_str(f"check {rel}")
+    checks = compile_checks(suite, delivery.year, manifest_rows=manifest_rows.get(rel))
+    results = count_unexpected(con, STAGED, checks, rows)
+    pending = None
+    if config.validation.use_great_expectations:
+        # GE runs in a worker thread while the next files load (DuckDB releases the GIL)
+        frame, info = ge_frame(con, STAGED, columns, rows, config.validation)
+        pending = ge_pool.submit(validate_frame, frame, info, rel, checks, columns)
+    failed = sum(not r.success for r in results)
+    row = {**base, "delivery_hash": scan.sha256, "rows": rows, "bytes": size, "status": "loaded", "error": None,
+           "attempted_at": _now(), "failed_expectations": failed}
+    step("check")
+    bar.set_postfix_str(f"load {rel}")
+    target.ensure_table(delivery.source, columns)
+    before = bar.n
+    target.replace(delivery.source, rel, columns, row, bar)
+    bar.update(max(size - (bar.n - before), 0))
+    con.execute(f"drop table if exists {STAGED}")
+    step("load")
+    result = FileResult(rel, delivery.source, delivery.year, "loaded", scan.sha256, rows, size, None, suite.name,
+                        suite.basis, results, None, seconds=time.perf_counter() - started,
+                        validated_at=str(row["attempted_at"]), timings=timings)
+    return result, pending
+
+
+def _finish(result: FileResult, pending: Future | None, report_dir: Path) -> None:
+    """Attach GE's results (when they come) and store the file's validation result."""
+    if pending is not None:
+        try:
+            attach_ge(result, pending.result())
+        except Exception as error:  # noqa: BLE001 - the file is loaded; GE's failure goes into the report
+            result.ge = {"mode": "error", "description": f"Great Expectations failed: {error!r}"}
+    path = _result_path(report_dir, result.file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result.to_dict(), indent=2, default=str) + "\n", "utf-8")
+
+
+# ------------------------------------------------------------------------------------------
+# a run
+# ------------------------------------------------------------------------------------------
+@dataclass
+class LoadRun:
+    results: list[FileResult]
+    report_md: Path
+    report_json: Path
+    target: str
+    seconds: float
+    exit_code: int = 0
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "rejected"]
+
+
+def run_load(config: LoadConfig, out=None) -> LoadRun:
+    """Validate and load every delivery file under ``config.raw_dir``; write the report."""
+    out = out or sys.stdout
+    started, started_at = time.perf_counter(), _now()
+    deliveries = discover(config.raw_dir)
+    manifest_rows = read_manifest_rows(config.raw_dir)
+    target = open_target(config)
+    results: list[FileResult] = []
+    total = sum(d.path.stat().st_size for d in deliveries) * 2
+    bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="load", disable=not config.show_progress,
+               file=sys.stderr, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {elapsed}<{remaining} {postfix}")
+    pending: list[tuple[FileResult, Future | None]] = []
+    ge_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="great-expectations")
+    try:
+        for delivery in deliveries:
+            result, future = load_file(delivery, target, config, manifest_rows, bar, ge_pool)
+            results.append(result)
+            if result.status == "loaded":
+                pending.append((result, future))
+            if result.status == "rejected":
+                tqdm.write(f"REJECTED {result.error['message'] if result.error else delivery.rel}", file=sys.stderr)
+            elif result.status == "loaded":
+                flagged = f"; {len(result.failed_checks)} expectations flagged {result.flagged_rows:,} values" \
+                    if result.failed_checks else ""
+                tqdm.write(f"loaded   {delivery.rel}: {result.rows:,} rows in {result.seconds:.1f} s{flagged}",
+                           file=out)
+            else:
+                tqdm.write(f"unchanged {delivery.rel} (same sha256 as loaded {result.validated_at})", file=out)
+        bar.set_postfix_str("great expectations")
+        for result, future in pending:
+            _finish(result, future, config.report_dir)
+    finally:
+        ge_pool.shutdown(wait=True, cancel_futures=True)
+        bar.close()
+        description = target.description
+        target.close()
+    seconds = time.perf_counter() - started
+    meta = {"raw_dir": str(config.raw_dir.resolve()), "target": description, "started_at": str(started_at),
+            "seconds": round(seconds, 2), "version": loader_version()}
+    md, js = write_report(config.report_dir, results, meta)
+    run = LoadRun(results, md, js, description, seconds)
+    loaded = [r for r in results if r.status == "loaded"]
+    print(f"{len(loaded)} loaded ({sum(r.rows or 0 for r in loaded):,} rows), "
+          f"{sum(r.status == 'unchanged' for r in results)} unchanged, {len(run.rejected)} rejected, "
+          f"into {description} in {seconds:.1f} s", file=out)
+    print(f"validation report: {md.resolve()} (and {js.name})", file=out)
+    if run.rejected:
+        print(f"{len(run.rejected)} file(s) rejected; nothing of them was loaded (see the report)", file=sys.stderr)
+        if config.strict:
+            run.exit_code = 1
+    return run

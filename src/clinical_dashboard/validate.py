@@ -1,0 +1,880 @@
+"""Validation of registry deliveries before they are loaded (SPEC sections 2 and 4).
+
+A delivery file ``<source>/<year>.csv`` meets two kinds of checks, handled differently:
+
+**The contract** (schema drift = hard stop). ``;``-separated UTF-8 text, one header row with
+exactly the suite's columns in the suite's order, then at least one record, one record per line,
+each with exactly that many fields. A breach raises :class:`DeliveryError` naming file, line,
+column, what was expected and what was found, and nothing of the file is loaded. Covered:
+empty file, header only, missing / unknown (extra) / renamed / reordered / duplicated column,
+wrong delimiter, a line with too few or too many fields (e.g. a truncated last line), an empty
+line, a quoted value running over several lines, and bytes that are not UTF-8.
+
+*Encoding decision*: a file that is not valid UTF-8 (e.g. latin-1) is **refused**, with the
+line, column and byte offset of the first offending byte and its latin-1 reading. Guessing an
+encoding (latin-1 and Windows-1252 differ in exactly the characters Norwegian text uses, and a
+pure-ASCII prefix proves nothing) would risk silently wrong names; the registry re-delivers, or
+an engineer converts knowingly with ``iconv -f ISO-8859-1 -t UTF-8``.
+
+**Row-level expectations** (bad rows = flagged). Per source an expectation suite, kept as data
+in ``expectations/*.yml`` (formats in ``expectations/formats.yml``): types parseable as
+documented (integers, ``YYYY-MM-DD`` dates, decimals), code formats by regex (ICD-10,
+NCSP/NCMP/NCRP, NLK, municipality, district, organisation number ...), value sets and integer
+ranges, not-null and unique keys, dates in the delivery year, discharge not before admission,
+and a plausible row count (equal to the delivery manifest's count when ``_manifest.json`` lists
+the file, else a per-source band at national volume). A failing row is loaded and flagged in
+the report: per expectation and column the unexpected count and a few example lines.
+
+How the work is split, and why (national scale: 1-2 GB, ~8 M rows per file):
+
+1. :func:`scan_file`, one streaming pass in Python over 16 MB blocks: sha256 of the bytes,
+   size, physical line count, strict UTF-8 decoding, the header, empty lines, and a checkpoint
+   line (number and bytes) per block. ~3-6 s per GB on 2 cores.
+2. :func:`stage`: DuckDB ``read_csv`` (all varchar, strict mode, rejects table) into a
+   temporary table in file order (``preserve_insertion_order``), so ``_line = rowid + 2``.
+   Lines with the wrong number of fields come back from the rejects table with their line
+   number. The numbering is then *proved*: every record is one line (records + 1 == physical
+   lines, and no empty lines) and every checkpoint line equals the staged row of that number.
+3. :func:`count_unexpected`: every row-level expectation is translated to a SQL predicate and
+   counted over **every row** in DuckDB (one aggregate query, one per unique key, and one per
+   failed expectation for its first example lines); these are the counts in the report.
+4. :func:`run_great_expectations`: Great Expectations 1.x runs the same suite (built from the
+   same YAML) on a pandas dataframe: the whole file when it has at most
+   ``ValidationSettings.ge_full_max_rows`` rows (default 25,000), otherwise a deterministic
+   systematic sample of about ``ge_sample_rows`` rows (default 20,000: every k-th line, so the
+   sample spans the whole year, which the files are sorted by). Why not GE on everything: GE on
+   pandas over a 1.5 GB file needs ~15 GB of memory and minutes, and its SQL data source does
+   not work on DuckDB (TOOLCHAIN.md); GE's cost is mostly per expectation (~0.4 s for 1,000
+   rows, ~0.8 s for 20,000, ~1.8 s for 100,000 with the 52 NPR expectations), so a sample keeps
+   it at about a second a file. Where GE saw the whole file its unexpected counts must equal
+   DuckDB's (the report marks any disagreement; a test checks it), which keeps the SQL
+   translation of the suite honest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import os
+import re
+import warnings
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent / "expectations"
+DELIMITER = ";"
+BLOCK_SIZE = 16 << 20
+#: Longest line DuckDB accepts (a longer line is a contract breach, not a crash).
+MAX_LINE_SIZE = 8 << 20
+#: Examples of unexpected values kept per expectation.
+N_EXAMPLES = 5
+_OTHER_DELIMITERS = (",", "\t", "|", ":")
+
+
+# ------------------------------------------------------------------------------------------
+# the one error of a delivery that breaks its contract
+# ------------------------------------------------------------------------------------------
+class DeliveryError(Exception):
+    """A delivery file breaks its contract; nothing of it may be loaded.
+
+    ``str(error)`` reads like ``npr_som/2023.csv line 1 column 31: expected header 'debitor',
+    found 'ekstra'`` (``line`` is 1-based with the header as line 1, ``column`` is 1-based).
+    """
+
+    def __init__(self, file: str, line: int, column: int, expected: str, found: str, hint: str = ""):
+        self.file, self.line, self.column = file, line, column
+        self.expected, self.found, self.hint = expected, found, hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        text = f"{self.file} line {self.line} column {self.column}: expected {self.expected}, found {self.found}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "expected": self.expected,
+                "found": self.found, "hint": self.hint, "message": self.message}
+
+
+# ------------------------------------------------------------------------------------------
+# expectation suites (data in expectations/*.yml)
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: str = "text"
+    not_null: bool = False
+    unique: bool = False
+    format: str | None = None
+    values: tuple[str, ...] | None = None
+    range: tuple[int, int] | None = None
+    in_year: bool = False
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    source: str
+    columns: tuple[ColumnSpec, ...]
+    pairs: tuple[tuple[str, str, str], ...] = ()  # (a, b, label): a >= b where both present
+    row_count_band: tuple[int, int] | None = None
+    basis: str = ""
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+_TYPES = ("text", "integer", "decimal", "date")
+
+
+@lru_cache(maxsize=1)
+def formats() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((EXPECTATIONS_DIR / "formats.yml").read_text("utf-8"))
+
+
+def _column_spec(raw: dict, where: str) -> ColumnSpec:
+    unknown = set(raw) - {f.name for f in ColumnSpec.__dataclass_fields__.values()}
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)} for column {raw.get('name')!r}")
+    spec = ColumnSpec(
+        name=str(raw["name"]), type=str(raw.get("type", "text")), not_null=bool(raw.get("not_null", False)),
+        unique=bool(raw.get("unique", False)), format=raw.get("format"),
+        values=tuple(str(v) for v in raw["values"]) if raw.get("values") is not None else None,
+        range=tuple(int(v) for v in raw["range"]) if raw.get("range") is not None else None,  # type: ignore[arg-type]
+        in_year=bool(raw.get("in_year", False)))
+    if spec.type not in _TYPES:
+        raise ValueError(f"{where}: column {spec.name!r} has type {spec.type!r}; use one of {_TYPES}")
+    if spec.format and spec.format not in formats():
+        raise ValueError(f"{where}: column {spec.name!r} uses unknown format {spec.format!r} (see formats.yml)")
+    if spec.range and spec.range[1] - spec.range[0] > 10_000:
+        raise ValueError(f"{where}: range of {spec.name!r} is too wide for a value set; use a format")
+    return spec
+
+
+@lru_cache(maxsize=1)
+def suite_files() -> dict[str, tuple[Path, dict]]:
+    """source -> (suite file, parsed yaml) for every suite in ``expectations/``."""
+    found: dict[str, tuple[Path, dict]] = {}
+    for path in sorted(EXPECTATIONS_DIR.glob("*.yml")):
+        if path.name == "formats.yml":
+            continue
+        data = yaml.safe_load(path.read_text("utf-8"))
+        for source in data["sources"]:
+            if source in found:
+                raise ValueError(f"source {source!r} has two suites: {found[source][0].name} and {path.name}")
+            found[source] = (path, data)
+    return found
+
+
+def _docs_suite(source: str) -> Suite | None:
+    """A types-only suite from the generator's column documentation (for sources without YAML)."""
+    try:
+        from .generate.docs import column_docs, source_columns
+
+        columns, docs = source_columns(source), column_docs(source)
+    except Exception:  # noqa: BLE001 - the source is unknown to the generator, or not built yet
+        return None
+    specs = []
+    for name in columns:
+        kind = docs[name][0].split()[0].lower() if name in docs else "text"
+        specs.append(ColumnSpec(name=name, type=kind if kind in _TYPES else "text"))
+    return Suite(name=f"{source} (from generator docs)", source=source, columns=tuple(specs),
+                 basis="derived from the generator's column documentation (columns and types only); "
+                       f"add src/clinical_dashboard/expectations/{source}.yml for formats and value sets")
+
+
+@lru_cache(maxsize=None)
+def load_suite(source: str) -> Suite | None:
+    """The expectation suite of ``source``, or ``None`` when there is none."""
+    entry = suite_files().get(source)
+    if entry is None:
+        return _docs_suite(source)
+    path, data = entry
+    where = f"expectations/{path.name}"
+    columns = tuple(_column_spec(c, where) for c in data["columns"])
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{where}: duplicate column names")
+    pairs = tuple((p["a"], p["b"], p.get("label", f"{p['a']} >= {p['b']}")) for p in data.get("pairs", []))
+    for a, b, _ in pairs:
+        if a not in names or b not in names:
+            raise ValueError(f"{where}: pair ({a}, {b}) names an unknown column")
+    band = (data.get("row_count") or {}).get(source)
+    return Suite(name=data["suite"], source=source, columns=columns, pairs=pairs,
+                 row_count_band=tuple(band) if band else None, basis=where)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------
+# checks: one suite entry = one GE expectation = one SQL predicate
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    """One row-level (or table-level) expectation of a file's suite."""
+
+    id: str
+    expectation: str  # the GE expectation class, e.g. ExpectColumnValuesToMatchRegex
+    kwargs: dict
+    column: str | None
+    description: str
+    #: SQL boolean expression over the staged table: true = this row is unexpected
+    #: (``None`` for table-level checks).
+    unexpected_sql: str | None = None
+    #: SQL expression shown as the unexpected value in examples.
+    value_sql: str | None = None
+    kind: str = "row"  # row | unique | table
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def compile_checks(suite: Suite, year: int, expected_rows: int | None = None,
+                   manifest_rows: int | None = None) -> list[Check]:
+    """The suite's expectations for one file (``year`` fills ``{year}`` in formats)."""
+    checks: list[Check] = []
+    fmts = formats()
+    for col in suite.columns:
+        c, qc = col.name, _q(col.name)
+        present = f"{qc} is not null"
+
+        def regex_check(pattern: str, label: str, tag: str) -> Check:
+            pattern = pattern.replace("{year}", str(year))
+            return Check(id=f"{c}:{tag}", expectation="ExpectColumnValuesToMatchRegex",
+                         kwargs={"column": c, "regex": pattern}, column=c, description=label,
+                         unexpected_sql=f"{present} and not regexp_matches({qc}, {_lit(pattern)})", value_sql=qc)
+
+        if col.not_null:
+            checks.append(Check(id=f"{c}:not_null", expectation="ExpectColumnValuesToNotBeNull",
+                                kwargs={"column": c}, column=c, description="not empty",
+                                unexpected_sql=f"{qc} is null", value_sql="''"))
+        strict = col.format or col.values is not None or col.range is not None
+        if col.type in ("integer", "decimal") and not strict:
+            checks.append(regex_check(fmts[col.type]["regex"], f"parses as {fmts[col.type]['label']}", col.type))
+        if col.type == "date":
+            # Python's strptime semantics (what GE uses) in DuckDB: try_strptime, which also
+            # accepts surrounding spaces, so spaces are ruled out separately.
+            checks.append(Check(id=f"{c}:date", expectation="ExpectColumnValuesToMatchStrftimeFormat",
+                                kwargs={"column": c, "strftime_format": "%Y-%m-%d"}, column=c,
+                                description="a valid date YYYY-MM-DD",
+                                unexpected_sql=f"{present} and (try_strptime({qc}, '%Y-%m-%d') is null "
+                                               f"or regexp_matches({qc}, '\\s'))",
+                                value_sql=qc))
+        if col.in_year:
+            checks.append(regex_check(f"^{year}-", f"a date in the delivery year {year}", "in_year"))
+        if col.format:
+            checks.append(regex_check(fmts[col.format]["regex"], fmts[col.format]["label"], col.format))
+        if col.values is not None or col.range is not None:
+            if col.values is not None:
+                values, label = list(col.values), "one of " + ", ".join(col.values)
+            else:
+                lo, hi = col.range  # type: ignore[misc]
+                values, label = [str(v) for v in range(lo, hi + 1)], f"an integer {lo}-{hi}"
+            in_list = ", ".join(_lit(v) for v in values)
+            checks.append(Check(id=f"{c}:values", expectation="ExpectColumnValuesToBeInSet",
+                                kwargs={"column": c, "value_set": values}, column=c, description=label,
+                                unexpected_sql=f"{present} and {qc} not in ({in_list})", value_sql=qc))
+        if col.unique:
+            checks.append(Check(id=f"{c}:unique", expectation="ExpectColumnValuesToBeUnique",
+                                kwargs={"column": c}, column=c, description="unique (every copy of a repeated "
+                                "value counts)", kind="unique", value_sql=qc))
+    for a, b, label in suite.pairs:
+        qa, qb = _q(a), _q(b)
+        checks.append(Check(id=f"{a}>={b}", expectation="ExpectColumnPairValuesAToBeGreaterThanB",
+                            kwargs={"column_A": a, "column_B": b, "or_equal": True,
+                                    "ignore_row_if": "either_value_is_missing"},
+                            column=f"{a}, {b}", description=f"{label} ({a} >= {b})",
+                            unexpected_sql=f"{qa} is not null and {qb} is not null and not ({qa} >= {qb})",
+                            value_sql=f"{qa} || ' < ' || {qb}"))
+    if manifest_rows is not None:
+        checks.append(Check(id="rows:manifest", expectation="ExpectTableRowCountToEqual",
+                            kwargs={"value": manifest_rows}, column=None, kind="table",
+                            description=f"{manifest_rows:,} data rows, as the delivery manifest says"))
+    elif suite.row_count_band:
+        lo, hi = suite.row_count_band
+        checks.append(Check(id="rows:band", expectation="ExpectTableRowCountToBeBetween",
+                            kwargs={"min_value": lo, "max_value": hi}, column=None, kind="table",
+                            description=f"a plausible number of data rows ({lo:,}-{hi:,} at national volume)"))
+    return checks
+
+
+# ------------------------------------------------------------------------------------------
+# 1. the streaming pass
+# ------------------------------------------------------------------------------------------
+@dataclass
+class ScanResult:
+    file: str
+    path: Path
+    bytes: int = 0
+    sha256: str = ""
+    lines: int = 0  # physical lines, the header included
+    ends_with_newline: bool = True
+    header: list[str] = field(default_factory=list)
+    #: (line number, the line's bytes without its line break), one per 16 MB block
+    checkpoints: list[tuple[int, bytes]] = field(default_factory=list)
+    error: DeliveryError | None = None
+
+    @property
+    def data_lines(self) -> int:
+        return max(self.lines - 1, 0)
+
+
+def _split_fields(line: str) -> list[str]:
+    return next(csv.reader([line], delimiter=DELIMITER, quotechar='"', doublequote=True, strict=False), [])
+
+
+def _check_header(rel: str, raw: str, expected: tuple[str, ...]) -> None:
+    found = _split_fields(raw)
+    if found == list(expected) or not expected:
+        return
+    n_exp = len(expected)
+    if len(found) <= 1 < n_exp:
+        for delim in _OTHER_DELIMITERS:
+            if delim in raw:
+                raise DeliveryError(rel, 1, 1, f"a ';'-separated header {';'.join(expected[:2])};...",
+                                    f"{raw[:60]!r}", f"{delim!r} looks like the delimiter: the delivery must "
+                                    "use ';' between fields")
+    duplicates = sorted({c for c in found if found.count(c) > 1})
+    missing = [c for c in expected if c not in found]
+    unknown = [c for c in found if c not in expected]
+    notes = []
+    if missing:
+        notes.append("missing column" + "s" * (len(missing) > 1) + " " + ", ".join(map(repr, missing)))
+    if unknown:
+        notes.append("unknown column" + "s" * (len(unknown) > 1) + " " + ", ".join(map(repr, unknown)))
+    if duplicates:
+        notes.append("repeated column" + "s" * (len(duplicates) > 1) + " " + ", ".join(map(repr, duplicates)))
+    if not missing and not unknown and not duplicates:
+        notes.append("the same columns in another order")
+    if len(missing) == 1 and len(unknown) == 1 and len(found) == n_exp \
+            and found.index(unknown[0]) == expected.index(missing[0]):
+        notes = [f"column {missing[0]!r} renamed to {unknown[0]!r}?"]
+    hint = "; ".join(notes)
+    i = next((k for k in range(min(len(found), n_exp)) if found[k] != expected[k]), min(len(found), n_exp))
+    if i < n_exp and i < len(found):
+        raise DeliveryError(rel, 1, i + 1, f"header {expected[i]!r}", repr(found[i]), hint)
+    if len(found) > n_exp:
+        raise DeliveryError(rel, 1, i + 1, f"end of header after column {n_exp} {expected[-1]!r}",
+                            f"extra column {found[i]!r}", hint)
+    raise DeliveryError(rel, 1, i + 1, f"header {expected[i]!r}", "end of line", hint)
+
+
+def _column_at(line: bytes, offset: int) -> int:
+    """1-based field number of byte ``offset`` in ``line`` (delimiters inside quotes ignored)."""
+    column, quoted = 1, False
+    for byte in line[:offset]:
+        if byte == 0x22:
+            quoted = not quoted
+        elif byte == 0x3B and not quoted:
+            column += 1
+    return column
+
+
+def _column_label(expected: tuple[str, ...], column: int) -> str:
+    return f" {expected[column - 1]!r}" if 0 < column <= len(expected) else ""
+
+
+def scan_file(path: Path, rel: str, expected: tuple[str, ...],
+              progress: Callable[[int], Any] | None = None) -> ScanResult:
+    """Stream the file once: hash, size, lines, UTF-8, header, empty lines, checkpoints.
+
+    Never raises for a broken delivery: the first contract breach is in ``result.error`` (the
+    hash and size still cover the whole file, for the delivery log).
+    """
+    result = ScanResult(file=rel, path=path)
+    digest = hashlib.sha256()
+    carry = b""  # an incomplete last line, carried to the next block
+    base = 0  # byte offset of carry[0] in the file
+    line_no = 0  # lines completed before carry
+    error: DeliveryError | None = None
+    decoder_check = codecs.getdecoder("utf-8")
+    last: list = []  # [line number, bytes] of the last data line seen
+
+    def process(buf: bytes, final: bool) -> None:
+        """Check complete lines ``buf`` (ending with a newline unless ``final``)."""
+        nonlocal line_no, error
+        if error is not None or not buf:
+            return
+        try:
+            decoder_check(buf, "strict")
+        except UnicodeDecodeError as exc:
+            start = buf.rfind(b"\n", 0, exc.start) + 1
+            line = line_no + buf.count(b"\n", 0, exc.start) + 1
+            column = _column_at(buf[start:exc.start + 1], exc.start - start)
+            bad = buf[exc.start:exc.end]
+            error = DeliveryError(
+                rel, line, column, "UTF-8 text" + _column_label(expected, column).replace(" '", " in '"),
+                f"byte 0x{bad.hex().upper()} at byte offset {base + exc.start:,} "
+                f"({bad.decode('latin-1')!r} if read as latin-1)",
+                "the file is not UTF-8 (latin-1 or Windows-1252?): convert it with "
+                "`iconv -f ISO-8859-1 -t UTF-8` or ask for a UTF-8 delivery")
+            return
+        pos = 0
+        if line_no == 0:  # the header
+            end = buf.find(b"\n")
+            end = len(buf) if end < 0 else end
+            header = buf[:end].decode("utf-8").removeprefix("\ufeff").removesuffix("\r")
+            if not header.strip():
+                error = DeliveryError(rel, 1, 1, f"a header row ({';'.join(expected[:3])};...)", "an empty line")
+                return
+            result.header = _split_fields(header)
+            try:
+                _check_header(rel, header, expected)
+            except DeliveryError as exc:
+                error = exc
+                return
+            pos = end + 1
+        # empty lines: a record per line, no blank lines
+        first_line = line_no + (1 if pos else 0) + 1  # number of the line starting at pos
+        if pos < len(buf) and (buf.startswith(b"\n", pos) or buf.startswith(b"\r\n", pos)):
+            error = DeliveryError(rel, first_line, 1, f"a record of {len(expected)} fields", "an empty line")
+            return
+        patterns = (b"\n\n", b"\n\r\n") if b"\r" in buf else (b"\n\n",)
+        hits = [k for k in (buf.find(p, pos) for p in patterns) if k >= 0]
+        if hits:
+            line = line_no + buf.count(b"\n", 0, min(hits) + 1) + 1
+            error = DeliveryError(rel, line, 1, f"a record of {len(expected)} fields", "an empty line")
+            return
+        if pos < len(buf):
+            # a checkpoint: the first data line starting in this block, and the last one
+            end = buf.find(b"\n", pos)
+            end = len(buf) if end < 0 else end
+            result.checkpoints.append((first_line, buf[pos:end].removesuffix(b"\r")))
+            body = buf[:-1] if buf.endswith(b"\n") else buf
+            last_start = max(body.rfind(b"\n") + 1, pos)
+            last[:] = [line_no + buf.count(b"\n", 0, last_start) + 1, body[last_start:].removesuffix(b"\r")]
+        line_no += buf.count(b"\n") + (1 if final and not buf.endswith(b"\n") else 0)
+
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(BLOCK_SIZE)
+            if not block:
+                break
+            digest.update(block)
+            result.bytes += len(block)
+            if progress:
+                progress(len(block))
+            if error is not None:
+                continue  # keep hashing: the delivery log records the hash of a rejected file too
+            data = carry + block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            process(data[:cut], final=False)
+            base += cut
+            carry = data[cut:]
+    if error is None:
+        process(carry, final=True)
+        if last:
+            result.checkpoints.append((last[0], last[1]))
+    result.sha256 = digest.hexdigest()
+    result.lines = line_no
+    result.ends_with_newline = not carry
+    if error is None:
+        if result.bytes == 0:
+            error = DeliveryError(rel, 1, 1, f"a header row ({';'.join(expected[:3])};...)", "an empty file (0 bytes)")
+        elif line_no <= 1:
+            error = DeliveryError(rel, 2, 1, f"at least one data row of {len(expected)} fields",
+                                  "the end of the file (header only)")
+    result.checkpoints = [(n, b) for n, b in result.checkpoints if n >= 2]
+    result.error = error
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# 2. staging in DuckDB, with proved line numbers
+# ------------------------------------------------------------------------------------------
+def _read_line(path: Path, offset: int) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return handle.readline(MAX_LINE_SIZE + 2).rstrip(b"\n").removesuffix(b"\r")
+
+
+def stage(con, scan: ScanResult, expected: tuple[str, ...], table: str) -> int:
+    """Read the file into temporary table ``table`` (all varchar, file order); returns rows.
+
+    Raises :class:`DeliveryError` for lines with the wrong number of fields and for records that
+    are not exactly one line; ``_line`` of a staged row is ``rowid + 2``.
+    """
+    rel = scan.file
+    columns = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in expected) + "}"
+    rejects_table, rejects_scan = f"{table}_rejects", f"{table}_rejects_scan"
+    for name in (table, rejects_table, rejects_scan):
+        con.execute(f"drop table if exists {name}")
+    con.execute(
+        f"create temp table {table} as select * from read_csv(?, delim=';', quote='\"', escape='\"', "
+        f"header=true, columns={columns}, auto_detect=false, strict_mode=true, null_padding=false, "
+        f"store_rejects=true, rejects_table='{rejects_table}', rejects_scan='{rejects_scan}', "
+        f"max_line_size={MAX_LINE_SIZE}, encoding='utf-8')", [str(scan.path)])
+    rejects = con.execute(
+        f"select line, line_byte_position, column_idx, column_name, error_type, error_message, "
+        f"count(distinct line) over () from {rejects_table} order by line limit 1").fetchone()
+    con.execute(f"drop table if exists {rejects_table}; drop table if exists {rejects_scan}")
+    if rejects:
+        con.execute(f"drop table if exists {table}")
+        line, offset, column_idx, column_name, error_type, message, n_bad = rejects
+        raise _field_error(scan, expected, int(line), int(offset), error_type, message, column_idx, column_name,
+                           int(n_bad))
+    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    if rows != scan.data_lines:
+        con.execute(f"drop table if exists {table}")
+        raise _multiline_error(scan, expected, rows)
+    _verify_numbering(con, scan, expected, table)
+    return rows
+
+
+def _field_error(scan: ScanResult, expected: tuple[str, ...], line: int, offset: int, error_type: str,
+                 message: str, column_idx, column_name, n_bad: int) -> DeliveryError:
+    text = _read_line(scan.path, offset).decode("utf-8", "replace")
+    fields = _split_fields(text)
+    n, n_exp = len(fields), len(expected)
+    others = f"{n_bad - 1:,} more line{'s' * (n_bad > 2)} with problems" if n_bad > 1 else ""
+    last_line = line == scan.lines
+    if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and n != n_exp:
+        if n < n_exp:
+            hint = f"the line ends after column {n}{_column_label(expected, n)}"
+            if last_line and not scan.ends_with_newline:
+                hint += "; it is the last line and has no line break: a truncated file?"
+            hint += f"; {others}" if others else ""
+            return DeliveryError(scan.file, line, n + 1, f"{n_exp} fields separated by ';' (column {n + 1}"
+                                 f"{_column_label(expected, n + 1)})", f"{n} field{'s' * (n != 1)}", hint)
+        hint = f"extra value {fields[n_exp]!r} after column {n_exp}{_column_label(expected, n_exp)}"
+        hint += f"; {others}" if others else ""
+        return DeliveryError(scan.file, line, n_exp + 1, f"{n_exp} fields separated by ';'", f"{n} fields", hint)
+    column = int(column_idx) + 1 if column_idx is not None else 1
+    return DeliveryError(scan.file, line, column, f"a well-formed ';'-separated record ({error_type.lower()})",
+                         repr(text[:80]), "; ".join(x for x in (message, others) if x))
+
+
+def _multiline_error(scan: ScanResult, expected: tuple[str, ...], rows: int) -> DeliveryError:
+    """Find the first record that is not exactly one line (a quoted line break)."""
+    with scan.path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter=DELIMITER, quotechar='"')
+        previous = 0
+        for record in reader:
+            if reader.line_num - previous > 1:
+                start = previous + 1
+                column = next((i + 1 for i, value in enumerate(record) if "\n" in value or "\r" in value), 1)
+                return DeliveryError(scan.file, start, column, "one record per line",
+                                     f"a record over lines {start}-{reader.line_num}",
+                                     "a quoted value contains a line break")
+            previous = reader.line_num
+    return DeliveryError(scan.file, scan.lines, 1, f"{scan.data_lines:,} records (one per line)",
+                         f"{rows:,} records", "the reader and the line count disagree")
+
+
+def _verify_numbering(con, scan: ScanResult, expected: tuple[str, ...], table: str) -> None:
+    """Every checkpoint line of the scan must equal the staged row numbered like it."""
+    if not scan.checkpoints:
+        return
+    wanted = sorted({n for n, _ in scan.checkpoints})
+    cols = ", ".join(_q(c) for c in expected)
+    staged = {row[0]: row[1:] for row in con.execute(
+        f"select rowid + 2, {cols} from {table} where rowid + 2 in ({', '.join(map(str, wanted))})").fetchall()}
+    for line, text in scan.checkpoints:
+        fields = [f if f != "" else None for f in _split_fields(text.decode("utf-8"))]
+        if tuple(fields) != staged.get(line):
+            raise RuntimeError(f"{scan.file}: line {line} in the file differs from staged row {line}; the "
+                               "line numbering cannot be trusted (a loader bug: please report it)")
+
+
+# ------------------------------------------------------------------------------------------
+# 3. row-level counts over every row (DuckDB)
+# ------------------------------------------------------------------------------------------
+@dataclass
+class CheckResult:
+    id: str
+    expectation: str
+    column: str | None
+    description: str
+    success: bool
+    unexpected_count: int
+    element_count: int
+    examples: list[dict] = field(default_factory=list)  # [{"line": n, "value": text}]
+    observed: Any = None
+    ge: dict | None = None  # {"mode", "rows", "success", "unexpected_count"}
+
+    @property
+    def unexpected_percent(self) -> float:
+        return 100.0 * self.unexpected_count / self.element_count if self.element_count else 0.0
+
+
+def count_unexpected(con, table: str, checks: list[Check], rows: int) -> list[CheckResult]:
+    """Every check counted over every row of the staged ``table`` (``_line = rowid + 2``)."""
+    results: dict[str, CheckResult] = {}
+    row_checks = [c for c in checks if c.kind == "row"]
+    if row_checks:
+        # one scan for all counts; examples only for the (few) checks that failed
+        counts = con.execute(f"select {', '.join(f'count_if({c.unexpected_sql})' for c in row_checks)} "
+                             f"from {table}").fetchone()
+        for c, n in zip(row_checks, counts):
+            examples = []
+            if n:
+                examples = con.execute(f"select rowid + 2, coalesce(({c.value_sql})::varchar, '') from {table} "
+                                       f"where {c.unexpected_sql} order by rowid limit {N_EXAMPLES}").fetchall()
+            results[c.id] = CheckResult(c.id, c.expectation, c.column, c.description, n == 0, int(n), rows,
+                                        [{"line": int(line), "value": v} for line, v in examples])
+    for c in checks:
+        if c.kind == "unique":
+            qc = _q(c.column)  # type: ignore[arg-type]
+            dup = (f"from {table} where {qc} in (select {qc} from {table} where {qc} is not null "
+                   f"group by {qc} having count(*) > 1)")
+            n = con.execute(f"select count(*) {dup}").fetchone()[0]
+            examples = con.execute(f"select rowid + 2, {qc} {dup} order by rowid limit {N_EXAMPLES}").fetchall()
+            results[c.id] = CheckResult(c.id, c.expectation, c.column, c.description, n == 0, int(n), rows,
+                                        [{"line": int(line), "value": v} for line, v in examples])
+        elif c.kind == "table":
+            if c.expectation == "ExpectTableRowCountToEqual":
+                ok = rows == c.kwargs["value"]
+            else:
+                ok = c.kwargs["min_value"] <= rows <= c.kwargs["max_value"]
+            results[c.id] = CheckResult(c.id, c.expectation, None, c.description, ok, 0 if ok else 1, 1,
+                                        observed=rows)
+    return [results[c.id] for c in checks]
+
+
+# ------------------------------------------------------------------------------------------
+# 4. Great Expectations on the whole file or a systematic sample
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ValidationSettings:
+    #: Files with at most this many data rows are validated by GE in full.
+    ge_full_max_rows: int = 25_000
+    #: Larger files: GE sees about this many rows (every k-th line).
+    ge_sample_rows: int = 20_000
+    #: Run GE at all (the DuckDB counts are always computed).
+    use_great_expectations: bool = True
+
+
+_GE_CONTEXT: list = []
+
+
+def ge_context():
+    if not _GE_CONTEXT:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        _GE_CONTEXT.append((gx, context, context.data_sources.add_pandas("deliveries")))
+    return _GE_CONTEXT[0]
+
+
+def ge_suite(name: str, checks: list[Check], column_list: tuple[str, ...], full: bool):
+    """The GE ExpectationSuite of ``checks`` (table-level row counts only when ``full``)."""
+    gx, _, _ = ge_context()
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=name)
+    suite.add_expectation(gxe.ExpectTableColumnsToMatchOrderedList(column_list=list(column_list),
+                                                                   meta={"check_id": "columns"}))
+    for c in checks:
+        if c.kind == "table" and not full:
+            continue
+        suite.add_expectation(getattr(gxe, c.expectation)(**c.kwargs, meta={"check_id": c.id}))
+    return suite
+
+
+def ge_frame(con, table: str, columns: tuple[str, ...], rows: int, settings: ValidationSettings):
+    """The rows GE validates: all of them, or every k-th line; returns (frame, mode info)."""
+    full = rows <= settings.ge_full_max_rows
+    step = 1 if full else -(-rows // settings.ge_sample_rows)
+    cols = ", ".join(_q(c) for c in columns)
+    where = "" if full else f" where rowid % {step} = 0"
+    frame = con.execute(f"select rowid + 2 as _line, {cols} from {table}{where} order by rowid").df()
+    frame = frame.set_index("_line")
+    info = {"mode": "full" if full else "sample", "rows": len(frame), "step": step,
+            "description": (f"all {rows:,} rows" if full else
+                            f"a systematic sample of {len(frame):,} of {rows:,} rows (every {step}th line)")}
+    return frame, info
+
+
+def validate_frame(frame, info: dict, name: str, checks: list[Check], columns: tuple[str, ...]) -> dict:
+    """Run the GE suite of ``checks`` on ``frame``; returns ``info`` plus per-check results."""
+    gx, context, datasource = ge_context()
+    asset_name = name.replace("/", "__")
+    try:
+        asset = datasource.get_asset(asset_name)
+    except LookupError:
+        asset = datasource.add_dataframe_asset(asset_name)
+    try:
+        definition = asset.get_batch_definition("whole")
+    except (KeyError, LookupError, ValueError):
+        definition = asset.add_batch_definition_whole_dataframe("whole")
+    batch = definition.get_batch(batch_parameters={"dataframe": frame})
+    with warnings.catch_warnings():  # pandas' note on regex groups in str.contains
+        warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression")
+        outcome = batch.validate(ge_suite(name, checks, columns, info["mode"] == "full"),
+                                 result_format={"result_format": "BASIC"})
+    per_check = {}
+    for r in outcome.results:
+        check_id = (r.expectation_config.meta or {}).get("check_id")
+        raised = bool(r.exception_info and r.exception_info.get("raised_exception"))
+        per_check[check_id] = {"success": bool(r.success), "unexpected_count": r.result.get("unexpected_count"),
+                               "element_count": r.result.get("element_count"),
+                               "observed": r.result.get("observed_value"),
+                               "error": r.exception_info.get("exception_message") if raised else None}
+    return {**info, "success": bool(outcome.success), "checks": per_check}
+
+
+def run_great_expectations(con, table: str, scan: ScanResult, suite: Suite, checks: list[Check], rows: int,
+                           settings: ValidationSettings) -> dict:
+    """Validate the staged rows (all, or every k-th line) with Great Expectations."""
+    frame, info = ge_frame(con, table, suite.column_names, rows, settings)
+    return validate_frame(frame, info, scan.file, checks, suite.column_names)
+
+
+def attach_ge(result: FileResult, ge: dict) -> None:
+    """Put GE's per-check results next to the DuckDB counts of ``result``."""
+    for c in result.checks:
+        c.ge = ge["checks"].get(c.id)
+    result.ge = {k: v for k, v in ge.items() if k != "checks"}
+
+
+# ------------------------------------------------------------------------------------------
+# the per-file result and the report
+# ------------------------------------------------------------------------------------------
+@dataclass
+class FileResult:
+    file: str
+    source: str
+    year: int | None
+    status: str  # loaded | rejected | unchanged
+    delivery_hash: str = ""
+    rows: int | None = None
+    bytes: int = 0
+    error: dict | None = None
+    suite: str = ""
+    suite_basis: str = ""
+    checks: list[CheckResult] = field(default_factory=list)
+    ge: dict | None = None
+    seconds: float = 0.0
+    note: str = ""
+    validated_at: str = ""
+    #: seconds per step: scan, read (DuckDB staging), check (counts, GE sample), load
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success]
+
+    @property
+    def flagged_rows(self) -> int:
+        return sum(c.unexpected_count for c in self.checks if c.column is not None)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for c, raw in zip(self.checks, data["checks"]):
+            raw["unexpected_percent"] = round(c.unexpected_percent, 4)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FileResult:
+        data = dict(data)
+        checks = []
+        for raw in data.pop("checks", []):
+            raw = {k: v for k, v in raw.items() if k != "unexpected_percent"}
+            checks.append(CheckResult(**raw))
+        return cls(checks=checks, **data)
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _examples_md(c: CheckResult) -> str:
+    if c.observed is not None and c.column is None:
+        return f"observed {c.observed:,}"
+    return ", ".join(f"{e['line']}: `{_md(e['value'])[:40]}`" if e["value"] != "" else f"{e['line']}: (empty)"
+                     for e in c.examples)
+
+
+def _ge_md(c: CheckResult, ge: dict | None) -> str:
+    if not ge or not c.ge:
+        return "n/a"
+    if c.ge.get("error"):
+        return "error: " + _md(c.ge["error"])[:60]
+    result = "pass" if c.ge["success"] else "fail"
+    if c.ge.get("unexpected_count") is not None:
+        result += f" ({c.ge['unexpected_count']:,})"
+    if ge["mode"] == "full" and c.column is not None and c.ge.get("unexpected_count") is not None \
+            and c.ge["unexpected_count"] != c.unexpected_count:
+        result += " **DISAGREES**"
+    return result
+
+
+def render_markdown(results: list[FileResult], meta: dict) -> str:
+    loaded = [r for r in results if r.status == "loaded"]
+    rejected = [r for r in results if r.status == "rejected"]
+    unchanged = [r for r in results if r.status == "unchanged"]
+    lines = [
+        "# Validation report", "",
+        f"- raw dir: `{meta['raw_dir']}`", f"- target: {meta['target']}",
+        f"- run: {meta['started_at']} ({meta['seconds']:.1f} s), loader {meta['version']}",
+        f"- files: {len(results)}; loaded {len(loaded)}, unchanged (loaded earlier) {len(unchanged)}, "
+        f"**rejected {len(rejected)}**",
+        "",
+        "Contract breaches (columns, encoding, delimiter, fields per line) reject the whole file: nothing of "
+        "it is loaded. Row-level expectations flag rows; flagged rows are loaded, and staging decides what "
+        "to do with them. Unexpected counts cover every row (DuckDB); the GE column is Great Expectations "
+        "on the same suite (all rows, or a sample for large files, as stated per file).",
+        "", "| file | status | rows | failed expectations | flagged values |", "|---|---|---:|---:|---:|",
+    ]
+    for r in results:
+        status = {"rejected": "**REJECTED**", "unchanged": "unchanged"}.get(r.status, r.status)
+        lines.append(f"| [{r.file}](#{r.file.replace('/', '').replace('.', '').replace('_', '_')}) | {status} | "
+                     f"{'' if r.rows is None else f'{r.rows:,}'} | {len(r.failed_checks)} | {r.flagged_rows:,} |")
+    for r in results:
+        lines += ["", f"## {r.file}", ""]
+        if r.status == "rejected":
+            lines += [f"**REJECTED**: {r.error['message'] if r.error else ''}", "",
+                      "Nothing of this file was loaded (an earlier good delivery of it, if any, stays in raw).", "",
+                      f"- bytes {r.bytes:,}; sha256 `{r.delivery_hash}`"]
+            continue
+        status = "loaded" if r.status == "loaded" else f"unchanged since it was loaded ({r.validated_at})"
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in r.timings.items())
+        lines += [f"- status: {status}; {len(r.failed_checks)} of {len(r.checks)} expectations failed",
+                  f"- rows {r.rows:,}; bytes {r.bytes:,}; sha256 `{r.delivery_hash}`",
+                  f"- suite: {r.suite} ({r.suite_basis})",
+                  "- contract: header with the suite's columns in order, UTF-8, one record of "
+                  "the right number of fields per line: pass",
+                  f"- Great Expectations: {r.ge['description'] if r.ge else 'not run'}"]
+        if steps:
+            lines.append(f"- time: {steps}")
+        if r.note:
+            lines.append(f"- note: {r.note}")
+        lines += ["", "| expectation | column | result | unexpected | % | example lines | GE |",
+                  "|---|---|---|---:|---:|---|---|"]
+        for c in r.checks:
+            lines.append(f"| {_md(c.description)} | {c.column or '(table)'} | {'pass' if c.success else '**FAIL**'} "
+                         f"| {c.unexpected_count:,} | {c.unexpected_percent:.3f} | {_examples_md(c)} | "
+                         f"{_ge_md(c, r.ge)} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report_dir: Path, results: list[FileResult], meta: dict) -> tuple[Path, Path]:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    md, js = report_dir / "report.md", report_dir / "report.json"
+    md.write_text(render_markdown(results, meta), "utf-8")
+    summary = {"files": len(results), **{s: sum(r.status == s for r in results)
+                                         for s in ("loaded", "unchanged", "rejected")}}
+    js.write_text(json.dumps({**meta, "summary": summary, "files": [r.to_dict() for r in results]},
+                             indent=2, default=str) + "\n", "utf-8")
+    return md, js
+
+
+def year_of(rel: str) -> int | None:
+    match = re.fullmatch(r"[^/]+/(\d{4})\.csv", rel)
+    return int(match.group(1)) if match else None

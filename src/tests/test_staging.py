@@ -1,0 +1,337 @@
+"""Staging catches every injected defect with the right outcome (issue 3, items 3 and 4).
+
+A tiny delivery (the session's ``small_delivery``: scale 0.002, seed 7, every source and year)
+is loaded into the raw schema of a scratch DuckDB file with ``clinical-dashboard load`` and
+built with ``dbt seed`` and ``dbt build --select staging`` (models and their data tests:
+row conservation per file, keys, accepted values, relationships). Then every line of the
+generator's defect ledger is checked against the warehouse:
+
+- ``normalised``: the row is staged and its code equals the clean original;
+- ``flagged``: the row is staged with the flag set (unknown code, missing main diagnosis,
+  unknown residence) and the delivered value kept;
+- ``quarantined``: the row is in its folder's quarantine model with the expected reason;
+- ``deduplicated``: the record is staged once, and the later copy is in quarantine as a
+  removed duplicate of the earlier one.
+
+And the other way round: staging rejects or flags nothing the ledger does not list (a
+staging rule that fired on clean rows would hide real data).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clinical_dashboard.generate import LEDGER_NAME
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Staging:
+    """Where a raw table's rows end up: staging model, quarantine model, key column."""
+
+    model: str
+    quarantine: str
+    key: str
+    key_is_number: bool = True
+
+
+NPR_QUARANTINE = "stg_npr__quarantine"
+HELFO_QUARANTINE = "stg_helfo__quarantine"
+STAGING = {
+    "npr_som": Staging("stg_npr__som", NPR_QUARANTINE, "contact_id"),
+    "npr_avtalesom": Staging("stg_npr__avtalesom", NPR_QUARANTINE, "contact_id"),
+    "npr_phv": Staging("stg_npr__phv", NPR_QUARANTINE, "contact_id"),
+    "npr_avtalephv": Staging("stg_npr__avtalephv", NPR_QUARANTINE, "contact_id"),
+    "npr_phbu": Staging("stg_npr__phbu", NPR_QUARANTINE, "contact_id"),
+    "npr_tsb": Staging("stg_npr__tsb", NPR_QUARANTINE, "contact_id"),
+    "npr_phbu_referrals": Staging("stg_npr__phbu_referrals", NPR_QUARANTINE, "referral_id", False),
+    "helfo_lab": Staging("stg_helfo__lab_invoices", HELFO_QUARANTINE, "invoice_id"),
+    "helfo_imaging": Staging("stg_helfo__imaging_invoices", HELFO_QUARANTINE, "invoice_id"),
+    "fhi_waiting_lists": Staging("stg_fhi__waiting_lists", "stg_fhi__quarantine", "record_id", False),
+    "nki_discharge_summaries": Staging("stg_nki__discharge_summaries", "stg_nki__quarantine", "record_id", False),
+    "cancer_survival": Staging("stg_kreftregisteret__cancer_survival", "stg_kreftregisteret__quarantine",
+                               "record_id", False),
+}
+QUARANTINE_MODELS = sorted({s.quarantine for s in STAGING.values()})
+
+#: raw column of a code defect -> staging column holding the normalised code (list)
+CODE_COLUMNS = {"hovedtilstand": "main_diagnosis_code", "prosedyre_1": "procedure_code_1",
+                "analysekoder": "lab_codes", "prosedyrekoder": "procedure_codes"}
+#: raw column of an unknown_code defect -> staging flag (NPR: on the contact)
+UNKNOWN_CODE_FLAGS = {"hovedtilstand": "has_unknown_diagnosis_code", "prosedyre_1": "has_unknown_procedure_code"}
+#: HELFO code lists: unknown codes are flagged per code, in the code models
+CODE_MODELS = {"analysekoder": ("stg_helfo__lab_invoice_codes", "lab_code"),
+               "prosedyrekoder": ("stg_helfo__imaging_invoice_codes", "procedure_code")}
+#: the quarantine reason each quarantined defect must get, by source kind
+QUARANTINE_REASONS = {"impossible_age": "impossible_age", "discharge_before_admission": "discharge_before_admission"}
+REFERRAL_REASONS = {"impossible_age": "impossible_age", "discharge_before_admission": "assessed_before_received"}
+
+
+# ------------------------------------------------------------------------------- building
+def _load_raw(raw_dir: Path, database: Path, report_dir: Path) -> None:
+    """The delivery into raw.<source> with the project's loader (the raw contract)."""
+    command = [sys.executable, "-m", "clinical_dashboard.cli", "load", "--raw-dir", str(raw_dir),
+               "--target", "duckdb", "--duckdb-path", str(database), "--report-dir", str(report_dir),
+               "--no-progress"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, f"clinical-dashboard load failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+
+
+def _dbt(args: list[str], work: Path) -> None:
+    """One dbt command in this process (dbtRunner: ~0.5 s per call after the first)."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke([*args, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
+                                 "--target", "duckdb", "--target-path", str(work / "target"),
+                                 "--log-path", str(work / "logs")])
+    failures = []
+    for node in getattr(result.result, "results", None) or []:
+        status = str(getattr(node.status, "value", node.status))
+        if status not in ("success", "pass"):
+            failures.append(f"{node.node.unique_id}: {status} {node.message or ''}".strip())
+    assert result.success, (f"dbt {' '.join(args)} failed: {result.exception or ''}\n"
+                            + "\n".join(failures[:40]))
+
+
+@pytest.fixture(scope="module")
+def warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small delivery loaded and built through staging; the DuckDB file."""
+    config, _ = small_delivery
+    work = tmp_path_factory.mktemp("staging")
+    database = work / "staging.duckdb"
+    _load_raw(config.out_dir, database, work / "validation")
+    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
+    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
+    try:
+        _dbt(["seed"], work)
+        _dbt(["build", "--select", "staging"], work)
+    finally:
+        if previous is None:
+            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
+        else:
+            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
+        shutil.rmtree(work / "logs", ignore_errors=True)
+    return database
+
+
+@pytest.fixture(scope="module")
+def ledger(small_delivery) -> list[dict[str, str]]:
+    config, _ = small_delivery
+    with (config.out_dir / LEDGER_NAME).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+@pytest.fixture(scope="module")
+def con(warehouse: Path):
+    # Not read_only: dbt-duckdb keeps its own connection to the file open in this process, and
+    # DuckDB refuses a second connection with another configuration. The tests only read.
+    connection = duckdb.connect(str(warehouse))
+    yield connection
+    connection.close()
+
+
+# ------------------------------------------------------------------------------- lookups
+def _rows(con, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+class Warehouse:
+    """Staged rows at the ledger's lines (and the first copies of duplicates) and every
+    quarantined row, keyed by (file, line)."""
+
+    def __init__(self, con, ledger: list[dict[str, str]]):
+        import pyarrow as pa
+
+        self.con = con
+        positions = {(d["file"], int(d["line_number"])) for d in ledger}
+        positions |= {(d["file"], int(d["original_value"].removeprefix("copy of line ")))
+                      for d in ledger if d["defect"] == "exact_duplicate"}
+        files, lines = zip(*sorted(positions))
+        con.register("ledger_positions", pa.table({"file": list(files), "line": list(lines)}))
+        self.staged: dict[tuple[str, int], dict] = {}
+        for source in sorted({d["source"] for d in ledger}):
+            query = (f"select staged.* from main.{STAGING[source].model} as staged "
+                     "join ledger_positions on staged.source_file = ledger_positions.file "
+                     "and staged.source_line = ledger_positions.line")
+            for row in _rows(con, query):
+                self.staged[(row["source_file"], row["source_line"])] = row
+        self.quarantined: dict[tuple[str, int], dict] = {}
+        for model in QUARANTINE_MODELS:
+            for row in _rows(con, f"select * from main.{model}"):
+                self.quarantined[(row["file"], row["line"])] = row
+        # how often each duplicated record is staged, in one query per source
+        self.key_counts: dict[tuple[str, str], int] = {}
+        duplicated = defaultdict(set)
+        for d in ledger:
+            if d["defect"] == "exact_duplicate":
+                duplicated[d["source"]].add(d["record_id"])
+        for source, keys in duplicated.items():
+            staging = STAGING[source]
+            cast = "bigint" if staging.key_is_number else "varchar"
+            query = (f"select cast({staging.key} as varchar) as record_id, count(*) as n "
+                     f"from main.{staging.model} where {staging.key} in (select unnest(?::{cast}[])) "
+                     f"group by {staging.key}")
+            values = [int(k) if staging.key_is_number else k for k in keys]
+            for row in _rows(con, query, [values]):
+                self.key_counts[(source, row["record_id"])] = row["n"]
+        # the code rows of the invoices whose code lists carry a defect
+        self.code_rows: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for column, (model, _) in CODE_MODELS.items():
+            invoices = [int(d["record_id"]) for d in ledger if d["column_name"] == column]
+            if invoices:
+                query = (f"select * from main.{model} where invoice_id in (select unnest(?::bigint[])) "
+                         "order by invoice_id, code_position")
+                for row in _rows(con, query, [invoices]):
+                    self.code_rows[(model, row["invoice_id"])].append(row)
+
+    def key_count(self, source: str, key: str) -> int:
+        return self.key_counts.get((source, key), 0)
+
+    def codes(self, model: str, invoice_id: int) -> list[dict]:
+        return self.code_rows.get((model, invoice_id), [])
+
+
+def con_count(con, sql: str, params: list) -> int:
+    return con.execute(sql, params).fetchone()[0]
+
+
+def _normalised(code: str) -> str:
+    return code.replace(".", "").replace(" ", "").upper()
+
+
+# ------------------------------------------------------------------------------- checks
+def _check(defect: dict[str, str], warehouse: Warehouse) -> str | None:
+    """None when staging handled the ledger line as expected, else what went wrong."""
+    source, file, line = defect["source"], defect["file"], int(defect["line_number"])
+    kind, handling, column = defect["defect"], defect["expected_handling"], defect["column_name"]
+    staged = warehouse.staged.get((file, line))
+    quarantined = warehouse.quarantined.get((file, line))
+    if handling in ("normalised", "flagged"):
+        if staged is None:
+            reason = quarantined["reason_code"] if quarantined else "nowhere"
+            return f"not staged (quarantine reason: {reason})"
+    if handling == "normalised":
+        value = staged[CODE_COLUMNS[column]]
+        expected = _normalised(defect["original_value"])
+        return None if value == expected else f"{CODE_COLUMNS[column]} = {value!r}, expected {expected!r}"
+    if handling == "flagged":
+        if kind == "missing_main_diagnosis":
+            ok = staged["is_missing_main_diagnosis"] is True and staged["main_diagnosis_code"] is None
+            return None if ok else "is_missing_main_diagnosis not set"
+        if kind == "unknown_municipality":
+            ok = (staged["is_unknown_residence"] is True and staged["municipality_code"] is None
+                  and staged["municipality_code_reported"] == defect["injected_value"])
+            return None if ok else (f"is_unknown_residence={staged['is_unknown_residence']}, "
+                                    f"municipality_code={staged['municipality_code']!r}")
+        if kind == "unknown_code" and column in UNKNOWN_CODE_FLAGS:
+            flag, code_column = UNKNOWN_CODE_FLAGS[column], CODE_COLUMNS[column]
+            ok = staged[flag] is True and staged[code_column] == _normalised(defect["injected_value"])
+            return None if ok else f"{flag}={staged[flag]}, {code_column}={staged[code_column]!r}"
+        if kind == "unknown_code" and column in CODE_MODELS:
+            model, code_column = CODE_MODELS[column]
+            codes = warehouse.codes(model, staged["invoice_id"])
+            first = defect["injected_value"].split("|")[0]
+            ok = bool(codes) and codes[0][code_column] == first and codes[0][f"is_unknown_{code_column}"] is True
+            return None if ok else f"first code in {model} not flagged unknown: {codes[:1]}"
+        return f"no rule for flagged defect {kind} in column {column}"
+    if handling == "quarantined":
+        reasons = REFERRAL_REASONS if source == "npr_phbu_referrals" else QUARANTINE_REASONS
+        expected = reasons[kind]
+        if staged is not None:
+            return "staged instead of quarantined"
+        if quarantined is None:
+            return "neither staged nor quarantined"
+        ok = quarantined["outcome"] == "quarantined" and quarantined["reason_code"] == expected
+        return None if ok else f"quarantine reason {quarantined['reason_code']!r}, expected {expected!r}"
+    if handling == "deduplicated":
+        copy_of = int(defect["original_value"].removeprefix("copy of line "))
+        first, later = sorted((line, copy_of))
+        if warehouse.key_count(source, defect["record_id"]) != 1:
+            return f"record {defect['record_id']} staged {warehouse.key_count(source, defect['record_id'])} times"
+        removed = warehouse.quarantined.get((file, later))
+        if (file, first) not in warehouse.staged:
+            return f"first copy (line {first}) not staged"
+        ok = (removed is not None and removed["outcome"] == "deduplicated"
+              and removed["first_copy_file"] == file and removed["first_copy_line"] == first)
+        return None if ok else f"later copy (line {later}) not recorded as a removed duplicate: {removed}"
+    return f"unknown expected handling {handling!r}"
+
+
+def _report(problems: list[str], what: str) -> str:
+    return f"{len(problems)} {what}:\n" + "\n".join(problems[:60]) + ("\n..." if len(problems) > 60 else "")
+
+
+def test_staging_build_passes_its_data_tests(warehouse: Path) -> None:
+    """The fixture's dbt build (models and tests, including row conservation) succeeded."""
+    assert warehouse.exists()
+
+
+def test_every_injected_defect_is_caught(con, ledger: list[dict[str, str]]) -> None:
+    assert ledger, "the delivery has no defect ledger lines"
+    warehouse = Warehouse(con, ledger)
+    uncaught = []
+    for defect in ledger:
+        problem = _check(defect, warehouse)
+        if problem:
+            uncaught.append(f"{defect['file']} line {defect['line_number']} ({defect['record_id']}): "
+                            f"{defect['defect']} in {defect['column_name'] or 'the row'} "
+                            f"(expected {defect['expected_handling']}): {problem}")
+    handled = Counter(d["expected_handling"] for d in ledger)
+    assert not uncaught, _report(uncaught, f"of {len(ledger)} injected defects not caught ({dict(handled)})")
+
+
+def test_nothing_else_is_rejected_or_flagged(con, ledger: list[dict[str, str]]) -> None:
+    """Staging quarantines and flags exactly the ledger's rows: no false positives."""
+    expected_rejects: set[tuple[str, int]] = set()
+    flagged: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for d in ledger:
+        position = (d["file"], int(d["line_number"]))
+        if d["expected_handling"] == "quarantined":
+            expected_rejects.add(position)
+        elif d["expected_handling"] == "deduplicated":
+            copy_of = int(d["original_value"].removeprefix("copy of line "))
+            expected_rejects.add((d["file"], max(position[1], copy_of)))
+        elif d["expected_handling"] == "flagged":
+            flagged[d["defect"]].add(position)
+    problems = []
+    for model in QUARANTINE_MODELS:
+        for row in _rows(con, f"select file, line, reason_code from main.{model}"):
+            if (row["file"], row["line"]) not in expected_rejects:
+                problems.append(f"{model}: {row['file']} line {row['line']} rejected ({row['reason_code']}) "
+                                "but the ledger has no defect there")
+    flag_rules = [
+        ("unknown_municipality", "is_unknown_residence and municipality_code_reported is not null"),
+        ("missing_main_diagnosis", "is_missing_main_diagnosis"),
+        ("unknown_code", "has_unknown_diagnosis_code or has_unknown_procedure_code"),
+    ]
+    for source, staging in STAGING.items():
+        columns = {r["column_name"] for r in _rows(con, "select column_name from information_schema.columns "
+                                                        "where table_name = ?", [staging.model])}
+        for defect, condition in flag_rules:
+            needed = {w for w in condition.replace(" is not null", "").split() if w not in ("and", "or")}
+            if not needed <= columns:
+                continue
+            for row in _rows(con, f"select source_file, source_line from main.{staging.model} where {condition}"):
+                if (row["source_file"], row["source_line"]) not in flagged[defect]:
+                    problems.append(f"{staging.model}: {row['source_file']} line {row['source_line']} "
+                                    f"flagged ({condition}) but the ledger has no {defect} there")
+    for model, code in CODE_MODELS.values():
+        unknown = con_count(con, f"select count(*) from main.{model} where is_unknown_{code}", [])
+        injected = sum(1 for d in ledger if d["defect"] == "unknown_code"
+                       and CODE_MODELS.get(d["column_name"], ("",))[0] == model)
+        if unknown != injected:
+            problems.append(f"{model}: {unknown} codes flagged unknown, {injected} injected")
+    assert not problems, _report(problems, "rows rejected or flagged without an injected defect")

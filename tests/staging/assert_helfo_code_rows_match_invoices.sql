@@ -1,0 +1,44 @@
+-- Code-level conservation for HELFO: every staged invoice has exactly as many rows in its code
+-- model as its code list has items (n_codes), and the code models hold no other invoices.
+-- Returns the invoices whose counts differ.
+with invoice_counts as (
+    select
+        source,
+        invoice_id,
+        n_codes
+    from {{ ref('stg_helfo__lab_invoices') }}
+    union all
+    select
+        source,
+        invoice_id,
+        n_codes
+    from {{ ref('stg_helfo__imaging_invoices') }}
+),
+
+code_counts as (
+    select
+        source,
+        invoice_id,
+        count(*) as n_code_rows
+    from {{ ref('stg_helfo__lab_invoice_codes') }}
+    group by source, invoice_id
+    union all
+    select
+        source,
+        invoice_id,
+        count(*) as n_code_rows
+    from {{ ref('stg_helfo__imaging_invoice_codes') }}
+    group by source, invoice_id
+)
+
+select
+    invoice_counts.n_codes,
+    code_counts.n_code_rows,
+    coalesce(invoice_counts.source, code_counts.source) as invoice_source,
+    coalesce(invoice_counts.invoice_id, code_counts.invoice_id) as invoice_id
+from invoice_counts
+full outer join code_counts
+    on
+        invoice_counts.source = code_counts.source
+        and invoice_counts.invoice_id = code_counts.invoice_id
+where coalesce(invoice_counts.n_codes, 0) <> coalesce(code_counts.n_code_rows, 0)
