@@ -41,7 +41,7 @@ start() {
     as_owner "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG_TEST_DIR -c fsync=off -c full_page_writes=off" \
         start >/dev/null
-    "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "create database $PGDATABASE" >/dev/null
+    "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -q -c "create database $PGDATABASE" >/dev/null
     echo "pg-test-server: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT, database $PGDATABASE"
 }
 
