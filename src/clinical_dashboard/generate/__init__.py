@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict
 from pathlib import Path
 
@@ -32,6 +32,9 @@ GENERATOR_VERSION = "1"
 COST = {"helfo_lab": 60, "npr_som": 40, "helfo_imaging": 6, "npr_avtalesom": 10, "npr_phv": 6,
         "npr_avtalephv": 3, "npr_phbu": 3, "npr_tsb": 2, "npr_phbu_referrals": 1,
         "fhi_waiting_lists": 1, "nki_discharge_summaries": 1, "cancer_survival": 1}
+
+#: Sources whose national year needs several GB: never two of the same at once.
+HEAVY = frozenset({"npr_som", "helfo_lab"})
 
 _WORLDS: dict[tuple, World] = {}
 
@@ -121,13 +124,26 @@ def run(config: GeneratorConfig, workers: int = 1) -> dict:
     bar = tqdm(total=sum(COST[t[1]] for t in tasks), desc="generate", unit="work",
                disable=not config.show_progress, mininterval=1.0, bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
     if workers > 1:
+        # At most one memory-heavy task (a national NPR-SOM or HELFO-lab year: about 4 and 3 GB)
+        # of each kind at a time, so that two workers stay under 8 GB together.
+        pending = list(tasks)
+        running: dict = {}
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_task, *task): task for task in tasks}
-            for future in as_completed(futures):
-                task = futures[future]
-                results[(task[1], task[2])] = future.result()
-                bar.set_postfix_str(f"{task[1]} {task[2]} done")
-                bar.update(COST[task[1]])
+            while pending or running:
+                busy = {t[1] for t in running.values()}
+                while pending and len(running) < workers:
+                    choice = next((t for t in pending if t[1] not in HEAVY or t[1] not in busy), None)
+                    if choice is None:
+                        break
+                    pending.remove(choice)
+                    running[pool.submit(_task, *choice)] = choice
+                    busy.add(choice[1])
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    results[(task[1], task[2])] = future.result()
+                    bar.set_postfix_str(f"{task[1]} {task[2]} done")
+                    bar.update(COST[task[1]])
     else:
         for task in tasks:
             bar.set_postfix_str(f"{task[1]} {task[2]}")
