@@ -33,7 +33,7 @@ COST = {"helfo_lab": 60, "npr_som": 40, "helfo_imaging": 6, "npr_avtalesom": 10,
         "npr_avtalephv": 3, "npr_phbu": 3, "npr_tsb": 2, "npr_phbu_referrals": 1,
         "fhi_waiting_lists": 1, "nki_discharge_summaries": 1, "cancer_survival": 1}
 
-#: Sources whose national year needs several GB: never two of the same at once.
+#: Sources whose national year needs several GB: never two of them at once.
 HEAVY = frozenset({"npr_som", "helfo_lab"})
 
 _WORLDS: dict[tuple, World] = {}
@@ -124,20 +124,20 @@ def run(config: GeneratorConfig, workers: int = 1) -> dict:
     bar = tqdm(total=sum(COST[t[1]] for t in tasks), desc="generate", unit="work",
                disable=not config.show_progress, mininterval=1.0, bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
     if workers > 1:
-        # At most one memory-heavy task (a national NPR-SOM or HELFO-lab year: about 4 and 3 GB)
-        # of each kind at a time, so that two workers stay under 8 GB together.
+        # At most one memory-heavy task at a time (a national NPR-SOM or HELFO-lab year: about
+        # 4 GB each with defects and writing); the other worker takes the lighter sources.
         pending = list(tasks)
         running: dict = {}
         with ProcessPoolExecutor(max_workers=workers) as pool:
             while pending or running:
-                busy = {t[1] for t in running.values()}
+                heavy_running = any(t[1] in HEAVY for t in running.values())
                 while pending and len(running) < workers:
-                    choice = next((t for t in pending if t[1] not in HEAVY or t[1] not in busy), None)
+                    choice = next((t for t in pending if not (heavy_running and t[1] in HEAVY)), None)
                     if choice is None:
                         break
                     pending.remove(choice)
                     running[pool.submit(_task, *choice)] = choice
-                    busy.add(choice[1])
+                    heavy_running = heavy_running or choice[1] in HEAVY
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     task = running.pop(future)
