@@ -199,7 +199,7 @@ class Targets:
     private_contacts: np.ndarray  # national, [care type]; day and outpatient and inpatient
 
 
-def som_targets(year: int, scale: float, region_weight: dict[str, float]) -> Targets:
+def som_targets(year: int, scale: float) -> Targets:
     """NPR-SOM targets from seed 002 (2022, 2023) and the trend (other years)."""
     table: dict[tuple[int, str, str], float] = {}
     for r in load_params("npr_som_calibration"):
@@ -240,7 +240,6 @@ def som_targets(year: int, scale: float, region_weight: dict[str, float]) -> Tar
         table[(private_year, "norway", "private_inpatient_stays")] * pf * 0.3,
         table[(private_year, "norway", "private_inpatient_stays")] * pf * 0.7,
     ])
-    del region_weight
     return Targets(regions, patients_total, patients, patients_inpatient, contacts, returned, private)
 
 
@@ -335,11 +334,10 @@ class ActivityGenerator:
     def generate(self, year: int, scale: float) -> pa.Table:
         world, spec, cat = self.world, self.spec, self.catalogue
         rng = np.random.default_rng([self.seed, year, _source_index(spec.name)])
-        weights = self.region_weights(year)
         if spec.name == "npr_som":
-            targets = som_targets(year, scale, weights)
+            targets = som_targets(year, scale)
         else:
-            targets = other_targets(spec.name, year, scale, weights)
+            targets = other_targets(spec.name, year, scale, self.region_weights(year))
         cell_weight = self._cell_weight(year)
         person_parts, type_parts, count_parts = [], [], []
         offset = 0

@@ -294,16 +294,6 @@ class World:
     def procedure_codes(self) -> np.ndarray:
         return np.sort(read_csv(self.ref / "ref_procedure_codes.csv")["procedure_code"])
 
-    def codes_with_prefixes(self, codes: np.ndarray, prefixes: list[str]) -> np.ndarray:
-        """All codes (sorted array) starting with any of ``prefixes`` (exact codes included)."""
-        found = []
-        for prefix in prefixes:
-            lo = np.searchsorted(codes, prefix, side="left")
-            hi = np.searchsorted(codes, prefix + "\U0010ffff", side="left")
-            found.append(codes[lo:hi])
-        out = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=str)
-        return out
-
     @cached_property
     def lab_codes(self) -> dict[str, np.ndarray]:
         return read_csv(self.ref / "ref_nlk_lab_codes.csv")
