@@ -47,11 +47,11 @@ with
 typed as (
     select
         numbered.*,
-        {{ safe_cast('fakturanr', 'bigint') }} as invoice_id,
-        {{ safe_cast('fodselsar', 'integer') }} as birth_year,
-        {{ safe_cast('alder', 'integer') }} as age,
-        {{ safe_cast(service_date_column, 'date') }} as service_date,
-        {{ safe_cast('refusjon_nok', 'numeric') }} as reimbursement_nok,
+        {{ checked_cast('fakturanr', 'bigint') }} as invoice_id,
+        {{ checked_cast('fodselsar', 'integer') }} as birth_year,
+        {{ checked_cast('alder', 'integer') }} as age,
+        {{ checked_cast(service_date_column, 'date') }} as service_date,
+        {{ checked_cast('refusjon_nok', 'numeric') }} as reimbursement_nok,
         {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
         {{ trimmed_text('bydelhjem') }} as district_code_reported,
         {{ normalise_code(codes_column) }} as {{ codes_name }}
@@ -67,7 +67,7 @@ dated as (
 
 {{ residence_lookup_ctes() }},
 
-enriched as {{ materialized_cte() }} (
+enriched as (
     select
         dated.*,
         {{ residence_columns() }}
@@ -75,6 +75,7 @@ enriched as {{ materialized_cte() }} (
     {{ residence_joins(
         'dated', 'municipality_code_reported', 'district_code_reported', 'service_year'
     ) }}
+    {{ optimisation_fence() }}
 ),
 
 checked as (

@@ -22,14 +22,6 @@
     end
 {%- endmacro %}
 
-{#- Sex from the registry code 1/2; other codes (0 unknown, 9 unspecified) give NULL. -#}
-{% macro sex_from_code(expression) -%}
-    case trim({{ expression }})
-        when '1' then 'male'
-        when '2' then 'female'
-    end
-{%- endmacro %}
-
 {% macro npr_activity_base(source_name) -%}
 {%- set diagnosis_columns = [
     ('hovedtilstand', 'main_diagnosis_code'),
@@ -82,12 +74,12 @@ with
 typed as (
     select
         numbered.*,
-        {{ safe_cast('kontakt_id', 'bigint') }} as contact_id,
-        {{ safe_cast('fodselsar', 'integer') }} as birth_year,
-        {{ safe_cast('alder', 'integer') }} as age,
-        {{ safe_cast('inndato', 'date') }} as admission_date,
-        {{ safe_cast('utdato', 'date') }} as discharge_date,
-        {{ safe_cast('korrvekt', 'numeric') }} as isf_points,
+        {{ checked_cast('kontakt_id', 'bigint') }} as contact_id,
+        {{ checked_cast('fodselsar', 'integer') }} as birth_year,
+        {{ checked_cast('alder', 'integer') }} as age,
+        {{ checked_cast('inndato', 'date') }} as admission_date,
+        {{ checked_cast('utdato', 'date') }} as discharge_date,
+        {{ checked_cast('korrvekt', 'numeric') }} as isf_points,
         {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
         {{ trimmed_text('bydelhjem') }} as district_code_reported,
     {%- for raw_column, code_column in diagnosis_columns + procedure_columns %}
@@ -105,7 +97,7 @@ dated as (
 
 {{ residence_lookup_ctes() }},
 
-enriched as {{ materialized_cte() }} (
+enriched as (
     select
         dated.*,
         {{ residence_columns() }},
@@ -124,6 +116,7 @@ enriched as {{ materialized_cte() }} (
     left join {{ ref('ref_procedure_codes') }} as {{ code_column }}_known
         on dated.{{ code_column }} = {{ code_column }}_known.procedure_code
     {%- endfor %}
+    {{ optimisation_fence() }}
 ),
 
 checked as (

@@ -8,9 +8,15 @@
     Row conservation per file (raw = staged + quarantined + deduplicated) is tested by the
     generic test `rows_conserved`.
 
-    quarantine_reasons() is the catalogue of reason codes and their texts: the only place
-    where a reason is named. A base model lists its checks in priority order with
-    quarantine_check(); the first that holds decides the reason of a row.
+    quarantine_reasons() (quarantine_reasons.sql) is the catalogue of reason codes and their
+    texts: the only place where a reason is named. A base model lists its checks in priority
+    order with quarantine_check() (quarantine_check.sql); the first that holds decides the
+    reason of a row, so a row with several problems shows the most basic one (record id, then
+    required and unparseable values, then date order and age). The macros that return data
+    rather than SQL sit in files of their own: sqlfluff's jinja templater passes a `return`
+    value on only between macros of different files.
+    The exact-duplicate and record-id window columns come from deduplication_ctes()
+    (deduplication.sql).
 #}
 
 {#- Checks that every non-empty raw value of a typed column parsed: [(raw, typed), ...]. -#}

@@ -13,7 +13,7 @@
         'conflicting_record_id':
             'The record id is also used by a different row of the delivery: which one is right cannot be decided.',
         'missing_required_value':
-            'A required field is empty (a date the row is counted by, or a key of an aggregated table).',
+            'A required field is empty (the date a record is counted by, or a key or count of an aggregated table).',
         'unparseable_value':
             'A value does not parse as the type the extract format documents (integer, decimal with a point, date YYYY-MM-DD).',
         'discharge_before_admission':

@@ -1,4 +1,4 @@
-"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds | load``."""
+"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds | build-method-tables | load``."""
 
 from __future__ import annotations
 
@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     seeds.add_argument("--reference-dir", type=Path, required=True)
     seeds.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
 
+    method = sub.add_parser("build-method-tables",
+                            help="rebuild seeds/method (gamma quantiles of the Fay-Feuer interval) with SciPy")
+    method.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
+    method.add_argument("--golden-dir", type=Path, default=None,
+                        help="also write the rate engine's golden unit-test fixtures (tests/fixtures/) "
+                             "from this folder (../shared/reference/golden)")
+
     load = sub.add_parser("load", help="validate the extracts and load them into the raw schema (DuckDB or PostgreSQL)")
     load.add_argument("--raw-dir", type=Path, default=DEFAULT_RAW_DIR, help="delivery folder (default data/raw)")
     load.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
@@ -111,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             from .reference import build_seeds
 
             print(json.dumps(build_seeds(args.reference_dir, args.seeds_dir), indent=2))
+        elif args.command == "build-method-tables":
+            from .method_tables import build_method_tables
+
+            print(json.dumps(build_method_tables(args.seeds_dir, args.golden_dir), indent=2))
         elif args.command == "load":
             from .load import LoadConfig, LoaderError, run_load
 

@@ -21,14 +21,15 @@ with
     source('raw', 'fhi_waiting_lists'), extract_columns, key_text(key_columns)
 ) }},
 
-typed as {{ materialized_cte() }} (
+typed as (
     select
         numbered.*,
-        {{ safe_cast('aar', 'integer') }} as referral_year,
-        {{ safe_cast('nyhenviste', 'integer') }} as new_referrals,
-        {{ safe_cast('ventetid_gjennomsnitt', 'numeric') }} as mean_waiting_days,
-        {{ safe_cast('ventetid_median', 'numeric') }} as median_waiting_days
+        {{ checked_cast('aar', 'integer') }} as referral_year,
+        {{ checked_cast('nyhenviste', 'integer') }} as new_referrals,
+        {{ checked_cast('ventetid_gjennomsnitt', 'numeric') }} as mean_waiting_days,
+        {{ checked_cast('ventetid_median', 'numeric') }} as median_waiting_days
     from numbered
+    {{ optimisation_fence() }}
 ),
 
 checked as (

@@ -25,17 +25,18 @@ with
     source('raw', 'cancer_survival'), extract_columns, key_text(key_columns)
 ) }},
 
-typed as {{ materialized_cte() }} (
+typed as (
     select
         numbered.*,
-        {{ safe_cast('aar', 'integer') }} as publication_year,
-        {{ safe_cast('diagnoseperiode_fra', 'integer') }} as diagnosis_year_from,
-        {{ safe_cast('diagnoseperiode_til', 'integer') }} as diagnosis_year_to,
-        {{ safe_cast('antall_pasienter', 'integer') }} as n_patients,
-        {{ safe_cast('relativ_overlevelse', 'numeric') }} as relative_survival_pct,
-        {{ safe_cast('nedre_ki', 'numeric') }} as relative_survival_lower_pct,
-        {{ safe_cast('ovre_ki', 'numeric') }} as relative_survival_upper_pct
+        {{ checked_cast('aar', 'integer') }} as publication_year,
+        {{ checked_cast('diagnoseperiode_fra', 'integer') }} as diagnosis_year_from,
+        {{ checked_cast('diagnoseperiode_til', 'integer') }} as diagnosis_year_to,
+        {{ checked_cast('antall_pasienter', 'integer') }} as n_patients,
+        {{ checked_cast('relativ_overlevelse', 'numeric') }} as relative_survival_pct,
+        {{ checked_cast('nedre_ki', 'numeric') }} as relative_survival_lower_pct,
+        {{ checked_cast('ovre_ki', 'numeric') }} as relative_survival_upper_pct
     from numbered
+    {{ optimisation_fence() }}
 ),
 
 checked as (

@@ -23,13 +23,14 @@ with
     source('raw', 'nki_discharge_summaries'), extract_columns, key_text(key_columns)
 ) }},
 
-typed as {{ materialized_cte() }} (
+typed as (
     select
         numbered.*,
-        {{ safe_cast('aar', 'integer') }} as discharge_year,
-        {{ safe_cast('teller', 'integer') }} as summaries_within_1_day,
-        {{ safe_cast('nevner', 'integer') }} as discharges
+        {{ checked_cast('aar', 'integer') }} as discharge_year,
+        {{ checked_cast('teller', 'integer') }} as summaries_within_1_day,
+        {{ checked_cast('nevner', 'integer') }} as discharges
     from numbered
+    {{ optimisation_fence() }}
 ),
 
 checked as (

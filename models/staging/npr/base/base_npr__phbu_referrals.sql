@@ -31,10 +31,10 @@ with
 typed as (
     select
         numbered.*,
-        {{ safe_cast('mottatt_dato', 'date') }} as received_date,
-        {{ safe_cast('vurdering_dato', 'date') }} as assessed_date,
-        {{ safe_cast('fodselsar', 'integer') }} as birth_year,
-        {{ safe_cast('alder', 'integer') }} as age,
+        {{ checked_cast('mottatt_dato', 'date') }} as received_date,
+        {{ checked_cast('vurdering_dato', 'date') }} as assessed_date,
+        {{ checked_cast('fodselsar', 'integer') }} as birth_year,
+        {{ checked_cast('alder', 'integer') }} as age,
         {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
         {{ trimmed_text('bydelhjem') }} as district_code_reported
     from numbered
@@ -49,7 +49,7 @@ dated as (
 
 {{ residence_lookup_ctes() }},
 
-enriched as {{ materialized_cte() }} (
+enriched as (
     select
         dated.*,
         {{ residence_columns() }}
@@ -57,6 +57,7 @@ enriched as {{ materialized_cte() }} (
     {{ residence_joins(
         'dated', 'municipality_code_reported', 'district_code_reported', 'received_year'
     ) }}
+    {{ optimisation_fence() }}
 ),
 
 checked as (

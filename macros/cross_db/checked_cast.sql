@@ -1,8 +1,9 @@
 {#
-    safe_cast(expression, data_type): the text `expression` as `data_type`, or NULL when it does
+    checked_cast(expression, data_type): the text `expression` as `data_type`, or NULL when it does
     not parse. Staging casts every typed raw (text) column with it and sends a row whose
     non-empty value gives NULL to quarantine (reason `unparseable_value`), so nothing is lost
-    silently.
+    silently. (Named checked_cast, not safe_cast: a project macro called safe_cast would replace
+    dbt's own, which dbt's unit-test fixtures call with SQL type names.)
 
     data_type is one of the logical types of the extract formats; the text (blanks around it
     trimmed) must have exactly this form:
@@ -12,7 +13,7 @@
                before the point                             -> dbt.type_numeric()
       date     YYYY-MM-DD, a real calendar day              -> date
 
-    The form is checked by one regular expression per type (safe_cast_is_well_formed, through
+    The form is checked by one regular expression per type (checked_cast_is_well_formed, through
     the dispatch macro matches_pattern), so a row is accepted or rejected alike on DuckDB,
     PostgreSQL and Spark: DuckDB's try_cast alone would also take '12.5' (as 13), '1e3',
     '0x1F' or '1_000' for an integer and a timestamp for a date. (A regex-free guard with
@@ -20,13 +21,13 @@
     DuckDB.) The dialect difference is the cast itself: PostgreSQL has no try_cast, so its
     variant casts only well-formed text and checks a date's day against its month (and leap
     years) first, since cast('2023-02-30' as date) raises.
-    tests/staging/assert_safe_cast_parses_alike_everywhere.sql pins the accepted forms.
+    tests/staging/assert_checked_cast_parses_alike_everywhere.sql pins the accepted forms.
 #}
-{% macro safe_cast(expression, data_type) -%}
-    {{ return(adapter.dispatch('safe_cast', 'clinical_dashboard')(expression, data_type)) }}
+{% macro checked_cast(expression, data_type) -%}
+    {{ return(adapter.dispatch('checked_cast', 'clinical_dashboard')(expression, data_type)) }}
 {%- endmacro %}
 
-{% macro safe_cast_sql_type(data_type) -%}
+{% macro checked_cast_sql_type(data_type) -%}
     {%- set sql_types = {
         'integer': dbt.type_int(),
         'bigint': dbt.type_bigint(),
@@ -35,14 +36,14 @@
     } -%}
     {%- if data_type not in sql_types -%}
         {{ exceptions.raise_compiler_error(
-            "safe_cast: unknown data_type '" ~ data_type ~ "'; use one of "
+            "checked_cast: unknown data_type '" ~ data_type ~ "'; use one of "
             ~ (sql_types.keys() | list | join(', '))) }}
     {%- endif -%}
     {{ return(sql_types[data_type]) }}
 {%- endmacro %}
 
 {#- True when the (trimmed) text has the form of data_type; NULL for NULL text. -#}
-{% macro safe_cast_is_well_formed(text, data_type) -%}
+{% macro checked_cast_is_well_formed(text, data_type) -%}
     {%- set patterns = {
         'integer': '[+-]?[0-9]{1,9}',
         'bigint': '[+-]?[0-9]{1,18}',
@@ -50,27 +51,27 @@
         'date': '[0-9]{4}-[0-9]{2}-[0-9]{2}',
     } -%}
     {%- if data_type not in patterns -%}
-        {{ exceptions.raise_compiler_error("safe_cast: unknown data_type '" ~ data_type ~ "'") }}
+        {{ exceptions.raise_compiler_error("checked_cast: unknown data_type '" ~ data_type ~ "'") }}
     {%- endif -%}
     {{ matches_pattern(text, patterns[data_type]) }}
 {%- endmacro %}
 
-{% macro default__safe_cast(expression, data_type) -%}
+{% macro default__checked_cast(expression, data_type) -%}
     {%- set trimmed = 'trim(' ~ expression ~ ')' -%}
     case
-        when {{ safe_cast_is_well_formed(trimmed, data_type) }}
-            then try_cast({{ trimmed }} as {{ safe_cast_sql_type(data_type) }})
+        when {{ checked_cast_is_well_formed(trimmed, data_type) }}
+            then try_cast({{ trimmed }} as {{ checked_cast_sql_type(data_type) }})
     end
 {%- endmacro %}
 
-{% macro postgres__safe_cast(expression, data_type) -%}
+{% macro postgres__checked_cast(expression, data_type) -%}
     {%- set trimmed = 'trim(' ~ expression ~ ')' -%}
     {%- if data_type == 'date' -%}
         {%- set year = 'cast(substr(' ~ trimmed ~ ', 1, 4) as integer)' -%}
         {%- set month = 'cast(substr(' ~ trimmed ~ ', 6, 2) as integer)' -%}
         {%- set day = 'cast(substr(' ~ trimmed ~ ', 9, 2) as integer)' -%}
     case
-        when {{ safe_cast_is_well_formed(trimmed, data_type) }}
+        when {{ checked_cast_is_well_formed(trimmed, data_type) }}
             then
                 case
                     when {{ year }} >= 1
@@ -93,8 +94,8 @@
     end
     {%- else -%}
     case
-        when {{ safe_cast_is_well_formed(trimmed, data_type) }}
-            then cast({{ trimmed }} as {{ safe_cast_sql_type(data_type) }})
+        when {{ checked_cast_is_well_formed(trimmed, data_type) }}
+            then cast({{ trimmed }} as {{ checked_cast_sql_type(data_type) }})
     end
     {%- endif -%}
 {%- endmacro %}

@@ -1,6 +1,6 @@
--- safe_cast (macros/cross_db/safe_cast.sql) accepts exactly the documented forms and gives the
--- same result on every adapter: each case lists the text, the type and the expected value as
--- text (NULL = must not parse). Returns the cases that come out differently.
+-- checked_cast (macros/cross_db/checked_cast.sql) accepts exactly the documented forms and
+-- gives the same result on every adapter: each case lists the text, the type and the
+-- expected value as text (NULL = must not parse). Returns the cases that come out differently.
 with cases as (
     select
         test_cases.raw_text,
@@ -53,26 +53,27 @@ checked as (
             when 'integer'
                 then
                     coalesce(
-                        {{ safe_cast('raw_text', 'integer') }} = cast(expected as integer),
-                        {{ safe_cast('raw_text', 'integer') }} is null and expected is null
+                        {{ checked_cast('raw_text', 'integer') }} = cast(expected as integer),
+                        {{ checked_cast('raw_text', 'integer') }} is null and expected is null
                     )
             when 'bigint'
                 then
                     coalesce(
-                        {{ safe_cast('raw_text', 'bigint') }} = cast(expected as bigint),
-                        {{ safe_cast('raw_text', 'bigint') }} is null and expected is null
+                        {{ checked_cast('raw_text', 'bigint') }} = cast(expected as bigint),
+                        {{ checked_cast('raw_text', 'bigint') }} is null and expected is null
                     )
             when 'numeric'
                 then
                     coalesce(
-                        {{ safe_cast('raw_text', 'numeric') }} = cast(expected as decimal(28, 6)),
-                        {{ safe_cast('raw_text', 'numeric') }} is null and expected is null
+                        {{ checked_cast('raw_text', 'numeric') }}
+                        = cast(expected as decimal(28, 6)),
+                        {{ checked_cast('raw_text', 'numeric') }} is null and expected is null
                     )
             when 'date'
                 then
                     coalesce(
-                        {{ safe_cast('raw_text', 'date') }} = cast(expected as date),
-                        {{ safe_cast('raw_text', 'date') }} is null and expected is null
+                        {{ checked_cast('raw_text', 'date') }} = cast(expected as date),
+                        {{ checked_cast('raw_text', 'date') }} is null and expected is null
                     )
         end as is_as_expected
     from cases

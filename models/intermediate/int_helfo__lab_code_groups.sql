@@ -1,0 +1,179 @@
+{#
+    HELFO laboratory codes grouped by everything the samples and the rate strata use: source,
+    year and month of the service date, provider type, sex, age, residence (three levels) and
+    NLK field of expertise. One row per group with the number of codes and their
+    reimbursement in NOK. The laboratory source is the largest (tens of millions of codes a
+    year at national volume) and its samples count codes and NOK, never persons, so the codes
+    are grouped before the sample membership: every row is an event of the membership
+    (lab_group_id) standing for n_codes codes.
+
+    - codes: the non-empty codes of the invoice (stg_helfo__lab_invoice_codes), including codes
+      the NLK list does not know (field NULL: they count in the Total sample only).
+    - lab_field: the code's field of expertise in ref_nlk_lab_codes, upper case (the codebook's
+      `lab_field` codes), e.g. `MEDISINSK BIOKJEMI`.
+    - nok: the invoice's HELFO reimbursement shared out over its codes in proportion to their
+      list price in ref_nlk_lab_codes (the public price at hospital laboratories, the private
+      price at private ones; for a code listed twice, the newest version); equally when the
+      invoice's codes have no list price. The groups' nok therefore adds up to what HELFO paid.
+    - provider_type: `public` for hospital laboratories (public or private non-commercial
+      hospitals), `private` for private laboratories (the dashboard's 'inclusive private').
+#}
+with invoices as (
+    select
+        invoice_id,
+        source,
+        service_year as year,
+        sex,
+        age,
+        municipality_code,
+        district_code,
+        reimbursement_nok,
+        cast(extract(month from service_date) as integer) as event_month,
+        case provider_type
+            when 'hospital' then 'public'
+            when 'private' then 'private'
+            else 'unknown'
+        end as provider_type
+    from {{ ref('stg_helfo__lab_invoices') }}
+),
+
+codes as (
+    select
+        invoice_id,
+        lab_code,
+        provider_type
+    from {{ ref('stg_helfo__lab_invoice_codes') }}
+    where lab_code is not null
+),
+
+residence_areas as (
+    select * from {{ ref('int_residence_areas') }}
+),
+
+nlk_versions as (
+    select
+        lab_code,
+        reimbursement_public_nok,
+        reimbursement_private_nok,
+        upper(field_of_expertise) as lab_field,
+        row_number() over (
+            partition by lab_code
+            -- valid_from is written dd.mm.yyyy
+            order by
+                substring(valid_from, 7, 4) desc,
+                substring(valid_from, 4, 2) desc,
+                substring(valid_from, 1, 2) desc
+        ) as version_rank
+    from {{ ref('ref_nlk_lab_codes') }}
+),
+
+nlk_codes as (
+    select * from nlk_versions
+    where version_rank = 1
+),
+
+invoice_fields as (
+    select
+        codes.invoice_id,
+        nlk_codes.lab_field,
+        count(*) as n_codes,
+        sum(
+            coalesce(
+                case
+                    when codes.provider_type = 'private' then nlk_codes.reimbursement_private_nok
+                    else nlk_codes.reimbursement_public_nok
+                end,
+                0
+            )
+        ) as list_nok
+    from codes
+    left join nlk_codes
+        on codes.lab_code = nlk_codes.lab_code
+    group by codes.invoice_id, nlk_codes.lab_field
+),
+
+invoice_totals as (
+    select
+        invoice_id,
+        lab_field,
+        n_codes,
+        list_nok,
+        sum(n_codes) over (partition by invoice_id) as invoice_codes,
+        sum(list_nok) over (partition by invoice_id) as invoice_list_nok
+    from invoice_fields
+),
+
+allocated as (
+    select
+        invoices.source,
+        invoices.year,
+        invoices.event_month,
+        invoices.provider_type,
+        invoices.sex,
+        invoices.age,
+        residence_areas.rhf_code,
+        residence_areas.hf_code,
+        residence_areas.hospital_code,
+        invoice_totals.lab_field,
+        invoice_totals.n_codes,
+        coalesce(invoices.reimbursement_nok, 0) * case
+            when invoice_totals.invoice_list_nok > 0
+                then invoice_totals.list_nok / invoice_totals.invoice_list_nok
+            else 1.0 * invoice_totals.n_codes / invoice_totals.invoice_codes
+        end as nok
+    from invoice_totals
+    inner join invoices
+        on invoice_totals.invoice_id = invoices.invoice_id
+    left join residence_areas
+        on
+            invoices.municipality_code = residence_areas.municipality_code
+            and coalesce(invoices.district_code, '-') = coalesce(residence_areas.district_code, '-')
+),
+
+grouped as (
+    select
+        source,
+        year,
+        event_month,
+        provider_type,
+        sex,
+        age,
+        rhf_code,
+        hf_code,
+        hospital_code,
+        lab_field,
+        sum(n_codes) as n_codes,
+        sum(nok) as nok
+    from allocated
+    group by
+        source,
+        year,
+        event_month,
+        provider_type,
+        sex,
+        age,
+        rhf_code,
+        hf_code,
+        hospital_code,
+        lab_field
+)
+
+select
+    source,
+    year,
+    event_month,
+    provider_type,
+    sex,
+    age,
+    rhf_code,
+    hf_code,
+    hospital_code,
+    lab_field,
+    n_codes,
+    nok,
+    row_number() over (
+        order by
+            source, year, event_month, provider_type, sex, age, rhf_code, hf_code, hospital_code,
+            lab_field
+    ) as lab_group_id
+from grouped

@@ -1,0 +1,139 @@
+{#
+    Every staged contact (stay, day treatment, outpatient contact) of the six NPR activity
+    sources in one person-level view (cheaper on DuckDB than writing the wide table), with what the samples and the rate strata need:
+    residence at three levels, sex, age, year and month, provider type and bed days.
+    Person-level: it never leaves the intermediate layer.
+
+    - Period: a contact counts in the year and month of its discharge date (the contact date of
+      day treatment and outpatient contacts). NPR delivers a year's file by discharge date
+      (README "Extract formats", utdato), so a period is complete when its months are
+      delivered; a stay that began in December counts in the January it ended.
+    - Bed days: discharge date - admission date for inpatient stays (0 otherwise).
+    - Residence: ref_catchment_areas of var('catchment_mapping_version') via
+      int_residence_areas (district where present, else municipality); NULL areas for an unknown
+      residence or a pseudo area (Norway only).
+    - Provider type: `contracted_specialist` for a practice of ref_contracted_specialists;
+      otherwise the type of the treating institution in ref_treating_institutions, where a
+      private non-commercial hospital (Diakonhjemmet, Haraldsplass, Lovisenberg ...) counts as
+      `public` (seed 000, Data and method) and a private hospital as `private`. An organisation
+      number neither seed knows falls back on the source: contracted_specialist in the Avtale*
+      sources, public elsewhere.
+#}
+{%- set sources = ['som', 'avtalesom', 'phv', 'avtalephv', 'phbu', 'tsb'] %}
+with contacts as (
+    {% for source in sources %}
+        select
+            contact_id,
+            source,
+            person_id,
+            sex,
+            age,
+            municipality_code,
+            district_code,
+            is_unknown_residence,
+            provider_id,
+            care_level_code,
+            care_type,
+            urgency_code,
+            admission_date,
+            discharge_date,
+            contact_year,
+            main_diagnosis_code,
+            secondary_diagnosis_code_1,
+            secondary_diagnosis_code_2,
+            secondary_diagnosis_code_3,
+            procedure_code_1,
+            procedure_code_2,
+            procedure_code_3,
+            procedure_code_4,
+            procedure_code_5,
+            specialty_code,
+            drg_code,
+            drg_type,
+            isf_points,
+            is_isf_counting,
+            activity_category,
+            contact_form_code,
+            stg_code,
+            payer_code
+        from {{ ref('stg_npr__' ~ source) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+residence_areas as (
+    select * from {{ ref('int_residence_areas') }}
+),
+
+institutions as (
+    select
+        org_number,
+        case
+            when institution_type = 'private' then 'private' else 'public'
+        end as provider_type
+    from {{ ref('ref_treating_institutions') }}
+),
+
+contracted_specialists as (
+    select practice_id
+    from {{ ref('ref_contracted_specialists') }}
+)
+
+select
+    contacts.contact_id,
+    contacts.source,
+    contacts.person_id,
+    contacts.sex,
+    contacts.age,
+    contacts.contact_year as year,
+    cast(extract(month from contacts.discharge_date) as integer) as event_month,
+    contacts.admission_date,
+    contacts.discharge_date,
+    case
+        when contacts.care_type = 'inpatient'
+            then {{ dbt.datediff('contacts.admission_date', 'contacts.discharge_date', 'day') }}
+        else 0
+    end as bed_days,
+    contacts.municipality_code,
+    contacts.district_code,
+    contacts.is_unknown_residence,
+    residence_areas.rhf_code,
+    residence_areas.hf_code,
+    residence_areas.hospital_code,
+    contacts.provider_id,
+    case
+        when contracted_specialists.practice_id is not null then 'contracted_specialist'
+        when institutions.org_number is not null then institutions.provider_type
+        when contacts.source in ('npr_avtalesom', 'npr_avtalephv') then 'contracted_specialist'
+        else 'public'
+    end as provider_type,
+    contacts.care_level_code,
+    contacts.care_type,
+    contacts.urgency_code,
+    contacts.main_diagnosis_code,
+    contacts.secondary_diagnosis_code_1,
+    contacts.secondary_diagnosis_code_2,
+    contacts.secondary_diagnosis_code_3,
+    contacts.procedure_code_1,
+    contacts.procedure_code_2,
+    contacts.procedure_code_3,
+    contacts.procedure_code_4,
+    contacts.procedure_code_5,
+    contacts.specialty_code,
+    contacts.drg_code,
+    contacts.drg_type,
+    contacts.isf_points,
+    contacts.is_isf_counting,
+    contacts.activity_category,
+    contacts.contact_form_code,
+    contacts.stg_code,
+    contacts.payer_code
+from contacts
+left join residence_areas
+    on
+        contacts.municipality_code = residence_areas.municipality_code
+        and coalesce(contacts.district_code, '-') = coalesce(residence_areas.district_code, '-')
+left join institutions
+    on contacts.provider_id = institutions.org_number
+left join contracted_specialists
+    on contacts.provider_id = contracted_specialists.practice_id

@@ -1,0 +1,416 @@
+{#
+    Output contract 1 of the samples layer, the events the rate engine consumes: one row per
+    sample_id, measure, provider_option, year, period, area_level, area_code, sex and age_group
+    with events > 0 (strata without events are absent; the engine starts from the population
+    grid and counts them as 0).
+
+    Counting rules (measure):
+      contacts    member NPR contacts (outpatient consultations / day treatments)
+      procedures  member NPR contacts: a contact with one or more of the sample's procedure
+                  codes is one procedure (two shoulder codes on one contact = 1)
+      bed_days    sum of discharge date - admission date over member inpatient stays
+      patients    unique person_id among the member contacts, counted per area: a patient
+                  counts once in each area where they have a member contact in the period, in
+                  the sex and age group of their first member contact there (by date, then
+                  contact id); NOT additive over areas (a patient who moved counts in both
+                  areas, once in Norway). Contacts without a person id are left out.
+      codes       HELFO laboratory codes
+      nok         HELFO laboratory reimbursement in NOK (shared out over the codes)
+      invoices    HELFO imaging invoices with at least one code of the sample
+      referrals   FHI new referrals
+    Strata: sex x 5-year age group ('sex_age'), or 'all' x waiting-list age group
+    ('age_waiting_list'); events with unknown sex or age are left out (they are counted in the
+    data-quality marts). Periods are cumulative from January: T1 = months 1-4, T2 = months
+    1-8, year = months 1-12, by the month of the event's date (NPR: discharge date; HELFO:
+    service date; FHI: the whole year, so 'year' only). Which periods are complete, and so
+    published, is int_sample_periods' business; this model counts whatever was delivered.
+    Areas: 'norway' holds every event, including unknown residence and SKDE's pseudo areas;
+    'rhf', 'hf' and 'hospital' the events whose residence maps to such an area
+    (hospital only where the mapping has one; FHI data has no hospital areas).
+#}
+{#- measure -> the column of member_events it counts (patients: counted apart, per person) -#}
+{%- set measure_values = {
+    'contacts': 'n_contacts',
+    'procedures': 'n_contacts',
+    'bed_days': 'bed_days',
+    'codes': 'n_codes',
+    'nok': 'nok',
+    'invoices': 'n_invoices',
+    'referrals': 'n_referrals',
+} %}
+{%- set value_branches = [] %}
+{%- for measure, column in measure_values.items() %}
+    {%- do value_branches.append(
+        "when '" ~ measure ~ "' then stratified_events." ~ column) %}
+{%- endfor %}
+{%- set period_columns = [] %}
+{%- set event_branches = [] %}
+{%- for period in rate_periods() %}
+    {%- do period_columns.append('events_' ~ (period | lower)) %}
+    {%- do event_branches.append(
+        "when '" ~ period ~ "' then additive_sums.events_" ~ (period | lower)) %}
+{%- endfor %}
+{%- set level_sums = [] %}
+{%- for column in period_columns %}
+    {%- do level_sums.append('sum(additive_cells.' ~ column ~ ') as ' ~ column) %}
+{%- endfor %}
+with samples as (
+    select
+        sample_id,
+        stratification,
+        measures
+    from {{ ref('ref_samples') }}
+),
+
+sample_measures as (
+    {{ split_to_rows('samples', ['sample_id'], 'measures', '|', 'measure', 'measure_position') }}
+),
+
+periods as (
+    {{ rate_periods_relation() }}
+),
+
+area_levels as (
+    select 'norway' as area_level
+    union all
+    select 'rhf' as area_level
+    union all
+    select 'hf' as area_level
+    union all
+    select 'hospital' as area_level
+),
+
+-- Every member event of every stream with its stratum and what it adds to each measure.
+member_events as (
+    select
+        membership.sample_id,
+        membership.provider_option,
+        membership.year,
+        membership.event_month,
+        membership.sex,
+        membership.age,
+        cast(null as {{ dbt.type_string() }}) as waiting_list_age_group,
+        membership.rhf_code,
+        membership.hf_code,
+        membership.hospital_code,
+        1 as n_contacts,
+        membership.bed_days,
+        0 as n_codes,
+        0 as nok,
+        0 as n_invoices,
+        0 as n_referrals
+    from {{ ref('int_npr__contact_samples') }} as membership
+    union all
+    select
+        membership.sample_id,
+        membership.provider_option,
+        lab_groups.year,
+        lab_groups.event_month,
+        lab_groups.sex,
+        lab_groups.age,
+        null as waiting_list_age_group,
+        lab_groups.rhf_code,
+        lab_groups.hf_code,
+        lab_groups.hospital_code,
+        0 as n_contacts,
+        0 as bed_days,
+        lab_groups.n_codes,
+        lab_groups.nok,
+        0 as n_invoices,
+        0 as n_referrals
+    from {{ ref('int_helfo__lab_code_group_samples') }} as membership
+    inner join {{ ref('int_helfo__lab_code_groups') }} as lab_groups
+        on membership.lab_group_id = lab_groups.lab_group_id
+    union all
+    select
+        membership.sample_id,
+        membership.provider_option,
+        invoices.year,
+        invoices.event_month,
+        invoices.sex,
+        invoices.age,
+        null as waiting_list_age_group,
+        invoices.rhf_code,
+        invoices.hf_code,
+        invoices.hospital_code,
+        0 as n_contacts,
+        0 as bed_days,
+        0 as n_codes,
+        0 as nok,
+        1 as n_invoices,
+        0 as n_referrals
+    from {{ ref('int_helfo__imaging_invoice_samples') }} as membership
+    inner join {{ ref('int_helfo__imaging_invoices') }} as invoices
+        on membership.invoice_id = invoices.invoice_id
+    union all
+    select
+        membership.sample_id,
+        membership.provider_option,
+        referrals.year,
+        referrals.event_month,
+        null as sex,
+        null as age,
+        referrals.age_group as waiting_list_age_group,
+        referrals.rhf_code,
+        referrals.hf_code,
+        null as hospital_code,
+        0 as n_contacts,
+        0 as bed_days,
+        0 as n_codes,
+        0 as nok,
+        0 as n_invoices,
+        referrals.new_referrals as n_referrals
+    from {{ ref('int_fhi__referral_samples') }} as membership
+    inner join {{ ref('int_fhi__referrals') }} as referrals
+        on membership.referral_row_id = referrals.referral_row_id
+),
+
+-- The stratum of each event by its sample's stratification; unknown sex or age left out.
+stratified_events as (
+    select
+        member_events.sample_id,
+        member_events.provider_option,
+        member_events.year,
+        member_events.event_month,
+        member_events.rhf_code,
+        member_events.hf_code,
+        member_events.hospital_code,
+        member_events.n_contacts,
+        member_events.bed_days,
+        member_events.n_codes,
+        member_events.nok,
+        member_events.n_invoices,
+        member_events.n_referrals,
+        case
+            when samples.stratification = 'sex_age' then member_events.sex else 'all'
+        end as sex,
+        case
+            when samples.stratification = 'sex_age' then {{ age_group_5y('member_events.age') }}
+            else coalesce(
+                member_events.waiting_list_age_group,
+                {{ age_group_waiting_list('member_events.age') }}
+            )
+        end as age_group
+    from member_events
+    inner join samples
+        on member_events.sample_id = samples.sample_id
+),
+
+-- One row per event and additive measure of its sample, with the event's value.
+measure_events as (
+    select
+        stratified_events.sample_id,
+        sample_measures.measure,
+        stratified_events.provider_option,
+        stratified_events.year,
+        stratified_events.event_month,
+        stratified_events.sex,
+        stratified_events.age_group,
+        stratified_events.rhf_code,
+        stratified_events.hf_code,
+        stratified_events.hospital_code,
+        case sample_measures.measure
+            {{ value_branches | join('\n            ') }}
+        end as events
+    from stratified_events
+    inner join sample_measures
+        on stratified_events.sample_id = sample_measures.sample_id
+    where
+        stratified_events.sex is not null
+        and stratified_events.age_group is not null
+        and sample_measures.measure <> 'patients'
+),
+
+-- Cumulative sums per period (one pass), per stratum and residence ...
+additive_cells as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        sex,
+        age_group,
+        rhf_code,
+        hf_code,
+        hospital_code,
+        {{ period_sums(['events'], 'event_month') }}
+    from measure_events
+    group by
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        sex,
+        age_group,
+        rhf_code,
+        hf_code,
+        hospital_code
+),
+
+-- ... then per area of each level (Norway: every residence, unknown included).
+additive_sums as (
+    select
+        additive_cells.sample_id,
+        additive_cells.measure,
+        additive_cells.provider_option,
+        additive_cells.year,
+        additive_cells.sex,
+        additive_cells.age_group,
+        area_levels.area_level,
+        {{ area_code_of_level('area_levels.area_level', 'additive_cells') }} as area_code,
+        {{ level_sums | join(',\n        ') }}
+    from additive_cells
+    cross join area_levels
+    group by
+        additive_cells.sample_id,
+        additive_cells.measure,
+        additive_cells.provider_option,
+        additive_cells.year,
+        additive_cells.sex,
+        additive_cells.age_group,
+        area_levels.area_level,
+        {{ area_code_of_level('area_levels.area_level', 'additive_cells') }}
+),
+
+additive_events as (
+    select
+        additive_sums.sample_id,
+        additive_sums.measure,
+        additive_sums.provider_option,
+        additive_sums.year,
+        periods.period,
+        additive_sums.area_level,
+        additive_sums.area_code,
+        additive_sums.sex,
+        additive_sums.age_group,
+        cast(
+            case periods.period
+                {{ event_branches | join('\n                ') }}
+            end as {{ type_double() }}
+        ) as events
+    from additive_sums
+    cross join periods
+    where additive_sums.area_code is not null
+),
+
+-- Patients: one row per sample, option, year, area and person: the first member contact of
+-- the person in that area (and year) gives the stratum and the month from which the person
+-- counts (periods run from January, so a person counts in T1 when the first contact is in
+-- months 1-4, and so on).
+patient_samples as (
+    select sample_measures.sample_id
+    from sample_measures
+    where sample_measures.measure = 'patients'
+),
+
+patient_members as (
+    select
+        membership.sample_id,
+        membership.provider_option,
+        membership.year,
+        membership.person_id,
+        membership.discharge_date,
+        membership.contact_id,
+        membership.event_month,
+        membership.sex,
+        membership.rhf_code,
+        membership.hf_code,
+        membership.hospital_code,
+        {{ age_group_5y('membership.age') }} as age_group
+    from {{ ref('int_npr__contact_samples') }} as membership
+    inner join patient_samples
+        on membership.sample_id = patient_samples.sample_id
+    where
+        membership.person_id is not null
+        and membership.sex is not null
+        and membership.age is not null
+),
+
+patient_contacts as (
+    select
+        patient_members.sample_id,
+        patient_members.provider_option,
+        patient_members.year,
+        area_levels.area_level,
+        patient_members.person_id,
+        patient_members.discharge_date,
+        patient_members.contact_id,
+        patient_members.event_month,
+        patient_members.sex,
+        patient_members.age_group,
+        {{ area_code_of_level('area_levels.area_level', 'patient_members') }} as area_code
+    from patient_members
+    cross join area_levels
+),
+
+patient_first_contacts as (
+    select
+        sample_id,
+        provider_option,
+        year,
+        area_level,
+        area_code,
+        event_month,
+        sex,
+        age_group,
+        row_number() over (
+            partition by sample_id, provider_option, year, area_level, area_code, person_id
+            order by discharge_date, contact_id
+        ) as contact_rank
+    from patient_contacts
+    where area_code is not null
+),
+
+patient_events as (
+    select
+        patient_first_contacts.sample_id,
+        'patients' as measure,
+        patient_first_contacts.provider_option,
+        patient_first_contacts.year,
+        periods.period,
+        patient_first_contacts.area_level,
+        patient_first_contacts.area_code,
+        patient_first_contacts.sex,
+        patient_first_contacts.age_group,
+        cast(count(*) as {{ type_double() }}) as events
+    from patient_first_contacts
+    inner join periods
+        on patient_first_contacts.event_month between periods.first_month and periods.last_month
+    where patient_first_contacts.contact_rank = 1
+    group by
+        patient_first_contacts.sample_id,
+        patient_first_contacts.provider_option,
+        patient_first_contacts.year,
+        periods.period,
+        patient_first_contacts.area_level,
+        patient_first_contacts.area_code,
+        patient_first_contacts.sex,
+        patient_first_contacts.age_group
+)
+
+select
+    sample_id,
+    measure,
+    provider_option,
+    year,
+    period,
+    area_level,
+    area_code,
+    sex,
+    age_group,
+    events
+from additive_events
+where events > 0
+union all
+select
+    sample_id,
+    measure,
+    provider_option,
+    year,
+    period,
+    area_level,
+    area_code,
+    sex,
+    age_group,
+    events
+from patient_events

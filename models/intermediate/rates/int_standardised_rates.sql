@@ -1,0 +1,219 @@
+{#
+    The rate engine: one row per cell (sample_id, measure, provider_option, year, period,
+    area_level, area_code) with events, population, the crude rate and the directly
+    standardised rate per 100,000 with its 95% Fay-Feuer gamma interval (formulas in
+    macros/rates/fay_feuer.sql), rounded to rate_decimals() decimals. Suppression of small
+    counts is applied by the public mart, not here.
+
+    It computes exactly what aggregating the full stratum grid (int_rate_strata) would, without
+    building that grid: strata without events add nothing to the rate or its variance, so the
+    sums run over the strata with events only, and the two terms that need every stratum (the
+    population and w_M = max w_i / n_i) depend only on the population scope, year and area, so
+    they are computed once per scope, year and area and shared by every sample, measure and
+    provider option (9 million grid rows became 0.3 million cells at test scale; PostgreSQL
+    went from 100 s to a few). The period factor f (4/12, 8/12, 1) scales the population:
+    n_i f, so w_i d_i / (n_i f) and w_M / f.
+
+    Events in a stratum without population (possible only in a tiny area, or from events
+    outside the scope) cannot carry a rate: they are left out of the rate and its interval and
+    reported in events_without_population (a data test requires 0).
+#}
+with samples as (
+    select
+        sample_id,
+        stratification,
+        {{ rate_scope_id('stratification', 'sex_scope', 'age_from', 'age_to') }} as scope_id
+    from {{ ref('ref_samples') }}
+),
+
+population as (
+    select * from {{ ref('int_rate_population') }}
+),
+
+gamma_quantiles as (
+    select * from {{ ref('ref_gamma_quantiles') }}
+),
+
+scope_areas as (
+    select
+        scope_id,
+        year,
+        area_level,
+        area_code,
+        sum(population) as population,
+        max(
+            case when population > 0 then reference_weight / population end
+        ) as max_weight_per_person
+    from population
+    group by 1, 2, 3, 4
+),
+
+cells as (
+    select
+        sample_periods.sample_id,
+        sample_periods.measure,
+        sample_periods.provider_option,
+        sample_periods.year,
+        sample_periods.period,
+        samples.scope_id,
+        case
+            when samples.stratification = 'sex_age' then 'age_sex' else 'age'
+        end as standardisation,
+        {{ period_population_factor('sample_periods.period') }} as period_factor
+    from {{ ref('int_sample_periods') }} as sample_periods
+    inner join samples
+        on sample_periods.sample_id = samples.sample_id
+),
+
+cell_areas as (
+    select
+        cells.*,
+        scope_areas.area_level,
+        scope_areas.area_code,
+        scope_areas.population * cells.period_factor as population,
+        {{ rate_per() }} * scope_areas.max_weight_per_person / cells.period_factor
+            as max_weight_per_person
+    from cells
+    inner join scope_areas
+        on
+            cells.scope_id = scope_areas.scope_id
+            and cells.year = scope_areas.year
+            and (cells.standardisation = 'age_sex' or scope_areas.area_level <> 'hospital')
+),
+
+stratum_events as (
+    -- Joined to its sample by sample_id alone (not to the cells): with the five cell keys,
+    -- PostgreSQL multiplies the keys' selectivities, expects one row and picks a nested loop
+    -- over millions. Events of incomplete periods drop out in the join to cell_areas below.
+    select
+        stratum_events.sample_id,
+        stratum_events.measure,
+        stratum_events.provider_option,
+        stratum_events.year,
+        stratum_events.period,
+        stratum_events.area_level,
+        stratum_events.area_code,
+        cast(stratum_events.events as {{ type_double() }}) as events,
+        population.reference_weight,
+        population.population
+        * {{ period_population_factor('stratum_events.period') }} as population
+    from {{ ref('int_sample_stratum_events') }} as stratum_events
+    inner join samples
+        on stratum_events.sample_id = samples.sample_id
+    left join population
+        on
+            samples.scope_id = population.scope_id
+            and stratum_events.year = population.year
+            and stratum_events.area_level = population.area_level
+            and stratum_events.area_code = population.area_code
+            and stratum_events.sex = population.sex
+            and stratum_events.age_group = population.age_group
+),
+
+event_sums as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        area_level,
+        area_code,
+        sum(events) as events,
+        sum(
+            case when population > 0 then reference_weight * events / population end
+        ) * {{ rate_per() }} as std_rate,
+        sum(
+            case
+                when population > 0
+                    then reference_weight * reference_weight * events / (population * population)
+            end
+        ) * {{ rate_per() }} * {{ rate_per() }} as std_rate_variance,
+        sum(case when population > 0 then 0 else events end) as events_without_population
+    from stratum_events
+    group by 1, 2, 3, 4, 5, 6, 7
+),
+
+sums as (
+    select
+        cell_areas.sample_id,
+        cell_areas.measure,
+        cell_areas.provider_option,
+        cell_areas.year,
+        cell_areas.period,
+        cell_areas.area_level,
+        cell_areas.area_code,
+        cell_areas.standardisation,
+        cell_areas.population,
+        cell_areas.max_weight_per_person,
+        coalesce(event_sums.events, 0) as events,
+        coalesce(event_sums.std_rate, 0) as std_rate,
+        coalesce(event_sums.std_rate_variance, 0) as std_rate_variance,
+        coalesce(event_sums.events_without_population, 0) as events_without_population
+    from cell_areas
+    left join event_sums
+        on
+            cell_areas.sample_id = event_sums.sample_id
+            and cell_areas.measure = event_sums.measure
+            and cell_areas.provider_option = event_sums.provider_option
+            and cell_areas.year = event_sums.year
+            and cell_areas.period = event_sums.period
+            and cell_areas.area_level = event_sums.area_level
+            and cell_areas.area_code = event_sums.area_code
+),
+
+shapes as (
+    select
+        *,
+        case
+            when {{ measure_is_count('measure') }} and events > 0 and std_rate_variance > 0
+                then std_rate * std_rate / std_rate_variance
+        end as lower_shape,
+        case
+            when {{ measure_is_count('measure') }}
+                then
+                    (std_rate + max_weight_per_person) * (std_rate + max_weight_per_person)
+                    / (std_rate_variance + max_weight_per_person * max_weight_per_person)
+        end as upper_shape
+    from sums
+),
+
+intervals as (
+    select
+        shapes.*,
+        case
+            when not {{ measure_is_count('shapes.measure') }} then null
+            when shapes.events = 0 then 0
+            when shapes.lower_shape is null then null
+            else
+                shapes.std_rate_variance / shapes.std_rate
+                * {{ gamma_quantile('shapes.lower_shape', 'lower_grid', 'lower') }}
+        end as std_rate_lower,
+        (shapes.std_rate_variance + shapes.max_weight_per_person * shapes.max_weight_per_person)
+        / (shapes.std_rate + shapes.max_weight_per_person)
+        * {{ gamma_quantile('shapes.upper_shape', 'upper_grid', 'upper') }} as std_rate_upper
+    from shapes
+    left join gamma_quantiles as lower_grid
+        on {{ gamma_quantile_grid_index('shapes.lower_shape') }} = lower_grid.grid_index
+    left join gamma_quantiles as upper_grid
+        on {{ gamma_quantile_grid_index('shapes.upper_shape') }} = upper_grid.grid_index
+)
+
+select
+    sample_id,
+    measure,
+    provider_option,
+    year,
+    period,
+    area_level,
+    area_code,
+    standardisation,
+    events_without_population,
+    {{ round_to('events', rate_decimals()) }} as events,
+    {{ round_to('population', rate_decimals()) }} as population,
+    {{ round_to(rate_per() ~ ' * events / nullif(population, 0)', rate_decimals()) }}
+        as crude_rate,
+    {{ round_to('std_rate', rate_decimals()) }} as std_rate,
+    {{ round_to('std_rate_lower', rate_decimals()) }} as std_rate_lower,
+    {{ round_to('std_rate_upper', rate_decimals()) }} as std_rate_upper
+from intervals

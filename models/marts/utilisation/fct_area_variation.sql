@@ -1,0 +1,283 @@
+{#
+    Variation between the areas of one level (SPEC section 11), per sample, measure, provider
+    option, year, period and area level (rhf, hf, hospital). The cells are those of
+    fct_utilisation_rates (complete periods only). Statistics, with k the number of areas used:
+
+    From the published standardised rates (std_rate) of the areas that are not suppressed:
+      extremal_quotient     max / min                           (null when k < 2)
+      extremal_quotient_2   2nd highest / 2nd lowest            (null when k < 4)
+      extremal_quotient_3   3rd highest / 3rd lowest            (null when k < 6)
+        null as well when the divisor is 0 (an area without events).
+      coefficient_of_variation            s / mean, s the SAMPLE standard deviation
+                                          (divisor k - 1)       (null when k < 2)
+      weighted_coefficient_of_variation   s_w / mean_w with the area populations w as weights:
+            mean_w = sum(w x) / sum(w),
+            s_w^2  = sum(w (x - mean_w)^2) / (((k - 1) / k) sum(w))
+        the weighted form of the sample variance (NIST Dataplot's weighted standard
+        deviation): with equal weights it is the unweighted sample s, so the two CVs agree
+        when the areas are equally large.                       (null when k < 2)
+      Suppressed areas (std_rate null) are left out: k counts the published rates only, and
+      min/max/mean come from figures fct_utilisation_rates publishes anyway.
+
+    Systematic component of variation (McPherson et al. 1982), from int_rate_strata:
+      SCV = 100 * (1/k) * sum_i [ (O_i - E_i)^2 / E_i^2 - 1 / E_i ]
+      O_i = events of area i, E_i = sum over strata s of rate_s * population_i,s, where rate_s
+      is the rate of stratum s among all residents of the level's areas (sum of the areas'
+      events / sum of their population). That is the national stratum rate without the
+      events of unknown residence, which belong to no area: so sum_i E_i = sum_i O_i, and a
+      share of unknown residence does not show up as variation. k counts the areas with
+      E_i > 0; null when k < 2. The stratum counts are the unsuppressed ones: the mart
+      publishes only the aggregate, never an area's count. SCV assumes Poisson counts; it is
+      null for measures that are not counts (measure_is_count in macros/rates/rate_method.sql:
+      NOK). For bed days (counts, but clustered in stays) it overstates the systematic part.
+
+    Published statistics are rounded to 8 decimals (round_to, variation_decimals below), so
+    that they do not change in their last bits with the order of a parallel sum.
+#}
+{%- set variation_decimals = 8 -%}
+
+with rates as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        area_level,
+        area_code,
+        cast(population as {{ type_double() }}) as population,
+        cast(std_rate as {{ type_double() }}) as std_rate,
+        is_suppressed
+    from {{ ref('fct_utilisation_rates') }}
+    where area_level in ('rhf', 'hf', 'hospital')
+),
+
+area_counts as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        area_level,
+        count(*) as n_areas
+    from rates
+    group by sample_id, measure, provider_option, year, period, area_level
+),
+
+-- A compact integer key per cell, so that the ~9 million rows of the stratum grid are grouped
+-- and joined on it rather than on six text columns (PostgreSQL spilled gigabytes to disk).
+-- The grid finds its cell through one concatenated key (cell_key): joined on the six
+-- columns, PostgreSQL multiplied their selectivities, expected 1 row instead of millions
+-- and chose a nested loop that ran for over ten minutes.
+cells as (
+    select
+        area_counts.sample_id,
+        area_counts.measure,
+        area_counts.provider_option,
+        area_counts.year,
+        area_counts.period,
+        area_counts.area_level,
+        area_counts.n_areas,
+        {{ cell_key('area_counts') }} as cell_key,
+        row_number() over (order by {{ cell_key('area_counts') }}) as cell_id
+    from area_counts
+),
+
+strata as (
+    select
+        cells.cell_id,
+        rate_strata.area_code,
+        rate_strata.sex,
+        rate_strata.age_group,
+        cast(rate_strata.events as {{ type_double() }}) as events,
+        cast(rate_strata.population as {{ type_double() }}) as population
+    from {{ ref('int_rate_strata') }} as rate_strata
+    inner join cells
+        on {{ cell_key('rate_strata') }} = cells.cell_key
+    where
+        rate_strata.area_level in ('rhf', 'hf', 'hospital')
+        and {{ measure_is_count('rate_strata.measure') }}
+),
+
+-- Published rates, ranked from both ends, with the population-weighted mean of the cell.
+published_rates as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        area_level,
+        std_rate,
+        population,
+        row_number() over (
+            partition by sample_id, measure, provider_option, year, period, area_level
+            order by std_rate asc, area_code asc
+        ) as rank_from_lowest,
+        row_number() over (
+            partition by sample_id, measure, provider_option, year, period, area_level
+            order by std_rate desc, area_code desc
+        ) as rank_from_highest,
+        sum(std_rate * population)
+            over (
+                partition by sample_id, measure, provider_option, year, period, area_level
+            )
+        / nullif(
+            sum(population) over (
+                partition by sample_id, measure, provider_option, year, period, area_level
+            ),
+            0
+        ) as weighted_mean_std_rate
+    from rates
+    where std_rate is not null and not is_suppressed
+),
+
+rate_statistics as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        area_level,
+        count(*) as n_areas_with_rate,
+        min(std_rate) as min_std_rate,
+        max(std_rate) as max_std_rate,
+        avg(std_rate) as mean_std_rate,
+        stddev_samp(std_rate) as sd_std_rate,
+        max(case when rank_from_lowest = 2 then std_rate end) as second_lowest_std_rate,
+        max(case when rank_from_highest = 2 then std_rate end) as second_highest_std_rate,
+        max(case when rank_from_lowest = 3 then std_rate end) as third_lowest_std_rate,
+        max(case when rank_from_highest = 3 then std_rate end) as third_highest_std_rate,
+        max(weighted_mean_std_rate) as weighted_mean_std_rate,
+        sum(population * (std_rate - weighted_mean_std_rate) * (std_rate - weighted_mean_std_rate))
+            as weighted_sum_of_squares,
+        sum(population) as sum_of_weights
+    from published_rates
+    group by sample_id, measure, provider_option, year, period, area_level
+),
+
+-- Expected counts from the stratum rates of all the level's areas together (grouped and
+-- joined back: on the stratum grid a window over the same partition was several times slower).
+stratum_rates as (
+    select
+        cell_id,
+        sex,
+        age_group,
+        sum(events) / nullif(sum(population), 0) as stratum_rate
+    from strata
+    group by cell_id, sex, age_group
+),
+
+area_expected as (
+    select
+        strata.cell_id,
+        strata.area_code,
+        sum(strata.events) as observed,
+        sum(strata.population * stratum_rates.stratum_rate) as expected
+    from strata
+    inner join stratum_rates
+        on
+            strata.cell_id = stratum_rates.cell_id
+            and strata.sex = stratum_rates.sex
+            and strata.age_group = stratum_rates.age_group
+    group by strata.cell_id, strata.area_code
+),
+
+systematic_variation as (
+    select
+        cell_id,
+        count(*) as n_areas_expected,
+        100 * avg(
+            (observed - expected) * (observed - expected) / (expected * expected)
+            - 1 / expected
+        ) as systematic_component_of_variation
+    from area_expected
+    where expected > 0
+    group by cell_id
+),
+
+final as (
+    select
+        cells.sample_id,
+        cells.measure,
+        cells.provider_option,
+        cells.year,
+        cells.period,
+        cells.area_level,
+        cells.n_areas,
+        rate_statistics.min_std_rate,
+        rate_statistics.max_std_rate,
+        rate_statistics.mean_std_rate,
+        rate_statistics.sd_std_rate,
+        coalesce(rate_statistics.n_areas_with_rate, 0) as n_areas_with_rate,
+        case
+            when rate_statistics.n_areas_with_rate >= 2
+                then rate_statistics.max_std_rate / nullif(rate_statistics.min_std_rate, 0)
+        end as extremal_quotient,
+        case
+            when rate_statistics.n_areas_with_rate >= 4
+                then
+                    rate_statistics.second_highest_std_rate
+                    / nullif(rate_statistics.second_lowest_std_rate, 0)
+        end as extremal_quotient_2,
+        case
+            when rate_statistics.n_areas_with_rate >= 6
+                then
+                    rate_statistics.third_highest_std_rate
+                    / nullif(rate_statistics.third_lowest_std_rate, 0)
+        end as extremal_quotient_3,
+        case
+            when rate_statistics.n_areas_with_rate >= 2
+                then rate_statistics.sd_std_rate / nullif(rate_statistics.mean_std_rate, 0)
+        end as coefficient_of_variation,
+        case
+            when rate_statistics.n_areas_with_rate >= 2
+                then sqrt(
+                    rate_statistics.n_areas_with_rate * rate_statistics.weighted_sum_of_squares
+                    / nullif(
+                        (rate_statistics.n_areas_with_rate - 1) * rate_statistics.sum_of_weights,
+                        0
+                    )
+                ) / nullif(rate_statistics.weighted_mean_std_rate, 0)
+        end as weighted_coefficient_of_variation,
+        case
+            when systematic_variation.n_areas_expected >= 2
+                then systematic_variation.systematic_component_of_variation
+        end as systematic_component_of_variation
+    from cells
+    left join rate_statistics
+        on
+            cells.sample_id = rate_statistics.sample_id
+            and cells.measure = rate_statistics.measure
+            and cells.provider_option = rate_statistics.provider_option
+            and cells.year = rate_statistics.year
+            and cells.period = rate_statistics.period
+            and cells.area_level = rate_statistics.area_level
+    left join systematic_variation
+        on cells.cell_id = systematic_variation.cell_id
+)
+
+select
+    sample_id,
+    measure,
+    provider_option,
+    year,
+    period,
+    area_level,
+    cast(n_areas as {{ dbt.type_int() }}) as n_areas,
+    cast(n_areas_with_rate as {{ dbt.type_int() }}) as n_areas_with_rate,
+    cast(min_std_rate as {{ type_double() }}) as min_std_rate,
+    cast(max_std_rate as {{ type_double() }}) as max_std_rate,
+    {{ round_to('mean_std_rate', variation_decimals) }} as mean_std_rate,
+    {{ round_to('sd_std_rate', variation_decimals) }} as sd_std_rate,
+    {{ round_to('extremal_quotient', variation_decimals) }} as extremal_quotient,
+    {{ round_to('extremal_quotient_2', variation_decimals) }} as extremal_quotient_2,
+    {{ round_to('extremal_quotient_3', variation_decimals) }} as extremal_quotient_3,
+    {{ round_to('coefficient_of_variation', variation_decimals) }} as coefficient_of_variation,
+    {{ round_to('weighted_coefficient_of_variation', variation_decimals) }}
+        as weighted_coefficient_of_variation,
+    {{ round_to('systematic_component_of_variation', variation_decimals) }}
+        as systematic_component_of_variation
+from final
