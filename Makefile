@@ -31,7 +31,8 @@ SQL_DIRS     := $(wildcard models analyses tests macros snapshots)
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean
+.PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
+	dashboard dashboard-build test-dashboard
 
 help:
 	@echo "make setup      install uv ($(TOOLS_DIR)/) and the locked Python environment ($(VENV)/)"
@@ -40,6 +41,8 @@ help:
 	@echo "make build      dbt build on $(WAREHOUSE)"
 	@echo "make test       lint; small extracts loaded and built on DuckDB and PostgreSQL; pytest"
 	@echo "make lint       sqlfluff lint only"
+	@echo "make dashboard  serve the dashboard (Evidence) on http://127.0.0.1:$(DASHBOARD_PORT)/, building it if needed"
+	@echo "make test-dashboard  build the dashboard from the test warehouse, end-to-end test in Chromium"
 	@echo "make clean      remove dbt output, logs, generated extracts and caches"
 	@echo "make distclean  clean, and remove $(VENV)/ and $(TOOLS_DIR)/"
 
@@ -59,12 +62,14 @@ setup: $(UV)
 WAREHOUSE    ?= target/warehouse.duckdb
 REPORT_DIR   := target/validation
 
-demo: setup extracts load build
+demo: setup extracts load build dashboard-build
 	@echo
 	@echo "Demo done."
 	@echo "  extracts:          $(CURDIR)/$(RAW_DIR)/<source>/<year>.csv (+ _defect_ledger.csv)"
 	@echo "  validation report: $(CURDIR)/$(REPORT_DIR)/report.md"
 	@echo "  warehouse:         $(CURDIR)/$(WAREHOUSE) (DuckDB; e.g. duckdb $(WAREHOUSE))"
+	@echo "  dashboard:         $(CURDIR)/$(DASHBOARD_SITE) (static site; open it with: make dashboard,"
+	@echo "                     then http://127.0.0.1:$(DASHBOARD_PORT)/)"
 
 extracts: setup
 	$(CLI) generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(RAW_DIR)
@@ -92,7 +97,7 @@ export PGDATABASE := clinical_dashboard
 test: setup lint test-extracts
 	scripts/pg-test-server.sh start
 	trap 'scripts/pg-test-server.sh stop' EXIT; \
-	$(MAKE) --no-print-directory dbt-build dbt-build-postgres pytest
+	$(MAKE) --no-print-directory dbt-build dbt-build-postgres test-dashboard pytest
 
 test-extracts: setup
 	rm -rf $(TEST_RAW)
@@ -117,6 +122,63 @@ dbt-build-postgres: setup
 
 pytest: setup
 	$(PYTEST) -q $(PYTEST_DIR)
+
+# --- dashboard -----------------------------------------------------------------------------
+# Evidence project in dashboard/ (installed from its package-lock.json). It reads parquet exports of
+# the public marts (`clinical-dashboard export`, list: var dashboard_exports in dbt_project.yml),
+# never the DuckDB file, so it holds no lock on the warehouse. One site per warehouse:
+# the demo's in target/dashboard/site, the test's in target/dashboard-test/site.
+DASHBOARD_DIR     := dashboard
+DASHBOARD_MODULES := $(DASHBOARD_DIR)/node_modules/.package-lock.json
+DASHBOARD_EXPORTS := target/exports/warehouse
+DASHBOARD_SITE    := target/dashboard/site
+DASHBOARD_PORT    ?= 3000
+DASHBOARD_TEST    := target/dashboard-test
+DASHBOARD_INPUTS  := $(DASHBOARD_DIR)/pages $(DASHBOARD_DIR)/partials $(DASHBOARD_DIR)/components \
+                     $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/evidence.plugins.yaml
+
+# `npm ci` refuses this lock: the registry reachable here lacks the other platforms' optional
+# binaries (e.g. @rollup/rollup-darwin-x64), so npm leaves them out of the lock. `npm install`
+# installs the locked versions; the lock must come out unchanged (else it is out of date).
+$(DASHBOARD_MODULES): $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/package.json
+	cp $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/.package-lock.json.before
+	cd $(DASHBOARD_DIR) && npm install --no-audit --no-fund --loglevel=error
+	cmp -s $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/.package-lock.json.before || \
+		{ echo "dashboard/package-lock.json changed on install: commit the new lock"; exit 1; }
+	rm -f $(DASHBOARD_DIR)/.package-lock.json.before
+	touch $@
+
+# $(call dashboard_site,<duckdb file>,<export folder>,<site folder>): export, build, move the site.
+define dashboard_site
+	$(CLI) export --duckdb-path $(1) --out $(2)
+	node $(DASHBOARD_DIR)/scripts/prepare-sources.mjs $(2)
+	rm -rf $(DASHBOARD_DIR)/build
+	cd $(DASHBOARD_DIR) && nice npm run --silent sources && nice npm run --silent build
+	rm -rf $(3) && mkdir -p $(dir $(3)) && mv $(DASHBOARD_DIR)/build $(3)
+endef
+
+dashboard-build: setup $(DASHBOARD_MODULES)
+	@test -f $(WAREHOUSE) || { echo "no warehouse $(WAREHOUSE): run make demo (or make load build) first"; exit 1; }
+	$(call dashboard_site,$(WAREHOUSE),$(DASHBOARD_EXPORTS),$(DASHBOARD_SITE))
+
+# Serves the built site on 127.0.0.1; rebuilds it first when it is missing or older than the
+# warehouse or the dashboard's sources.
+dashboard: setup $(DASHBOARD_MODULES)
+	@if [ ! -f $(DASHBOARD_SITE)/index.html ] || [ $(WAREHOUSE) -nt $(DASHBOARD_SITE)/index.html ] || \
+		[ -n "$$(find $(DASHBOARD_INPUTS) -newer $(DASHBOARD_SITE)/index.html | head -1)" ]; then \
+		$(MAKE) --no-print-directory dashboard-build; fi
+	node $(DASHBOARD_DIR)/scripts/serve.mjs $(DASHBOARD_SITE) $(DASHBOARD_PORT) 127.0.0.1
+
+# Builds the site from the test warehouse (made by dbt-build) and runs the end-to-end test in
+# Debian's Chromium (playwright-core; screenshots in $(DASHBOARD_TEST)/screenshots).
+test-dashboard: setup $(DASHBOARD_MODULES)
+	@test -f $(TEST_DUCKDB) || { echo "no $(TEST_DUCKDB): run make test-extracts dbt-build first"; exit 1; }
+	$(DASHBOARD_DIR)/scripts/ensure-chromium.sh
+	$(call dashboard_site,$(TEST_DUCKDB),$(DASHBOARD_TEST)/exports,$(DASHBOARD_TEST)/site)
+	rm -rf $(DASHBOARD_TEST)/screenshots
+	cd $(DASHBOARD_DIR) && DASHBOARD_SITE=$(abspath $(DASHBOARD_TEST)/site) \
+		DASHBOARD_EXPORTS=$(abspath $(DASHBOARD_TEST)/exports) \
+		DASHBOARD_SCREENSHOTS=$(abspath $(DASHBOARD_TEST)/screenshots) node --test tests/
 
 # --- cleaning ------------------------------------------------------------------------------
 clean:

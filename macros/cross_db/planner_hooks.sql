@@ -1,6 +1,6 @@
 {#
-    Hooks for the big set-based models of the samples layer, for the one engine that needs
-    them. PostgreSQL plans from statistics, and a table created by CREATE TABLE AS has none
+    Hooks for every model below staging (dbt_project.yml: +pre-hook / +post-hook of
+    intermediate/ and marts/), for the one engine that needs them. PostgreSQL plans from statistics, and a table created by CREATE TABLE AS has none
     until autovacuum gets to it: the membership models then estimated one row for joins of
     thousands and chose nested loops (13 s instead of 3 s for int_npr__code_profile_samples at
     test scale; 75 s for a test on int_npr__contact_samples). DuckDB and Spark need neither.
@@ -31,5 +31,8 @@
 {%- endmacro %}
 
 {% macro postgres__refresh_statistics(relation) -%}
-    analyze {{ relation }}
+    {#- views have no statistics of their own (PostgreSQL would warn and skip them) -#}
+    {%- if config.get('materialized') != 'view' -%}
+        analyze {{ relation }}
+    {%- endif -%}
 {%- endmacro %}

@@ -1,7 +1,8 @@
 {#
     The ONE mechanism that decides which events belong to which sample, driven by the codebook
     seeds (seeds/codebooks). Adding a sample is adding rows to ref_samples and
-    ref_sample_codes; no SQL changes. Two steps, two macros, each rendering CTEs for a model's
+    ref_sample_codes; no SQL changes. It reads them through int_samples / int_sample_codes
+    (models/intermediate/procedures), which add the ranked procedure branches. Two steps, two macros, each rendering CTEs for a model's
     `with` (the membership models int_*_samples use both):
         with events as (...), event_codes as (...),
         {{ sample_code_membership('helfo_lab_code', 'events', 'event_codes') }},
@@ -57,7 +58,7 @@ membership_samples as (
         row_number() over (order by sample_id) as sample_number,
         sources,
         care_types
-    from {{ ref('ref_samples') }}
+    from {{ ref('int_samples') }}
     where event_type = '{{ event_type }}'
 ),
 
@@ -98,7 +99,7 @@ membership_rules as (
             when codes.rule <> 'exclude'
                 then dense_rank() over (order by codes.rule, codes.code_field)
         end as group_number
-    from {{ ref('ref_sample_codes') }} as codes
+    from {{ ref('int_sample_codes') }} as codes
     inner join membership_samples
         on codes.sample_id = membership_samples.sample_id
 ),
@@ -358,7 +359,7 @@ scope_samples as (
         age_from,
         age_to,
         sex_scope
-    from {{ ref('ref_samples') }}
+    from {{ ref('int_samples') }}
     where event_type = '{{ event_type }}'
 ),
 

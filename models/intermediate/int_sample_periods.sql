@@ -17,7 +17,7 @@ with samples as (
         sources,
         measures,
         provider_options
-    from {{ ref('ref_samples') }}
+    from {{ ref('int_samples') }}
 ),
 
 sample_sources as (

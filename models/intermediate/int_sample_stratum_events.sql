@@ -59,7 +59,7 @@ with samples as (
         sample_id,
         stratification,
         measures
-    from {{ ref('ref_samples') }}
+    from {{ ref('int_samples') }}
 ),
 
 sample_measures as (

@@ -1,4 +1,4 @@
-"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds | build-method-tables | load``."""
+"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds | build-method-tables | load | export | build``."""
 
 from __future__ import annotations
 
@@ -78,6 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where report.md and report.json go (default target/validation)")
     load.add_argument("--strict", action="store_true", help="exit 1 when a file is rejected (the others still load)")
     load.add_argument("--no-progress", action="store_true")
+
+    export = sub.add_parser("export", help="write the public marts the dashboard reads as parquet (after dbt build)")
+    export.add_argument("--duckdb-path", type=Path, default=None,
+                        help="DuckDB warehouse, opened read-only (default: env CLINICAL_DASHBOARD_DUCKDB, "
+                             "else target/warehouse.duckdb)")
+    export.add_argument("--out", type=Path, default=Path("target/exports"), help="folder (default target/exports)")
+    export.add_argument("--project-dir", type=Path, default=Path("."),
+                        help="dbt project whose var dashboard_exports lists the marts (default .)")
+    export.add_argument("--mart", action="append", default=[], help="export only this mart; repeatable")
+
+    build = sub.add_parser("build", help="dbt build on the working copy; publish it atomically only after a green build")
+    build.add_argument("--work", type=Path, default=Path("target/work/warehouse.duckdb"),
+                       help="working DuckDB file that load wrote and dbt builds (default target/work/warehouse.duckdb)")
+    build.add_argument("--published", type=Path, default=Path("target/warehouse.duckdb"),
+                       help="the file readers use, replaced only after a green build (default target/warehouse.duckdb)")
+    build.add_argument("--project-dir", type=Path, default=Path("."))
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER,
+                       help="further dbt build arguments after --, e.g. -- --select staging")
     return parser
 
 
@@ -131,6 +149,33 @@ def main(argv: list[str] | None = None) -> int:
                                            show_progress=not args.no_progress)).exit_code
             except LoaderError as error:
                 print(f"clinical-dashboard load: error: {error}", file=sys.stderr)
+                return 2
+        elif args.command == "export":
+            import os
+
+            from .export import ExportConfig, ExportError, export_marts, marts_from_project
+
+            duckdb_path = args.duckdb_path or Path(os.environ.get("CLINICAL_DASHBOARD_DUCKDB", "target/warehouse.duckdb"))
+            try:
+                marts = tuple(args.mart) or marts_from_project(args.project_dir)
+                manifest = export_marts(ExportConfig(duckdb_path=duckdb_path, out_dir=args.out, marts=marts))
+            except ExportError as error:
+                print(f"clinical-dashboard export: error: {error}", file=sys.stderr)
+                return 2
+            for entry in manifest["marts"]:
+                print(f"  {entry['file']:<40} {entry['rows']:>10,} rows")
+            print(f"exported {len(manifest['marts'])} marts from {duckdb_path} to {args.out.resolve()}/ "
+                  f"in {manifest['seconds']} s")
+        elif args.command == "build":
+            from .publish import PublishConfig, PublishError, build_and_publish
+
+            dbt_args = tuple(arg for arg in args.dbt_args if arg != "--")
+            try:
+                return build_and_publish(PublishConfig(work=args.work, published=args.published,
+                                                       project_dir=args.project_dir,
+                                                       profiles_dir=args.project_dir, dbt_args=dbt_args))
+            except PublishError as error:
+                print(f"clinical-dashboard build: error: {error}", file=sys.stderr)
                 return 2
     except (ValueError, FileNotFoundError) as error:
         print(f"clinical-dashboard {args.command}: error: {error}", file=sys.stderr)

@@ -27,6 +27,11 @@ Rules:
   file content and error) and in the report, and the load goes on with the other files. With
   ``--strict`` the exit code is then 1 (every file is still tried, each all-or-nothing).
 - Row-level problems never stop a file: the rows are loaded and the report flags them.
+- The file name is the delivery year: a year after the current year (a delivery for a year
+  that has not happened) is rejected like a contract breach; the current year is fine (NPR
+  delivers the running year as T1/T2 extracts).
+- A file with the same bytes (sha256) as the loaded version of *another* file is rejected: a
+  copy of a delivery in the wrong folder or under the wrong year would count its rows twice.
 
 DuckDB: the target file is ``--duckdb-path``, else env ``CLINICAL_DASHBOARD_DUCKDB``, else
 ``target/warehouse.duckdb`` (as profiles.yml). The delivery is read by DuckDB's ``read_csv`` into
@@ -47,7 +52,7 @@ import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol
@@ -130,12 +135,30 @@ def discover(raw_dir: Path) -> list[Delivery]:
     found = []
     for path in raw_dir.glob("*/*.csv"):
         source = path.parent.name
-        if source.startswith("_") or path.name.startswith("_") or source.startswith("."):
+        if source.startswith("_") or path.name.startswith("_") or source.startswith(".") or not path.is_file():
             continue
         rel = f"{source}/{path.name}"
         found.append(Delivery(rel, source, year_of(rel), path))
     order = {s: i for i, s in enumerate(SOURCES)}
     return sorted(found, key=lambda d: (order.get(d.source, len(order)), d.source, d.rel))
+
+
+def ignored_entries(raw_dir: Path) -> list[str]:
+    """What the loader does not read although it may be a delivery: anything in a source folder
+    that is not a file ``<name>.csv`` (e.g. ``2023.csv.gz``, ``2023.CSV``, a sub-folder) and a
+    ``.csv`` directly in the raw dir. Names starting with '_' or '.' are meant to be ignored."""
+    ignored = []
+    for path in sorted(raw_dir.iterdir()):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.is_file() and path.suffix.lower() == ".csv":
+            ignored.append(f"{path.name}: not in a source folder (<source>/<year>.csv)")
+        elif path.is_dir():
+            for entry in sorted(path.iterdir()):
+                if entry.name.startswith(("_", ".")) or (entry.suffix == ".csv" and entry.is_file()):
+                    continue
+                ignored.append(f"{path.name}/{entry.name}: not a file named <year>.csv")
+    return ignored
 
 
 def read_manifest_rows(raw_dir: Path) -> dict[str, int]:
@@ -159,6 +182,7 @@ class Target(Protocol):
     def ensure_table(self, source: str, columns: tuple[str, ...]) -> None: ...
     def latest(self, rel: str) -> dict | None: ...
     def ever_loaded(self, rel: str) -> bool: ...
+    def copy_of(self, rel: str, sha256: str) -> str | None: ...
     def table_exists(self, source: str) -> bool: ...
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None: ...
     def record(self, delivery: dict) -> None: ...
@@ -181,6 +205,14 @@ def _check_columns(source: str, found: list[str], columns: tuple[str, ...], wher
         raise LoaderError(f"{where} table {RAW_SCHEMA}.{source} has columns {found}, but the expectation suite "
                           f"wants {wanted}: the contract changed; drop {RAW_SCHEMA}.{source} (and its rows in "
                           f"{RAW_SCHEMA}._deliveries) to reload it")
+
+
+def _copy_of_sql(placeholder: str) -> str:
+    """Another file whose current (newest loaded) version has the given hash."""
+    return (f"select d.file from {RAW_SCHEMA}._deliveries as d where d.status = 'loaded' and d.delivery_hash = "
+            f"{placeholder} and d.file <> {placeholder} and not exists (select 1 from {RAW_SCHEMA}._deliveries as n "
+            "where n.file = d.file and n.status = 'loaded' and n.attempted_at > d.attempted_at) "
+            "order by d.file limit 1")
 
 
 def _delivery_values(d: dict) -> list:
@@ -219,6 +251,10 @@ class DuckDBTarget:
     def ever_loaded(self, rel: str) -> bool:
         return bool(self.con.execute(f"select count(*) from {RAW_SCHEMA}._deliveries where file = ? "
                                      "and status = 'loaded'", [rel]).fetchone()[0])
+
+    def copy_of(self, rel: str, sha256: str) -> str | None:
+        row = self.con.execute(_copy_of_sql("?"), [sha256, rel]).fetchone()
+        return row[0] if row else None
 
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
         cols = ", ".join(_q(c) for c in columns)
@@ -315,6 +351,13 @@ class PostgresTarget:
         self.pg.commit()
         return found
 
+    def copy_of(self, rel: str, sha256: str) -> str | None:
+        with self.pg.cursor() as cur:
+            cur.execute(_copy_of_sql("%s"), [sha256, rel])
+            row = cur.fetchone()
+        self.pg.commit()
+        return row[0] if row else None
+
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
         cols = ", ".join(_q(c) for c in columns)
         table = f"{RAW_SCHEMA}.{_q(source)}"
@@ -381,6 +424,11 @@ def _stored_result(report_dir: Path, rel: str, sha256: str) -> FileResult | None
     return result if result.delivery_hash == sha256 else None
 
 
+def _today() -> date:
+    """Today's date (a function, so tests can move the clock)."""
+    return date.today()
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -428,6 +476,12 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
         bar.update(size)
         return reject(DeliveryError(rel, 1, 1, "a file named <year>.csv (e.g. 2023.csv)",
                                     repr(delivery.path.name)), scan), None
+    today = _today()
+    if delivery.year > today.year:
+        bar.update(size)
+        return reject(DeliveryError(rel, 1, 1, f"a delivery year up to {today.year} (today is {today.isoformat()})",
+                                    f"{delivery.year} in the file name {delivery.path.name!r}",
+                                    "a delivery for a year that has not happened: a wrong file name?"), scan), None
     step("scan")
     latest = target.latest(rel)
     if latest and latest["status"] == "loaded" and latest["delivery_hash"] == scan.sha256 \
@@ -444,6 +498,13 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     if scan.error is not None:
         bar.update(size)
         return reject(scan.error, scan), None
+    other = target.copy_of(rel, scan.sha256)
+    if other is not None:
+        bar.update(size)
+        return reject(DeliveryError(rel, 1, 1, f"a delivery of {delivery.source} for {delivery.year}",
+                                    f"the same bytes (sha256 {scan.sha256[:12]}...) as the loaded {other}",
+                                    "a copy of another delivery in the wrong folder or under the wrong year? its "
+                                    "rows would count twice"), scan), None
     con = target.stage_con
     bar.set_postfix_str(f"read {rel}")
     try:
@@ -511,6 +572,9 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
     out = out or sys.stdout
     started, started_at = time.perf_counter(), _now()
     deliveries = discover(config.raw_dir)
+    ignored = ignored_entries(config.raw_dir)
+    for entry in ignored:
+        print(f"IGNORED  {entry}", file=sys.stderr)
     manifest_rows = read_manifest_rows(config.raw_dir)
     target = open_target(config)
     results: list[FileResult] = []
@@ -544,7 +608,7 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
         target.close()
     seconds = time.perf_counter() - started
     meta = {"raw_dir": str(config.raw_dir.resolve()), "target": description, "started_at": str(started_at),
-            "seconds": round(seconds, 2), "version": loader_version()}
+            "seconds": round(seconds, 2), "version": loader_version(), "ignored": ignored}
     md, js = write_report(config.report_dir, results, meta)
     run = LoadRun(results, md, js, description, seconds)
     loaded = [r for r in results if r.status == "loaded"]

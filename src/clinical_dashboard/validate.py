@@ -8,7 +8,9 @@ each with exactly that many fields. A breach raises :class:`DeliveryError` namin
 column, what was expected and what was found, and nothing of the file is loaded. Covered:
 empty file, header only, missing / unknown (extra) / renamed / reordered / duplicated column,
 wrong delimiter, a line with too few or too many fields (e.g. a truncated last line), an empty
-line, a quoted value running over several lines, and bytes that are not UTF-8.
+line, a quoted value running over several lines, a line longer than ``MAX_LINE_SIZE``, bytes
+that are not UTF-8 (with a hint for gzip and UTF-16 files), NUL bytes, and a carriage return
+(CR) that does not end a CRLF line break (old Mac line breaks).
 
 *Encoding decision*: a file that is not valid UTF-8 (e.g. latin-1) is **refused**, with the
 line, column and byte offset of the first offending byte and its latin-1 reading. Guessing an
@@ -62,8 +64,9 @@ import re
 import warnings
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -72,9 +75,14 @@ DELIMITER = ";"
 BLOCK_SIZE = 16 << 20
 #: Longest line DuckDB accepts (a longer line is a contract breach, not a crash).
 MAX_LINE_SIZE = 8 << 20
+#: A found value longer than this is cut in an error message (a 50 MB field stays out of the log).
+MAX_FOUND_CHARS = 200
 #: Examples of unexpected values kept per expectation.
 N_EXAMPLES = 5
 _OTHER_DELIMITERS = (",", "\t", "|", ":")
+# Python's csv module refuses fields over 128 KiB; a line DuckDB accepts may hold one field of
+# almost MAX_LINE_SIZE (only raises the process-wide limit).
+csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_SIZE + 2))
 
 
 # ------------------------------------------------------------------------------------------
@@ -88,6 +96,8 @@ class DeliveryError(Exception):
     """
 
     def __init__(self, file: str, line: int, column: int, expected: str, found: str, hint: str = ""):
+        if len(found) > MAX_FOUND_CHARS:
+            found = f"{found[:MAX_FOUND_CHARS]}... ({len(found):,} characters)"
         self.file, self.line, self.column = file, line, column
         self.expected, self.found, self.hint = expected, found, hint
         super().__init__(self.message)
@@ -330,7 +340,12 @@ class ScanResult:
 
 
 def _split_fields(line: str) -> list[str]:
-    return next(csv.reader([line], delimiter=DELIMITER, quotechar='"', doublequote=True, strict=False), [])
+    """The fields of one line by the csv rules of the contract; never raises (a broken line is
+    split at every ';', for error messages)."""
+    try:
+        return next(csv.reader([line], delimiter=DELIMITER, quotechar='"', doublequote=True, strict=False), [])
+    except csv.Error:  # a field longer than csv.field_size_limit(), or a line break in the line
+        return line.split(DELIMITER)
 
 
 def _check_header(rel: str, raw: str, expected: tuple[str, ...]) -> None:
@@ -348,17 +363,25 @@ def _check_header(rel: str, raw: str, expected: tuple[str, ...]) -> None:
     missing = [c for c in expected if c not in found]
     unknown = [c for c in found if c not in expected]
     notes = []
+
+    def names(columns: list[str]) -> str:
+        shown = ", ".join(map(repr, columns[:8]))
+        return shown + (f" and {len(columns) - 8:,} more" if len(columns) > 8 else "")
+
     if missing:
-        notes.append("missing column" + "s" * (len(missing) > 1) + " " + ", ".join(map(repr, missing)))
+        notes.append("missing column" + "s" * (len(missing) > 1) + " " + names(missing))
     if unknown:
-        notes.append("unknown column" + "s" * (len(unknown) > 1) + " " + ", ".join(map(repr, unknown)))
+        notes.append("unknown column" + "s" * (len(unknown) > 1) + " " + names(unknown))
     if duplicates:
-        notes.append("repeated column" + "s" * (len(duplicates) > 1) + " " + ", ".join(map(repr, duplicates)))
+        notes.append("repeated column" + "s" * (len(duplicates) > 1) + " " + names(duplicates))
     if not missing and not unknown and not duplicates:
         notes.append("the same columns in another order")
     if len(missing) == 1 and len(unknown) == 1 and len(found) == n_exp \
             and found.index(unknown[0]) == expected.index(missing[0]):
         notes = [f"column {missing[0]!r} renamed to {unknown[0]!r}?"]
+    elsewhere = _sources_with_header(found)
+    if elsewhere:
+        notes = [f"this is the header of {', '.join(elsewhere)}: a file of another source in the wrong folder?"]
     hint = "; ".join(notes)
     i = next((k for k in range(min(len(found), n_exp)) if found[k] != expected[k]), min(len(found), n_exp))
     if i < n_exp and i < len(found):
@@ -367,6 +390,52 @@ def _check_header(rel: str, raw: str, expected: tuple[str, ...]) -> None:
         raise DeliveryError(rel, 1, i + 1, f"end of header after column {n_exp} {expected[-1]!r}",
                             f"extra column {found[i]!r}", hint)
     raise DeliveryError(rel, 1, i + 1, f"header {expected[i]!r}", "end of line", hint)
+
+
+#: Files that are not text at all, recognised by their first bytes: (magic, hint).
+_MAGIC_HINTS = (
+    (b"\x1f\x8b", "the file is gzip-compressed: unpack it (gunzip) and deliver the .csv"),
+    (b"PK\x03\x04", "the file is a zip archive (or an Excel workbook): deliver the ';'-separated .csv"),
+    (b"\xff\xfe", "the file is UTF-16 (byte order mark FF FE): convert it with `iconv -f UTF-16 -t UTF-8`"),
+    (b"\xfe\xff", "the file is UTF-16 (byte order mark FE FF): convert it with `iconv -f UTF-16 -t UTF-8`"),
+)
+_MAGIC_NUMBERS = tuple(magic for magic, _ in _MAGIC_HINTS)
+#: Bytes that valid UTF-8 may hold but the contract does not: (byte, expected, hint).
+_BAD_BYTES = (
+    (b"\x00", "text without NUL bytes", "a NUL byte is not text (a binary or broken export?); "
+                                        "PostgreSQL cannot store it"),
+    (b"\r", "lines ending in LF or CRLF", "a carriage return (CR) that is not part of a CRLF line break "
+                                          "(old Mac line breaks?): convert them to LF"),
+)
+
+
+def _sources_with_header(found: list[str]) -> list[str]:
+    """The sources whose suite has exactly the columns ``found``, in that order."""
+    try:
+        return sorted(source for source in suite_files() if list(load_suite(source).column_names) == found)
+    except (OSError, ValueError, KeyError):  # a broken suite file is reported elsewhere
+        return []
+
+
+_LINE_ENDING_IN_DELIMITER = re.compile(rb";\r?\n")
+
+
+def _extra_empty_fields(buf: bytes, pos: int, n_expected: int, final: bool) -> tuple[int, int] | None:
+    """(start, fields) of the first line from ``pos`` that ends in ';' and has more than
+    ``n_expected`` fields: DuckDB's reader drops empty fields after the last column without a
+    word, so these lines are counted here (only lines ending in ';' can be such lines)."""
+    ends: Iterable[int] = (m.start() for m in _LINE_ENDING_IN_DELIMITER.finditer(buf, pos)) \
+        if b";\n" in buf or b";\r\n" in buf else ()
+    tail = buf.removesuffix(b"\r")
+    if final and tail.endswith(b";") and not buf.endswith(b"\n"):
+        ends = chain(ends, [len(tail) - 1])
+    for end in ends:
+        start = buf.rfind(b"\n", 0, end) + 1
+        line = buf[start:end + 1]
+        n = line.count(b";") + 1 if b'"' not in line else len(_split_fields(line.decode("utf-8")))
+        if n > n_expected:
+            return start, n
+    return None
 
 
 def _column_at(line: bytes, offset: int) -> int:
@@ -378,6 +447,18 @@ def _column_at(line: bytes, offset: int) -> int:
         elif byte == 0x3B and not quoted:
             column += 1
     return column
+
+
+def _open_quote_column(line: str) -> int | None:
+    """1-based field number of a quote that ``line`` opens and never closes (``None``: none)."""
+    column, quoted, opened = 1, False, None
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+            opened = column if quoted else opened
+        elif char == DELIMITER and not quoted:
+            column += 1
+    return opened if quoted else None
 
 
 def _column_label(expected: tuple[str, ...], column: int) -> str:
@@ -412,12 +493,28 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
             line = line_no + buf.count(b"\n", 0, exc.start) + 1
             column = _column_at(buf[start:exc.start + 1], exc.start - start)
             bad = buf[exc.start:exc.end]
+            hint = "the file is not UTF-8 (latin-1 or Windows-1252?): convert it with " \
+                   "`iconv -f ISO-8859-1 -t UTF-8` or ask for a UTF-8 delivery"
+            if base == 0 and buf.startswith(_MAGIC_NUMBERS):
+                hint = next(text for magic, text in _MAGIC_HINTS if buf.startswith(magic))
             error = DeliveryError(
                 rel, line, column, "UTF-8 text" + _column_label(expected, column).replace(" '", " in '"),
                 f"byte 0x{bad.hex().upper()} at byte offset {base + exc.start:,} "
-                f"({bad.decode('latin-1')!r} if read as latin-1)",
-                "the file is not UTF-8 (latin-1 or Windows-1252?): convert it with "
-                "`iconv -f ISO-8859-1 -t UTF-8` or ask for a UTF-8 delivery")
+                f"({bad.decode('latin-1')!r} if read as latin-1)", hint)
+            return
+        for bad, expected_text, hint in _BAD_BYTES:
+            if bad not in buf:
+                continue
+            if bad == b"\r":
+                if buf.count(b"\r") == buf.count(b"\r\n"):
+                    continue  # CRLF line breaks are fine
+                at = re.search(rb"\r(?!\n)", buf).start()  # type: ignore[union-attr]
+            else:
+                at = buf.index(bad)
+            start = buf.rfind(b"\n", 0, at) + 1
+            column = _column_at(buf[start:at + 1], at - start)
+            error = DeliveryError(rel, line_no + buf.count(b"\n", 0, at) + 1, column, expected_text,
+                                  f"byte 0x{bad.hex().upper()} at byte offset {base + at:,}", hint)
             return
         pos = 0
         if line_no == 0:  # the header
@@ -444,6 +541,14 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
         if hits:
             line = line_no + buf.count(b"\n", 0, min(hits) + 1) + 1
             error = DeliveryError(rel, line, 1, f"a record of {len(expected)} fields", "an empty line")
+            return
+        extra = _extra_empty_fields(buf, pos, len(expected), final)
+        if extra is not None:
+            start, n = extra
+            line = line_no + buf.count(b"\n", 0, start) + 1
+            error = DeliveryError(rel, line, len(expected) + 1, f"{len(expected)} fields separated by ';'",
+                                  f"{n} fields", f"extra empty value after column {len(expected)}"
+                                  f"{_column_label(expected, len(expected))}")
             return
         if pos < len(buf):
             # a checkpoint: the first data line starting in this block, and the last one
@@ -496,8 +601,15 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
 # 2. staging in DuckDB, with proved line numbers
 # ------------------------------------------------------------------------------------------
 def _read_line(path: Path, offset: int) -> bytes:
+    """The line holding byte ``offset``. DuckDB's ``line_byte_position`` is not always the first
+    byte of the line (with LF line breaks it is one byte into it; with CRLF it is the LF before
+    it), so the line starts after the last LF before ``offset``."""
     with path.open("rb") as handle:
-        handle.seek(offset)
+        back = min(offset, 1 << 16)
+        handle.seek(offset - back)
+        before = handle.read(back)
+        start = offset - back + before.rfind(b"\n") + 1 if b"\n" in before else (0 if back == offset else offset)
+        handle.seek(start)
         return handle.readline(MAX_LINE_SIZE + 2).rstrip(b"\n").removesuffix(b"\r")
 
 
@@ -530,12 +642,20 @@ def stage(con, scan: ScanResult, expected: tuple[str, ...], table: str) -> int:
     if rows != scan.data_lines:
         con.execute(f"drop table if exists {table}")
         raise _multiline_error(scan, expected, rows)
-    _verify_numbering(con, scan, expected, table)
+    try:
+        _verify_numbering(con, scan, expected, table)
+    except NumberingError as error:
+        con.execute(f"drop table if exists {table}")
+        raise DeliveryError(rel, error.line, 1, f"line {error.line} read by DuckDB as the same fields as by the "
+                            "csv rules", "a difference", "the line numbering cannot be trusted, so nothing is "
+                            "loaded (a loader bug: please report it with the file)") from None
     return rows
 
 
 def _field_error(scan: ScanResult, expected: tuple[str, ...], line: int, offset: int, error_type: str,
                  message: str, column_idx, column_name, n_bad: int) -> DeliveryError:
+    if "line size" in error_type.lower():
+        return _long_line_error(scan, expected, line, offset, message)
     text = _read_line(scan.path, offset).decode("utf-8", "replace")
     fields = _split_fields(text)
     n, n_exp = len(fields), len(expected)
@@ -553,8 +673,29 @@ def _field_error(scan: ScanResult, expected: tuple[str, ...], line: int, offset:
         hint += f"; {others}" if others else ""
         return DeliveryError(scan.file, line, n_exp + 1, f"{n_exp} fields separated by ';'", f"{n} fields", hint)
     column = int(column_idx) + 1 if column_idx is not None else 1
+    opened = _open_quote_column(text) if "unquoted" in error_type.lower() else None
+    if opened:  # (DuckDB's column index is one off for this error)
+        hint = "a quoted value runs to the end of the line"
+        if line == scan.lines and not scan.ends_with_newline:
+            hint += "; it is the last line and has no line break: a truncated file?"
+        hint += f"; {others}" if others else ""
+        return DeliveryError(scan.file, line, opened, f"a closing '\"' for the value opened in column {opened}"
+                             f"{_column_label(expected, opened)}", f"{repr(text[-40:])} at the end of the line", hint)
     return DeliveryError(scan.file, line, column, f"a well-formed ';'-separated record ({error_type.lower()})",
                          repr(text[:80]), "; ".join(x for x in (message, others) if x))
+
+
+def _long_line_error(scan: ScanResult, expected: tuple[str, ...], line: int, offset: int,
+                     message: str) -> DeliveryError:
+    """A line longer than MAX_LINE_SIZE: its length and the column that runs past the limit."""
+    prefix = _read_line(scan.path, offset)[:MAX_LINE_SIZE + 1]
+    at = min(MAX_LINE_SIZE, len(prefix) - 1)
+    column = prefix.count(b";", 0, at) + 1 if b'"' not in prefix else _column_at(prefix, at)
+    size = re.search(r"Actual Size:\s*(\d+)", message or "")
+    found = f"a line of {int(size.group(1)):,} bytes" if size else "a longer line"
+    return DeliveryError(scan.file, line, column, f"a line of at most {MAX_LINE_SIZE:,} bytes", found,
+                         f"column {column}{_column_label(expected, column)} runs past byte {MAX_LINE_SIZE:,} of "
+                         "the line: no registry value is that long (a broken export?)")
 
 
 def _multiline_error(scan: ScanResult, expected: tuple[str, ...], rows: int) -> DeliveryError:
@@ -585,8 +726,16 @@ def _verify_numbering(con, scan: ScanResult, expected: tuple[str, ...], table: s
     for line, text in scan.checkpoints:
         fields = [f if f != "" else None for f in _split_fields(text.decode("utf-8"))]
         if tuple(fields) != staged.get(line):
-            raise RuntimeError(f"{scan.file}: line {line} in the file differs from staged row {line}; the "
-                               "line numbering cannot be trusted (a loader bug: please report it)")
+            raise NumberingError(line, f"{scan.file}: line {line} in the file differs from staged row {line}; "
+                                       "the line numbering cannot be trusted (a loader bug: please report it)")
+
+
+class NumberingError(RuntimeError):
+    """A checkpoint line differs from the staged row of its number (:func:`stage` rejects the file)."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        super().__init__(message)
 
 
 # ------------------------------------------------------------------------------------------
@@ -825,6 +974,8 @@ def render_markdown(results: list[FileResult], meta: dict) -> str:
         f"- run: {meta['started_at']} ({meta['seconds']:.1f} s), loader {meta['version']}",
         f"- files: {len(results)}; loaded {len(loaded)}, unchanged (loaded earlier) {len(unchanged)}, "
         f"**rejected {len(rejected)}**",
+        *([f"- **ignored** (not read, not a `<source>/<year>.csv` file): {'; '.join(meta['ignored'])}"]
+          if meta.get("ignored") else []),
         "",
         "Contract breaches (columns, encoding, delimiter, fields per line) reject the whole file: nothing of "
         "it is loaded. Row-level expectations flag rows; flagged rows are loaded, and staging decides what "

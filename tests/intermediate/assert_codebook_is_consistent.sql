@@ -6,11 +6,11 @@
 -- codes upper case without dots or blanks, except the lab fields' and imaging words' inner
 -- blanks). Returns one row per problem.
 with samples as (
-    select * from {{ ref('ref_samples') }}
+    select * from {{ ref('int_samples') }}
 ),
 
 codes as (
-    select * from {{ ref('ref_sample_codes') }}
+    select * from {{ ref('int_sample_codes') }}
 ),
 
 sub_areas as (

@@ -8,7 +8,7 @@ with samples_with_events as (
 )
 
 select samples.sample_id
-from {{ ref('ref_samples') }} as samples
+from {{ ref('int_samples') }} as samples
 left join samples_with_events
     on samples.sample_id = samples_with_events.sample_id
 where samples_with_events.sample_id is null

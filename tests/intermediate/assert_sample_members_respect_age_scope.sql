@@ -8,7 +8,7 @@ with samples as (
         stratification,
         age_from,
         age_to
-    from {{ ref('ref_samples') }}
+    from {{ ref('int_samples') }}
 ),
 
 member_ages as (

@@ -5,7 +5,7 @@ with samples as (
     select
         sample_id,
         sex_scope
-    from {{ ref('ref_samples') }}
+    from {{ ref('int_samples') }}
     where sex_scope <> 'all'
 ),
 

@@ -20,7 +20,7 @@
       scope; the weights of a scope sum to 1.
 #}
 with samples as (
-    select * from {{ ref('ref_samples') }}
+    select * from {{ ref('int_samples') }}
 ),
 
 population as (

@@ -23,7 +23,7 @@ with samples as (
         sample_id,
         stratification,
         {{ rate_scope_id('stratification', 'sex_scope', 'age_from', 'age_to') }} as scope_id
-    from {{ ref('ref_samples') }}
+    from {{ ref('int_samples') }}
 ),
 
 population as (

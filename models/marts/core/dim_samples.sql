@@ -6,7 +6,7 @@
     sources, care types) stay in the codebook seeds; this is what a dashboard shows.
 #}
 with samples as (
-    select * from {{ ref('ref_samples') }}
+    select * from {{ ref('int_samples') }}
 ),
 
 sub_areas as (

@@ -8,6 +8,16 @@
     every figure derived from them (crude rate, standardised rate, interval) set to null and
     is_suppressed true. Zero stays zero (no one to identify). Population is not derived from
     events and is always shown.
+
+    Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
+    suppression"): a parent area's count is the sum of its children's (plus, for Norway,
+    unknown residence), so a lone suppressed child could be recovered by subtraction. Within
+    every sample, measure, provider option, year and period, top-down over Norway > RHF > HF >
+    hospital area, the smallest published siblings are suppressed too until the suppressed
+    children (with the unpublished rest of the parent) hold at least var('min_cell_count')
+    events of the suppression basis. suppression_reason says which rule hid the cell.
+    Patients are not exactly additive over areas (a person who moved counts in both), but
+    nearly so: the rule treats them like the other measures, and bed days follow them.
 #}
 with rates as (
     select * from {{ ref('int_standardised_rates') }}
@@ -50,15 +60,51 @@ flagged as (
             and rates.area_code = suppression_basis.area_code
 ),
 
+suppression_input as (
+    select
+        flagged.sample_id,
+        flagged.measure,
+        flagged.provider_option,
+        flagged.year,
+        flagged.period,
+        flagged.area_level,
+        flagged.area_code,
+        parents.parent_area_code as parent_code,
+        flagged.suppression_basis_events as events,
+        coalesce(
+            flagged.suppression_basis_events > 0
+            and flagged.suppression_basis_events < {{ var('min_cell_count') }},
+            false
+        ) as is_primary
+    from flagged
+    left join {{ ref('dim_areas') }} as parents
+        on
+            flagged.area_level = parents.area_level
+            and flagged.area_code = parents.area_code
+),
+
+{{ complementary_suppression(
+    'suppression',
+    'suppression_input',
+    ['sample_id', 'measure', 'provider_option', 'year', 'period'],
+    [['norway', 'rhf'], ['rhf', 'hf'], ['hf', 'hospital']]
+) }},
+
 suppressed as (
     select
-        *,
-        coalesce(
-            suppression_basis_events > 0
-            and suppression_basis_events < {{ var('min_cell_count') }},
-            false
-        ) as is_suppressed
+        flagged.*,
+        suppression.is_suppressed,
+        suppression.suppression_reason
     from flagged
+    inner join suppression
+        on
+            flagged.sample_id = suppression.sample_id
+            and flagged.measure = suppression.measure
+            and flagged.provider_option = suppression.provider_option
+            and flagged.year = suppression.year
+            and flagged.period = suppression.period
+            and flagged.area_level = suppression.area_level
+            and flagged.area_code = suppression.area_code
 ),
 
 published as (
@@ -73,6 +119,7 @@ published as (
         population,
         standardisation,
         is_suppressed,
+        suppression_reason,
         case when not is_suppressed then events end as events,
         case when not is_suppressed then crude_rate end as crude_rate,
         case when not is_suppressed then std_rate end as std_rate,
@@ -97,7 +144,8 @@ select
     published.std_rate_lower,
     published.std_rate_upper,
     published.standardisation,
-    published.is_suppressed
+    published.is_suppressed,
+    published.suppression_reason
 from published
 left join areas
     on

@@ -1,0 +1,218 @@
+// End-to-end test of the built dashboard in headless Chromium (Debian's package, driven by
+// playwright-core: no browser download). Run by `make test-dashboard`:
+//   DASHBOARD_SITE=<built site> DASHBOARD_EXPORTS=<parquet folder> \
+//   DASHBOARD_SCREENSHOTS=<folder> node --test tests/
+// 1. every page (one per pages/**/*.md) loads without console errors; a screenshot of each;
+// 2. the rate the page shows equals the value in fct_utilisation_rates (read from the parquet
+//    export with DuckDB, not from the page's own data);
+// 3. changing a selector (period, area level) changes the figures, to the mart's values.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../scripts/serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dashboardDir = path.join(here, '..');
+const site = path.resolve(process.env.DASHBOARD_SITE ?? path.join(dashboardDir, 'build'));
+const exportsDir = path.resolve(process.env.DASHBOARD_EXPORTS ?? '');
+const shots = path.resolve(process.env.DASHBOARD_SCREENSHOTS ?? path.join(dashboardDir, '..', 'target', 'dashboard-test', 'screenshots'));
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Pages of the site: one per markdown file (pages/a/b.md -> /a/b/, pages/a/index.md -> /a/). */
+function pages(dir = path.join(dashboardDir, 'pages'), prefix = '/') {
+	const out = [];
+	for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+		const file = path.join(dir, entry.name);
+		if (entry.isDirectory()) out.push(...pages(file, `${prefix}${entry.name}/`));
+		else if (entry.name === 'index.md') out.push({ route: prefix, file });
+		else if (entry.name.endsWith('.md')) out.push({ route: `${prefix}${entry.name.slice(0, -3)}/`, file });
+	}
+	return out;
+}
+
+/** Whether a page is built from partials/rate-panel.md (has the rate table). */
+const isRatePage = (file) => fs.readFileSync(file, 'utf8').includes('{@partial "rate-panel.md"}');
+
+let server;
+let baseUrl;
+let browser;
+let db;
+
+async function sql(query) {
+	const reader = await db.runAndReadAll(query);
+	return reader.getRowObjectsJS();
+}
+
+const parquet = (mart) => `read_parquet('${path.join(exportsDir, `${mart}.parquet`).replaceAll("'", "''")}')`;
+
+/** A page with console errors and uncaught exceptions collected. */
+async function openPage(route) {
+	const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+	const errors = [];
+	page.on('console', (msg) => {
+		if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+	});
+	page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+	page.on('response', (res) => {
+		if (res.status() >= 400) errors.push(`http ${res.status()}: ${res.url()}`);
+	});
+	// a cancelled fetch (net::ERR_ABORTED: a newer query superseded it) is not a failure
+	page.on('requestfailed', (req) => {
+		if (req.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
+	});
+	await page.goto(`${baseUrl}${route}`, { waitUntil: 'networkidle' });
+	return { page, errors };
+}
+
+// The rows of the rate table (the DataTable also renders a hidden copy: take the visible one).
+const ROWS = '[data-testid=rate-table] table:visible tr:has(td[role=cell])';
+
+/** Opens the "Tabell" tab, waits until the rate table has rows; returns them as cell texts. */
+async function tableRows(page) {
+	if ((await page.locator('[data-testid=rate-table]').count()) === 0) {
+		await page.getByRole('button', { name: 'Tabell', exact: true }).click();
+	}
+	await page.locator(ROWS).first().waitFor({ timeout: 30_000 });
+	return page.locator(ROWS).evaluateAll((trs) =>
+		trs.map((tr) => Array.from(tr.querySelectorAll('td[role=cell]')).map((td) => td.textContent.trim()))
+	);
+}
+
+/** Waits until the visible rate table satisfies check(rows) (rows as cell texts). */
+async function waitForRows(page, check, arg) {
+	await page.waitForFunction(
+		([source, a]) => {
+			const table = Array.from(document.querySelectorAll('[data-testid=rate-table] table')).find((t) => t.offsetHeight > 0);
+			if (!table) return false;
+			const rows = Array.from(table.querySelectorAll('tr'))
+				.map((tr) => Array.from(tr.querySelectorAll('td[role=cell]')).map((td) => td.textContent.trim()))
+				.filter((r) => r.length);
+			return new Function('rows', 'arg', `return (${source})(rows, arg)`)(rows, a);
+		},
+		[check.toString(), arg],
+		{ timeout: 30_000 }
+	);
+}
+
+const number = (text) => Number(text.replaceAll(',', '').replaceAll('\u00a0', '').replaceAll(' ', ''));
+// Columns of the rate table (partials/rate-panel.md): area, level, events, population, crude, std, lower, upper, note.
+const STD_RATE = 5;
+// The page the value and selector tests use.
+const PAGE = '/somatikk/poliklinikk/';
+
+/** The sample a page shows first (knapper.utvalg in the page file). */
+function defaultSample(route) {
+	const file = path.join(dashboardDir, 'pages', `${route.slice(1, -1)}.md`);
+	return /utvalg: '(\w+)'/.exec(fs.readFileSync(file, 'utf8'))[1];
+}
+
+/** The mart's value for the page's default sample, the newest complete year and an area. */
+async function martRate({ route, measure, provider, period, level = 'norway', code = 'norway' }) {
+	const [cell] = await sql(`
+		with sample as (
+			select '${defaultSample(route)}' as sample_id
+		), newest as (
+			select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1
+		)
+		select r.std_rate, r.is_suppressed from ${parquet('fct_utilisation_rates')} as r
+		where r.sample_id = (select sample_id from sample) and r.measure = '${measure}'
+			and r.provider_option = '${provider}' and r.year = (select year from newest)
+			and r.period = '${period}' and r.area_level = '${level}' and r.area_code = '${code}'`);
+	return cell;
+}
+
+before(async () => {
+	assert.ok(fs.existsSync(path.join(site, 'index.html')), `no built site in ${site}`);
+	assert.ok(fs.existsSync(path.join(exportsDir, 'fct_utilisation_rates.parquet')), `no exports in ${exportsDir}`);
+	fs.mkdirSync(shots, { recursive: true });
+	server = await serveStatic(site, { host: '127.0.0.1', port: 0 });
+	baseUrl = `http://127.0.0.1:${server.address().port}`;
+	browser = await chromium.launch({
+		executablePath: chromiumPath,
+		headless: true,
+		args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+	db = await (await DuckDBInstance.create(':memory:')).connect();
+});
+
+after(async () => {
+	await browser?.close();
+	await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+describe('dashboard', () => {
+	test('every page loads without console errors (screenshots saved)', async () => {
+		const all = pages();
+		assert.ok(all.length >= 5, `expected the dashboard's pages, found ${all.map((p) => p.route).join(', ')}`);
+		const failures = [];
+		for (const { route, file } of all) {
+			const { page, errors } = await openPage(route);
+			if (isRatePage(file)) {
+				// the figures have arrived: bars first (default tab), then the table
+				await page.locator('[data-testid=rate-bars] canvas').first().waitFor({ timeout: 30_000 });
+				await tableRows(page);
+				await page.getByRole('button', { name: 'Søylediagram', exact: true }).click();
+			}
+			const title = await page.locator('h1').first().textContent();
+			assert.ok(title?.trim(), `${route} has no title`);
+			await page.waitForTimeout(500);
+			const name = route === '/' ? 'index' : route.slice(1, -1).replaceAll('/', '__');
+			await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+			if (errors.length) failures.push(`${route}:\n  ${errors.join('\n  ')}`);
+			await page.close();
+		}
+		assert.deepEqual(failures, [], failures.join('\n'));
+	});
+
+	test('the rate shown equals fct_utilisation_rates', async () => {
+		const { page, errors } = await openPage(PAGE);
+		const rows = await tableRows(page);
+		const norway = rows.find((r) => r[0] === 'Norge');
+		assert.ok(norway, `no Norway row in ${JSON.stringify(rows.slice(0, 3))}`);
+		const expected = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'year' });
+		assert.equal(expected.is_suppressed, false);
+		assert.ok(Math.abs(number(norway[STD_RATE]) - expected.std_rate) <= 0.05 + 1e-9,
+			`page shows ${norway[STD_RATE]}, fct_utilisation_rates has ${expected.std_rate}`);
+		// every RHF row as well
+		const rhfs = await sql(`select area_name, area_code from ${parquet('dim_areas')} where area_level = 'rhf'`);
+		assert.equal(rows.length, 1 + rhfs.length, 'Norway and the RHF areas by default');
+		for (const { area_name, area_code } of rhfs) {
+			const row = rows.find((r) => r[0] === area_name);
+			const cell = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'year', level: 'rhf', code: area_code });
+			if (cell.is_suppressed) assert.equal(row[8], 'Skjult (1–4 hendelser)');
+			else assert.ok(Math.abs(number(row[STD_RATE]) - cell.std_rate) <= 0.05 + 1e-9, `${area_name}: ${row[STD_RATE]} vs ${cell.std_rate}`);
+		}
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+
+	test('changing a selector changes the figures', async () => {
+		const { page, errors } = await openPage(PAGE);
+		const before = await tableRows(page);
+		const norwayBefore = before.find((r) => r[0] === 'Norge')[STD_RATE];
+
+		// period: whole year -> T1 (population x 4/12, so a different rate)
+		await page.getByRole('button', { name: /^T1/ }).click();
+		const t1 = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'T1' });
+		await waitForRows(page, (rows, old) => rows.some((r) => r[0] === 'Norge' && r[5] !== old), norwayBefore);
+		const afterPeriod = await tableRows(page);
+		const norwayT1 = afterPeriod.find((r) => r[0] === 'Norge')[STD_RATE];
+		assert.notEqual(norwayT1, norwayBefore);
+		assert.ok(Math.abs(number(norwayT1) - t1.std_rate) <= 0.05 + 1e-9, `T1: page ${norwayT1}, mart ${t1.std_rate}`);
+
+		// area level: RHF -> HF areas (Norway stays)
+		const [{ n }] = await sql(`select count(*)::int as n from ${parquet('dim_areas')} where area_level = 'hf'`);
+		await page.getByRole('button', { name: 'HF', exact: true }).click();
+		await waitForRows(page, (rows, expected) => rows.length === expected, 1 + n);
+		const hf = await tableRows(page);
+		assert.equal(hf.length, 1 + n);
+		assert.ok(hf.some((r) => r[0] === 'Norge'), 'Norway is always shown');
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+});

@@ -1,0 +1,187 @@
+{#
+    Public mart of the patient flows (SPEC section 9; seed 000, "Patient flows"): for the
+    residents of each HF area, and of each RHF area as a whole, per sample with patient flows
+    (int_patient_flow_contacts: focus areas, ranked procedure branches, surgery for morbid
+    obesity), year and complete period: the number of procedures/contacts and the shares
+    treated in the own HF, by contracted specialists and private hospitals with an agreement
+    with the own RHF, in another HF of the own RHF, and elsewhere (other RHF). The five shares
+    sum to 1.
+
+    The cells are every complete period of the sample (int_sample_periods) x every RHF and HF
+    area of dim_areas, so an area without contacts has number 0 and null shares. Suppression
+    as in fct_utilisation_rates: a number of 1 to var('min_cell_count') - 1 is null with
+    every share, is_suppressed true; an RHF's number is the sum of its HF areas', so
+    complementary suppression (macros/privacy/complementary_suppression.sql) hides the
+    smallest HF siblings too until the hidden HFs of the RHF hold at least min_cell_count.
+#}
+{%- set categories = ['own_hf', 'contracted_specialist', 'private', 'own_rhf', 'other_rhf'] %}
+{%- set category_counts = [] %}
+{%- set category_sums = [] %}
+{%- set shares = [] %}
+{%- set cell_counts = [] %}
+{%- for category in categories %}
+    {%- do cell_counts.append(
+        'coalesce(counts.n_' ~ category ~ ', 0) as n_' ~ category) %}
+    {%- do category_counts.append(
+        "count(case when flow_category = '" ~ category ~ "' then 1 end) as n_" ~ category) %}
+    {%- do category_sums.append('sum(n_' ~ category ~ ') as n_' ~ category) %}
+    {%- do shares.append(
+        'case when cells.number > 0 and not cells.is_suppressed then cast(cells.n_' ~ category
+        ~ ' as ' ~ type_double() ~ ') / cells.number end as share_' ~ category) %}
+{%- endfor %}
+with flow_contacts as (
+    select * from {{ ref('int_patient_flow_contacts') }}
+),
+
+sample_periods as (
+    select distinct
+        sample_periods.sample_id,
+        sample_periods.year,
+        sample_periods.period
+    from {{ ref('int_sample_periods') }} as sample_periods
+    inner join {{ ref('int_samples') }} as samples
+        on sample_periods.sample_id = samples.sample_id
+    inner join {{ ref('ref_sample_sub_areas') }} as sub_areas
+        on
+            samples.area = sub_areas.area
+            and samples.sub_area = sub_areas.sub_area
+    where
+        sub_areas.has_patient_flows
+        and sample_periods.provider_option in ('all', 'inclusive')
+),
+
+areas as (
+    select
+        area_level,
+        area_code,
+        area_name,
+        rhf_code
+    from {{ ref('dim_areas') }}
+    where area_level in ('rhf', 'hf')
+),
+
+periods as (
+    {{ rate_periods_relation() }}
+),
+
+-- Each contact in every period that holds its month, at its HF and at its RHF.
+period_contacts as (
+    select
+        flow_contacts.sample_id,
+        flow_contacts.year,
+        periods.period,
+        flow_contacts.rhf_code,
+        flow_contacts.hf_code,
+        flow_contacts.flow_category
+    from flow_contacts
+    inner join periods
+        on flow_contacts.event_month between periods.first_month and periods.last_month
+),
+
+hf_counts as (
+    select
+        sample_id,
+        year,
+        period,
+        'hf' as area_level,
+        hf_code as area_code,
+        count(*) as number,
+        {{ category_counts | join(',\n        ') }}
+    from period_contacts
+    group by sample_id, year, period, hf_code
+),
+
+counts as (
+    select * from hf_counts
+    union all
+    select
+        hf_counts.sample_id,
+        hf_counts.year,
+        hf_counts.period,
+        'rhf' as area_level,
+        areas.rhf_code as area_code,
+        sum(hf_counts.number) as number,
+        {{ category_sums | join(',\n        ') }}
+    from hf_counts
+    inner join areas
+        on
+            hf_counts.area_level = areas.area_level
+            and hf_counts.area_code = areas.area_code
+    group by hf_counts.sample_id, hf_counts.year, hf_counts.period, areas.rhf_code
+),
+
+unsuppressed_cells as (
+    select
+        sample_periods.sample_id,
+        sample_periods.year,
+        sample_periods.period,
+        areas.area_level,
+        areas.area_code,
+        areas.area_name,
+        areas.rhf_code,
+        coalesce(counts.number, 0) as number,
+        {{ cell_counts | join(',\n        ') }},
+        coalesce(
+            counts.number > 0 and counts.number < {{ var('min_cell_count') }}, false
+        ) as is_primary
+    from sample_periods
+    cross join areas
+    left join counts
+        on
+            sample_periods.sample_id = counts.sample_id
+            and sample_periods.year = counts.year
+            and sample_periods.period = counts.period
+            and areas.area_level = counts.area_level
+            and areas.area_code = counts.area_code
+),
+
+suppression_input as (
+    select
+        sample_id,
+        year,
+        period,
+        area_level,
+        area_code,
+        number as events,
+        is_primary,
+        case when area_level = 'hf' then rhf_code end as parent_code
+    from unsuppressed_cells
+),
+
+{{ complementary_suppression(
+    'suppression',
+    'suppression_input',
+    ['sample_id', 'year', 'period'],
+    [['rhf', 'hf']]
+) }},
+
+cells as (
+    select
+        unsuppressed_cells.*,
+        suppression.is_suppressed,
+        suppression.suppression_reason
+    from unsuppressed_cells
+    inner join suppression
+        on
+            unsuppressed_cells.sample_id = suppression.sample_id
+            and unsuppressed_cells.year = suppression.year
+            and unsuppressed_cells.period = suppression.period
+            and unsuppressed_cells.area_level = suppression.area_level
+            and unsuppressed_cells.area_code = suppression.area_code
+)
+
+select
+    cells.sample_id,
+    cells.year,
+    cells.period,
+    cells.area_level,
+    cells.area_code,
+    cells.area_name,
+    cells.rhf_code,
+    case
+        when not cells.is_suppressed then cast(cells.number as {{ dbt.type_int() }})
+    end as number,
+    {{ shares | join(',\n    ') }},
+    cells.is_suppressed,
+    cells.suppression_reason
+from cells

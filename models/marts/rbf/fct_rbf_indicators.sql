@@ -1,0 +1,159 @@
+{#
+    The nine RBF indicators per RBF year, calculation and area (treating HF area and RHF;
+    seed 003, SPEC section 10): numerator, denominator, share, target, weight, attainment,
+    payout share and points, from int_rbf__indicator_scores, with the indicator's and the
+    area's names.
+
+    Suppression (SPEC section 12): an area whose numerator is 1 to var('min_cell_count') - 1
+    has numerator, share, attainment, payout share and points null and is_suppressed true;
+    the denominator (like a population) stays. Zero stays zero. Complementary suppression
+    (README "Privacy: suppression") within each RHF over its HF areas, on top of what
+    fct_nki_indicators hides for the NKI indicator. fct_rbf_points is computed
+    from the unsuppressed scores, so the money does not depend on what is published here.
+#}
+with scores as (
+    select
+        rbf_year,
+        calculation,
+        indicator_id,
+        data_year,
+        period,
+        area_level,
+        area_code,
+        numerator,
+        denominator,
+        weight,
+        target,
+        share,
+        attainment,
+        payout_share,
+        points,
+        coalesce(
+            numerator > 0 and numerator < {{ var('min_cell_count') }}, false
+        ) as is_primary
+    from {{ ref('int_rbf__indicator_scores') }}
+),
+
+-- NKI's published suppression: the NKI indicator's numerators are fct_nki_indicators'
+-- sector `all` numerators, so what that mart hides is hidden here too.
+nki_suppressed as (
+    select
+        year,
+        area_level,
+        area_code,
+        is_suppressed
+    from {{ ref('fct_nki_indicators') }}
+    where sector = 'all'
+),
+
+-- Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
+-- suppression"): an RHF's numerator is the sum of its HF areas' (+ units without one).
+suppression_input as (
+    select
+        scores.rbf_year,
+        scores.calculation,
+        scores.indicator_id,
+        scores.data_year,
+        scores.period,
+        scores.area_level,
+        scores.area_code,
+        parents.parent_area_code as parent_code,
+        scores.numerator as events,
+        scores.is_primary or coalesce(nki_suppressed.is_suppressed, false) as is_primary
+    from scores
+    left join {{ ref('dim_areas') }} as parents
+        on
+            scores.area_level = parents.area_level
+            and scores.area_code = parents.area_code
+    left join {{ ref('ref_rbf_indicators') }} as sources
+        on
+            scores.rbf_year = sources.rbf_year
+            and scores.indicator_id = sources.indicator_id
+    left join nki_suppressed
+        on
+            sources.data_source = 'nki'
+            and scores.data_year = nki_suppressed.year
+            and scores.area_level = nki_suppressed.area_level
+            and scores.area_code = nki_suppressed.area_code
+),
+
+{{ complementary_suppression(
+    'suppression',
+    'suppression_input',
+    ['rbf_year', 'calculation', 'indicator_id', 'data_year', 'period'],
+    [['rhf', 'hf']]
+) }},
+
+suppressed_scores as (
+    select
+        scores.*,
+        suppression.is_suppressed,
+        case
+            when scores.is_primary then 'primary'
+            when suppression.is_suppressed then 'complementary'
+        end as suppression_reason
+    from scores
+    inner join suppression
+        on
+            scores.rbf_year = suppression.rbf_year
+            and scores.calculation = suppression.calculation
+            and scores.indicator_id = suppression.indicator_id
+            and scores.data_year = suppression.data_year
+            and scores.period = suppression.period
+            and scores.area_level = suppression.area_level
+            and scores.area_code = suppression.area_code
+),
+
+indicators as (
+    select
+        rbf_year,
+        indicator_id,
+        indicator_number,
+        name_nb,
+        name_en,
+        data_source,
+        is_assumed
+    from {{ ref('ref_rbf_indicators') }}
+),
+
+areas as (
+    select
+        area_level,
+        area_code,
+        area_name
+    from {{ ref('dim_areas') }}
+)
+
+select
+    scores.rbf_year,
+    scores.calculation,
+    scores.indicator_id,
+    indicators.indicator_number,
+    indicators.name_nb as indicator_name_nb,
+    indicators.name_en as indicator_name_en,
+    indicators.data_source,
+    scores.data_year,
+    scores.period,
+    scores.area_level,
+    scores.area_code,
+    areas.area_name,
+    scores.denominator,
+    scores.target,
+    scores.weight,
+    scores.is_suppressed,
+    scores.suppression_reason,
+    indicators.is_assumed,
+    case when not scores.is_suppressed then scores.numerator end as numerator,
+    case when not scores.is_suppressed then scores.share end as share,  -- noqa: RF04
+    case when not scores.is_suppressed then scores.attainment end as attainment,
+    case when not scores.is_suppressed then scores.payout_share end as payout_share,
+    case when not scores.is_suppressed then scores.points end as points
+from suppressed_scores as scores
+inner join indicators
+    on
+        scores.rbf_year = indicators.rbf_year
+        and scores.indicator_id = indicators.indicator_id
+left join areas
+    on
+        scores.area_level = areas.area_level
+        and scores.area_code = areas.area_code

@@ -1,0 +1,101 @@
+"""Two builds from the same deliveries give identical public marts (issue 9, item 3).
+
+The session's small delivery (``small_delivery`` of conftest.py: scale 0.002, seed 7, every
+source and year; the files the staging tests use, so it is generated once) is loaded once with
+``clinical-dashboard load`` and the DuckDB file copied (the load takes as long as a build, and
+what this test is about is the dbt build). Each copy is built with ``dbt seed`` and ``dbt run
+--select +path:models/marts``: the public marts and everything upstream of them, without the
+data tests (``make test``'s dbt build runs those; they cannot change a mart and would double
+the time). The second build uses one dbt thread instead of two, so models run in another
+order. Then every public mart (every model under models/marts, from the manifest) is compared
+row for row, order-independent and exactly, floats included: ``EXCEPT ALL`` both ways over
+the two attached files, and equal row counts. No mart may be empty (an empty mart would
+compare equal without proving anything).
+
+Cost: about 1 minute per build on an idle 2-core machine, plus the load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from test_staging import _dbt, _load_raw
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _build(database: Path, work: Path, threads: int) -> None:
+    """Seeds and every model up to the public marts on ``database``."""
+    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
+    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
+    try:
+        _dbt(["seed", "--threads", str(threads)], work)
+        _dbt(["run", "--select", "+path:models/marts", "--threads", str(threads)], work)
+    finally:
+        if previous is None:
+            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
+        else:
+            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
+        shutil.rmtree(work / "logs", ignore_errors=True)
+
+
+def _public_marts(work: Path) -> list[tuple[str, str]]:
+    """(schema, table) of every model under models/marts, from the build's manifest."""
+    manifest = json.loads((work / "target" / "manifest.json").read_text("utf-8"))
+    marts = sorted((node["schema"], node["alias"]) for node in manifest["nodes"].values()
+                   if node["resource_type"] == "model"
+                   and node["original_file_path"].replace("\\", "/").startswith("models/marts/"))
+    assert marts, "no models under models/marts in the manifest"
+    return marts
+
+
+@pytest.fixture(scope="module")
+def two_builds(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list]:
+    config, _ = small_delivery
+    root = tmp_path_factory.mktemp("determinism")
+    first, second = root / "first.duckdb", root / "second.duckdb"
+    _load_raw(config.out_dir, first, root / "validation")
+    shutil.copyfile(first, second)
+    _build(first, root / "first", threads=2)
+    _build(second, root / "second", threads=1)
+    marts = _public_marts(root / "first")
+    assert marts == _public_marts(root / "second")
+    return first, second, marts
+
+
+def test_two_builds_give_identical_public_marts(two_builds) -> None:
+    first, second, marts = two_builds
+    # The second file is still open in dbt-duckdb's connection of this process (the first was
+    # closed when dbt switched files): DuckDB allows one more connection to it only with the
+    # same configuration, so it is the main database here and the first one is attached.
+    con = duckdb.connect(str(second))
+    second_build = con.execute("select current_database()").fetchone()[0]
+    con.execute(f"attach '{first}' as first_build (read_only)")
+    differences, empty = [], []
+    for schema, table in marts:
+        a, b = f'first_build."{schema}"."{table}"', f'"{second_build}"."{schema}"."{table}"'
+        columns_a = con.execute(f"select * from {a} limit 0").description
+        columns_b = con.execute(f"select * from {b} limit 0").description
+        if [c[:2] for c in columns_a] != [c[:2] for c in columns_b]:
+            differences.append(f"{table}: columns differ")
+            continue
+        rows_a = con.execute(f"select count(*) from {a}").fetchone()[0]
+        rows_b = con.execute(f"select count(*) from {b}").fetchone()[0]
+        only_a = con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
+        only_b = con.execute(f"select count(*) from (select * from {b} except all select * from {a})").fetchone()[0]
+        if rows_a != rows_b or only_a or only_b:
+            sample = con.execute(f"select * from {a} except all select * from {b} limit 3").fetchall()
+            differences.append(f"{table}: {rows_a} vs {rows_b} rows, {only_a} rows only in the first build, "
+                               f"{only_b} only in the second; e.g. {sample}")
+        if rows_a == 0:
+            empty.append(table)
+    con.close()
+    assert not differences, "public marts differ between two builds of the same deliveries:\n" + "\n".join(differences)
+    # an empty mart would compare equal without proving anything
+    assert not empty, f"marts empty at this scale (the comparison proves nothing for them): {empty}"

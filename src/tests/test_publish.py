@@ -1,0 +1,142 @@
+"""Crash-safe publishing (issue 9): the published warehouse changes only after a green build.
+
+A tiny NKI delivery is loaded into a working copy; `clinical-dashboard build` builds the NKI
+staging models (the smallest real part of the project) and publishes. Then: a failed build and
+a build killed with SIGKILL midway leave the published file byte for byte as it was, readable,
+and the next run completes and publishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clinical_dashboard.config import GeneratorConfig
+from clinical_dashboard.generate import run
+from clinical_dashboard.publish import TEMPORARY_MARK, publish, remove_leftovers
+
+REPO = Path(__file__).resolve().parents[2]
+# The NKI staging models and the tests among them (cautious: not the tests that also need seeds).
+SELECTION = ["--select", "base_nki__discharge_summaries", "stg_nki__discharge_summaries", "stg_nki__quarantine",
+             "--indirect-selection", "cautious"]
+MART = "main.stg_nki__discharge_summaries"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rows(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"select count(*) from {MART}").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("publish")
+    raw = root / "raw"
+    run(GeneratorConfig(scale=0.001, seed=3, years=(2023,), sources=("nki_discharge_summaries",), out_dir=raw,
+                        show_progress=False))
+    work = root / "work" / "warehouse.duckdb"
+    published = root / "warehouse.duckdb"
+    env = {**os.environ, "DBT_TARGET_PATH": str(root / "dbt_target"), "DBT_LOG_PATH": str(root / "dbt_logs"),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    loaded = subprocess.run([sys.executable, "-m", "clinical_dashboard.cli", "load", "--raw-dir", str(raw),
+                             "--duckdb-path", str(work), "--report-dir", str(root / "validation"), "--no-progress"],
+                            cwd=REPO, env=env, capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    return {"root": root, "work": work, "published": published, "env": env}
+
+
+def _build_command(setup: dict) -> list[str]:
+    return [sys.executable, "-m", "clinical_dashboard.cli", "build", "--work", str(setup["work"]),
+            "--published", str(setup["published"]), "--", *SELECTION]
+
+
+def _build(setup: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(_build_command(setup), cwd=REPO, env=setup["env"], capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_a_green_build_publishes(setup: dict) -> None:
+    done = _build(setup)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "published" in done.stdout
+    assert _rows(setup["published"]) > 0
+    assert _rows(setup["published"]) == _rows(setup["work"])
+    assert not list(setup["published"].parent.glob(f"*{TEMPORARY_MARK}*"))
+
+
+def test_a_failed_build_leaves_the_published_warehouse(setup: dict) -> None:
+    before = _digest(setup["published"])
+    # A real failure: the working copy loses the raw table the staging models read.
+    with duckdb.connect(str(setup["work"])) as con:
+        con.execute("alter table raw.nki_discharge_summaries rename to nki_discharge_summaries_hidden")
+    try:
+        done = _build(setup)
+    finally:
+        with duckdb.connect(str(setup["work"])) as con:
+            con.execute("alter table raw.nki_discharge_summaries_hidden rename to nki_discharge_summaries")
+    assert done.returncode == 1
+    assert "was NOT replaced" in done.stdout
+    assert _digest(setup["published"]) == before
+    assert _rows(setup["published"]) > 0
+
+
+def test_sigkill_midway_leaves_the_published_warehouse_and_the_next_run_completes(setup: dict) -> None:
+    published: Path = setup["published"]
+    before_digest, before_inode = _digest(published), published.stat().st_ino
+    rows_before = _rows(published)
+    # A reader holds the published file open during the build (the dashboard, an analyst).
+    reader = duckdb.connect(str(published), read_only=True)
+    process = subprocess.Popen(_build_command(setup), cwd=REPO, env=setup["env"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen = []
+    deadline = time.monotonic() + 300
+    try:
+        for line in process.stdout:
+            seen.append(line)
+            if "START sql table model" in line:  # dbt is writing a model into the working copy
+                break
+            assert time.monotonic() < deadline, "the build never started a model:\n" + "".join(seen)
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert not any("published" in line for line in seen)
+    assert reader.execute(f"select count(*) from {MART}").fetchone()[0] == rows_before
+    reader.close()
+    assert _digest(published) == before_digest
+    assert published.stat().st_ino == before_inode
+    assert _rows(published) == rows_before
+
+    done = _build(setup)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert published.stat().st_ino != before_inode  # replaced by a new file, not written in place
+    assert _rows(published) == rows_before
+
+
+def test_a_leftover_from_a_killed_publish_is_removed(tmp_path: Path) -> None:
+    published = tmp_path / "warehouse.duckdb"
+    leftover = tmp_path / f"warehouse.duckdb{TEMPORARY_MARK}12345"
+    leftover.write_bytes(b"half a copy")
+    assert remove_leftovers(published) == [leftover]
+    assert not leftover.exists()
+
+
+def test_publish_copies_a_consistent_file(tmp_path: Path) -> None:
+    work, published = tmp_path / "work.duckdb", tmp_path / "published.duckdb"
+    with duckdb.connect(str(work)) as con:
+        con.execute("create table t as select range as i from range(1000)")
+    published.write_bytes(b"an older warehouse")
+    publish(work, published)
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select sum(i) from t").fetchone()[0] == 499500
