@@ -32,17 +32,18 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
-	dashboard dashboard-build test-dashboard
+	dashboard dashboard-build test-dashboard bench
 
 help:
 	@echo "make setup      install uv ($(TOOLS_DIR)/) and the locked Python environment ($(VENV)/)"
 	@echo "make demo       extracts in $(RAW_DIR)/ (scale $(DEMO_SCALE), seed $(DEMO_SEED)), validate + load, dbt build"
-	@echo "make load       validate and load $(RAW_DIR)/ into the raw schema of $(WAREHOUSE)"
-	@echo "make build      dbt build on $(WAREHOUSE)"
+	@echo "make load       validate and load $(RAW_DIR)/ into the raw schema of $(WORK_WAREHOUSE)"
+	@echo "make build      dbt build on $(WORK_WAREHOUSE); publish it to $(WAREHOUSE) after a green build"
 	@echo "make test       lint; small extracts loaded and built on DuckDB and PostgreSQL; pytest"
 	@echo "make lint       sqlfluff lint only"
 	@echo "make dashboard  serve the dashboard (Evidence) on http://127.0.0.1:$(DASHBOARD_PORT)/, building it if needed"
 	@echo "make test-dashboard  build the dashboard from the test warehouse, end-to-end test in Chromium"
+	@echo "make bench      national-scale benchmark (not in make test): benchmarks/results/latest.json"
 	@echo "make clean      remove dbt output, logs, generated extracts and caches"
 	@echo "make distclean  clean, and remove $(VENV)/ and $(TOOLS_DIR)/"
 
@@ -59,8 +60,12 @@ setup: $(UV)
 # --- demo ----------------------------------------------------------------------------------
 # Generate synthetic extracts, validate and load them into the raw schema, dbt build.
 # (The dashboard step arrives with issue 7.)
-WAREHOUSE    ?= target/warehouse.duckdb
-REPORT_DIR   := target/validation
+# WAREHOUSE is the published file (dashboard exports, analysts, BI); WORK_WAREHOUSE the working
+# copy that `load` writes and `build` builds. `clinical-dashboard build` replaces WAREHOUSE
+# atomically only after a fully green dbt build (src/clinical_dashboard/publish.py).
+WAREHOUSE      ?= target/warehouse.duckdb
+WORK_WAREHOUSE ?= target/work/warehouse.duckdb
+REPORT_DIR     := target/validation
 
 demo: setup extracts load build dashboard-build
 	@echo
@@ -75,10 +80,11 @@ extracts: setup
 	$(CLI) generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(RAW_DIR)
 
 load: setup
-	$(CLI) load --raw-dir $(RAW_DIR) --target duckdb --duckdb-path $(WAREHOUSE) --report-dir $(REPORT_DIR)
+	mkdir -p $(dir $(WORK_WAREHOUSE))
+	$(CLI) load --raw-dir $(RAW_DIR) --target duckdb --duckdb-path $(WORK_WAREHOUSE) --report-dir $(REPORT_DIR)
 
 build: setup
-	CLINICAL_DASHBOARD_DUCKDB=$(WAREHOUSE) $(DBT) build --target duckdb
+	$(CLI) build --work $(WORK_WAREHOUSE) --published $(WAREHOUSE)
 
 # --- checks --------------------------------------------------------------------------------
 # Small extracts (TEST_SCALE) are generated once, loaded and built on DuckDB and on a real
@@ -137,14 +143,16 @@ DASHBOARD_TEST    := target/dashboard-test
 DASHBOARD_INPUTS  := $(DASHBOARD_DIR)/pages $(DASHBOARD_DIR)/partials $(DASHBOARD_DIR)/components \
                      $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/evidence.plugins.yaml
 
-# `npm ci` refuses this lock: the registry reachable here lacks the other platforms' optional
-# binaries (e.g. @rollup/rollup-darwin-x64), so npm leaves them out of the lock. `npm install`
-# installs the locked versions; the lock must come out unchanged (else it is out of date).
+# `npm ci` refuses this lock: it lacks some of the other platforms' optional binaries (e.g.
+# @rollup/rollup-darwin-x64), which the registry reachable here did not always offer. `npm
+# install` installs the locked versions; scripts/check-lock.mjs then fails when the install
+# changed a locked package (package.json and the lock disagree), allows added optional
+# binaries only, and restores the committed lock.
 $(DASHBOARD_MODULES): $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/package.json
 	cp $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/.package-lock.json.before
 	cd $(DASHBOARD_DIR) && npm install --no-audit --no-fund --loglevel=error
-	cmp -s $(DASHBOARD_DIR)/package-lock.json $(DASHBOARD_DIR)/.package-lock.json.before || \
-		{ echo "dashboard/package-lock.json changed on install: commit the new lock"; exit 1; }
+	node $(DASHBOARD_DIR)/scripts/check-lock.mjs $(DASHBOARD_DIR)/.package-lock.json.before \
+		$(DASHBOARD_DIR)/package-lock.json
 	rm -f $(DASHBOARD_DIR)/.package-lock.json.before
 	touch $@
 
@@ -179,6 +187,13 @@ test-dashboard: setup $(DASHBOARD_MODULES)
 	cd $(DASHBOARD_DIR) && DASHBOARD_SITE=$(abspath $(DASHBOARD_TEST)/site) \
 		DASHBOARD_EXPORTS=$(abspath $(DASHBOARD_TEST)/exports) \
 		DASHBOARD_SCREENSHOTS=$(abspath $(DASHBOARD_TEST)/screenshots) node --test tests/
+
+# --- benchmark -----------------------------------------------------------------------------
+# Not part of `make test`: national scale (BENCH_SCALE, extracts cached in data/bench/), load,
+# dbt build, scan floor and the PostgreSQL ratio at 0.1; benchmarks/results/latest.json.
+BENCH_SCALE ?= 1.0
+bench: setup
+	$(CLI) bench --scale $(BENCH_SCALE) --seed $(DEMO_SEED)
 
 # --- cleaning ------------------------------------------------------------------------------
 clean:

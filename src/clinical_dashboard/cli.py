@@ -96,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--project-dir", type=Path, default=Path("."))
     build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                        help="further dbt build arguments after --, e.g. -- --select staging")
+
+    bench = sub.add_parser("bench", help="national-scale benchmark: generate (cached), load, build, scan floor, "
+                                         "PostgreSQL ratio; writes benchmarks/results/latest.json")
+    bench.add_argument("--scale", type=float, default=1.0)
+    bench.add_argument("--seed", type=int, default=42)
+    bench.add_argument("--workers", type=int, default=1, help="generator processes (memory grows with it)")
+    bench.add_argument("--cache-dir", type=Path, default=Path("data/bench"),
+                       help="generated extracts, one folder per scale and seed, reused between runs")
+    bench.add_argument("--work-dir", type=Path, default=Path("target/bench"), help="DuckDB files and logs")
+    bench.add_argument("--results", type=Path, default=Path("benchmarks/results/latest.json"))
+    bench.add_argument("--postgres-scale", type=float, default=0.1, help="0 skips the PostgreSQL comparison")
     return parser
 
 
@@ -177,6 +188,14 @@ def main(argv: list[str] | None = None) -> int:
             except PublishError as error:
                 print(f"clinical-dashboard build: error: {error}", file=sys.stderr)
                 return 2
+        elif args.command == "bench":
+            from .bench import BenchConfig
+            from .bench import run as run_bench
+
+            result = run_bench(BenchConfig(scale=args.scale, seed=args.seed, workers=args.workers,
+                                           cache_dir=args.cache_dir, work_dir=args.work_dir,
+                                           results=args.results, postgres_scale=args.postgres_scale))
+            return 0 if result["build_ok"] else 1
     except (ValueError, FileNotFoundError) as error:
         print(f"clinical-dashboard {args.command}: error: {error}", file=sys.stderr)
         return 2

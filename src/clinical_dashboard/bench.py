@@ -1,0 +1,271 @@
+"""National-scale benchmark (``clinical-dashboard bench``; ``make bench``; issue 8).
+
+Measures, in one run on this machine, the stages of the main job at a given scale:
+
+* ``generate``: the synthetic extracts (cached between runs: a folder per scale and seed,
+  reused when its manifest matches; the figure then comes from the run that made it);
+* ``load``: validate and load every extract into a fresh working DuckDB file;
+* ``build``: ``dbt build`` (seeds, models, data and unit tests) on that file;
+* ``scan``: the floor, one DuckDB pass that reads every raw table once (every column of every
+  row, as text lengths), in the same process as the figures it is compared with;
+* ``postgres``: the same load and build at a small scale (default 0.1) on DuckDB and on a
+  PostgreSQL server, for the ratio PostgreSQL / DuckDB.
+
+Every stage runs as a child process whose wall time and peak resident memory (the whole
+process tree, sampled every 0.2 s from /proc) are recorded. Nothing is asserted: the figures
+are printed, with the ratios, and written to ``benchmarks/results/latest.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+RESULTS = Path("benchmarks/results/latest.json")
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    scale: float = 1.0
+    seed: int = 42
+    workers: int = 1
+    #: extracts are cached here, one folder per scale and seed
+    cache_dir: Path = Path("data/bench")
+    #: working DuckDB files and logs (rebuilt every run)
+    work_dir: Path = Path("target/bench")
+    results: Path = RESULTS
+    #: scale of the PostgreSQL comparison (0 = skip it)
+    postgres_scale: float = 0.1
+    #: extra dbt build arguments (e.g. ("--select", "staging"))
+    dbt_args: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    log: str
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants (kB), from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        pid = int(entry)
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_stage(name: str, command: list[str], log: Path, env: dict[str, str] | None = None) -> Stage:
+    """Run ``command``, its output to ``log``; wall time and peak RSS of its process tree."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    print(f"[bench] {name}: {' '.join(command)}  (log: {log})", flush=True)
+    peak = 0
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.2):
+                peak = max(peak, _tree_rss_kb(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            returncode = process.wait()
+        finally:
+            done.set()
+            sampler.join()
+    seconds = time.perf_counter() - started
+    stage = Stage(name, round(seconds, 1), round(peak / 1024, 1), returncode, str(log))
+    status = "ok" if returncode == 0 else f"FAILED (exit {returncode}; see {log})"
+    print(f"[bench] {name}: {seconds:,.1f} s, peak RSS {peak / 1024:,.0f} MB, {status}", flush=True)
+    return stage
+
+
+def _bin(name: str) -> str:
+    """An executable of this environment (the venv's bin folder), else from PATH."""
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def extracts(config: BenchConfig, scale: float, log_dir: Path) -> tuple[Path, Stage | None, dict]:
+    """The cached extracts of ``scale``; generates them when missing. (folder, stage, timing)."""
+    folder = config.cache_dir / f"scale-{scale:g}-seed-{config.seed}"
+    timing_file = folder / "_bench_generate.json"
+    if (folder / "_manifest.json").exists() and timing_file.exists():
+        timing = json.loads(timing_file.read_text())
+        print(f"[bench] generate: cached in {folder} (made in {timing['seconds']:,.1f} s)", flush=True)
+        return folder, None, timing
+    shutil.rmtree(folder, ignore_errors=True)
+    stage = run_stage(f"generate {scale:g}", [
+        _bin("clinical-dashboard"), "generate", "--scale", str(scale), "--seed", str(config.seed),
+        "--out", str(folder), "--workers", str(config.workers), "--no-progress"],
+        log_dir / f"generate-{scale:g}.log")
+    if stage.returncode != 0:
+        raise RuntimeError(f"generate failed: see {stage.log}")
+    timing = {"seconds": stage.seconds, "peak_rss_mb": stage.peak_rss_mb,
+              "made_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    timing_file.write_text(json.dumps(timing, indent=2))
+    return folder, stage, timing
+
+
+def load_stage(name: str, raw: Path, target: str, duckdb_path: Path | None, log_dir: Path) -> Stage:
+    command = [_bin("clinical-dashboard"), "load", "--raw-dir", str(raw), "--target", target,
+               "--report-dir", str(log_dir / f"{name}-report"), "--no-progress"]
+    if duckdb_path is not None:
+        for suffix in ("", ".wal"):
+            Path(f"{duckdb_path}{suffix}").unlink(missing_ok=True)
+        duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        command += ["--duckdb-path", str(duckdb_path)]
+    return run_stage(name, command, log_dir / f"{name}.log")
+
+
+def build_stage(name: str, target: str, duckdb_path: Path | None, log_dir: Path,
+                dbt_args: tuple[str, ...]) -> Stage:
+    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(Path.cwd())}
+    if duckdb_path is not None:
+        env["CLINICAL_DASHBOARD_DUCKDB"] = str(duckdb_path)
+    return run_stage(name, [_bin("dbt"), "build", "--target", target, *dbt_args],
+                     log_dir / f"{name}.log", env)
+
+
+def scan_raw(duckdb_path: Path) -> dict:
+    """The floor: read every column of every row of every raw table once; seconds and rows."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        tables = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' "
+            "and table_type = 'BASE TABLE' order by table_name").fetchall()]
+        started, rows = time.perf_counter(), 0
+        for table in tables:
+            columns = [row[0] for row in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' "
+                "and table_name = ? order by ordinal_position", [table]).fetchall()]
+            lengths = " + ".join(f'coalesce(length(cast("{c}" as varchar)), 0)' for c in columns)
+            rows += con.execute(f'select count(*), sum({lengths}) from raw."{table}"').fetchone()[0]
+        return {"seconds": round(time.perf_counter() - started, 1), "tables": len(tables), "rows": rows}
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return round(numerator / denominator, 2)
+
+
+def run(config: BenchConfig) -> dict:
+    log_dir = config.work_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stages: dict[str, Stage] = {}
+    raw, generated, timing = extracts(config, config.scale, log_dir)
+    if generated:
+        stages["generate"] = generated
+    warehouse = config.work_dir / f"warehouse-{config.scale:g}.duckdb"
+    stages["load"] = load_stage("load", raw, "duckdb", warehouse, log_dir)
+    if stages["load"].returncode == 0:
+        stages["build"] = build_stage("build", "duckdb", warehouse, log_dir, config.dbt_args)
+    scan = scan_raw(warehouse) if stages["load"].returncode == 0 else None
+    if scan:
+        print(f"[bench] scan (floor): {scan['rows']:,} raw rows in {scan['seconds']:,.1f} s", flush=True)
+
+    postgres: dict = {}
+    if config.postgres_scale > 0:
+        small, _, _ = extracts(config, config.postgres_scale, log_dir)
+        small_duckdb = config.work_dir / f"warehouse-{config.postgres_scale:g}.duckdb"
+        stages["duckdb_small_load"] = load_stage("duckdb_small_load", small, "duckdb", small_duckdb, log_dir)
+        stages["duckdb_small_build"] = build_stage("duckdb_small_build", "duckdb", small_duckdb, log_dir,
+                                                   config.dbt_args)
+        server = Path("scripts/pg-test-server.sh")
+        started = subprocess.run([str(server), "start"], check=False)
+        try:
+            if started.returncode == 0:
+                stages["postgres_small_load"] = load_stage("postgres_small_load", small, "postgres", None, log_dir)
+                stages["postgres_small_build"] = build_stage("postgres_small_build", "postgres", None, log_dir,
+                                                             config.dbt_args)
+        finally:
+            subprocess.run([str(server), "stop"], check=False)
+        postgres = {
+            "postgres_scale": config.postgres_scale,
+            "duckdb_small_build_s": stages["duckdb_small_build"].seconds,
+            "postgres_small_build_s": stages.get("postgres_small_build") and stages["postgres_small_build"].seconds,
+            "postgres_ratio": _ratio(stages.get("postgres_small_build") and stages["postgres_small_build"].seconds,
+                                     stages["duckdb_small_build"].seconds),
+        }
+
+    build = stages.get("build")
+    result = {
+        "scale": config.scale,
+        "seed": config.seed,
+        "generate_s": timing["seconds"],
+        "generate_peak_rss_mb": timing.get("peak_rss_mb"),
+        "generate_cached": generated is None,
+        "load_s": stages["load"].seconds,
+        "load_peak_rss_mb": stages["load"].peak_rss_mb,
+        "build_s": build.seconds if build else None,
+        "build_peak_rss_mb": build.peak_rss_mb if build else None,
+        "build_ok": bool(build and build.returncode == 0),
+        "scan_s": scan["seconds"] if scan else None,
+        "raw_rows": scan["rows"] if scan else None,
+        "build_to_scan_ratio": _ratio(build.seconds if build else None, scan["seconds"] if scan else None),
+        # incremental deliveries (issue 8, item 2) are not built yet: no figure rather than a fake one
+        "incremental_build_s": None,
+        **postgres,
+        "warehouse_mb": round(warehouse.stat().st_size / 1e6, 1) if warehouse.exists() else None,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "duckdb": duckdb.__version__, "platform": platform.platform()},
+        "stages": {name: asdict(stage) for name, stage in stages.items()},
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    config.results.parent.mkdir(parents=True, exist_ok=True)
+    config.results.write_text(json.dumps(result, indent=2) + "\n")
+    print(summary(result), flush=True)
+    print(f"[bench] written {config.results}", flush=True)
+    return result
+
+
+def summary(result: dict) -> str:
+    def fmt(value: float | None, unit: str = "") -> str:
+        return "n/a" if value is None else f"{value:,.1f}{unit}"
+
+    lines = [
+        f"scale {result['scale']:g} (seed {result['seed']}):",
+        f"  generate  {fmt(result['generate_s'], ' s')}{' (cached)' if result['generate_cached'] else ''}",
+        f"  load      {fmt(result['load_s'], ' s')}  peak {fmt(result['load_peak_rss_mb'], ' MB')}",
+        f"  build     {fmt(result['build_s'], ' s')}  peak {fmt(result['build_peak_rss_mb'], ' MB')}"
+        f"{'' if result['build_ok'] else '  (FAILED)'}",
+        f"  scan      {fmt(result['scan_s'], ' s')} (floor: every raw row read once)",
+        f"  build / scan = {fmt(result['build_to_scan_ratio'])}",
+    ]
+    if "postgres_ratio" in result:
+        lines.append(f"  scale {result['postgres_scale']:g}: PostgreSQL build {fmt(result['postgres_small_build_s'], ' s')}"
+                     f" / DuckDB {fmt(result['duckdb_small_build_s'], ' s')} = {fmt(result['postgres_ratio'])}")
+    return "\n".join(lines)
