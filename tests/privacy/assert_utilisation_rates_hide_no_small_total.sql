@@ -5,9 +5,9 @@
 -- published, so nothing is subtracted for it). That total must be 0 or at least
 -- var('min_cell_count'); 1 to min - 1 would give a small count away. And a parent
 -- suppressed as complementary must keep at least one child suppressed, or its children
--- would add up to it. Only the measures that are exactly additive over areas and their
--- own suppression basis are checked (patients are not additive; bed days and NOK follow
--- patients and codes).
+-- would add up to it. The count measures that are exactly additive over areas are checked
+-- (patients are not additive: a person who moved counts in both areas; NOK is protected
+-- through its codes; bed days are protected in days, fct_utilisation_rates).
 with rates as (
     select
         sample_id,
@@ -21,7 +21,7 @@ with rates as (
         is_suppressed,
         suppression_reason
     from {{ ref('fct_utilisation_rates') }}
-    where measure in ('contacts', 'procedures', 'codes', 'invoices', 'referrals')
+    where measure in ('contacts', 'procedures', 'bed_days', 'codes', 'invoices', 'referrals')
 ),
 
 areas as (

@@ -4,9 +4,9 @@
 
     Suppression: a cell whose count of the suppression-basis measure (rate_measures() in
     macros/rates/rate_method.sql: bed days go with their patients, NOK with its laboratory
-    codes, every other measure with itself) is 1 to var('min_cell_count') - 1 has events and
-    every figure derived from them (crude rate, standardised rate, interval) set to null and
-    is_suppressed true. Zero stays zero (no one to identify). Population is not derived from
+    codes, every other measure with itself) is 1 to var('min_cell_count') - 1, or whose own
+    count is (a count measure: 3 bed days of 5 patients), has events and every figure derived
+    from them (crude rate, standardised rate, interval) set to null and is_suppressed true. Zero stays zero (no one to identify). Population is not derived from
     events and is always shown.
 
     Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
@@ -70,10 +70,21 @@ suppression_input as (
         flagged.area_level,
         flagged.area_code,
         parents.parent_area_code as parent_code,
-        flagged.suppression_basis_events as events,
+        -- complementary suppression protects a count in its own units (bed days as days);
+        -- NOK, not a count, is protected through its codes
+        case
+            when {{ measure_is_count('flagged.measure') }} then flagged.events
+            else flagged.suppression_basis_events
+        end as events,
         coalesce(
             flagged.suppression_basis_events > 0
             and flagged.suppression_basis_events < {{ var('min_cell_count') }},
+            false
+        )
+        or coalesce(
+            {{ measure_is_count('flagged.measure') }}
+            and flagged.events > 0
+            and flagged.events < {{ var('min_cell_count') }},
             false
         ) as is_primary
     from flagged
