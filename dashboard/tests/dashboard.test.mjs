@@ -5,7 +5,11 @@
 // 1. every page (one per pages/**/*.md) loads without console errors; a screenshot of each;
 // 2. the rate the page shows equals the value in fct_utilisation_rates (read from the parquet
 //    export with DuckDB, not from the page's own data);
-// 3. changing a selector (period, area level) changes the figures, to the mart's values.
+// 3. changing a selector (period, area level) changes the figures, to the mart's values;
+// 4. the RBF page's NOK per RHF equal fct_rbf_points, for the preliminary and (after a click on
+//    "Endelig") the final calculation;
+// 5. the NPR key-figure table shows every cell of fct_npr_key_figures, suppressed ones as "Skjult";
+// 6. the procedure top-30 table equals fct_procedure_rankings, for volume and (after a click) cost.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -125,6 +129,46 @@ async function martRate({ route, measure, provider, period, level = 'norway', co
 	return cell;
 }
 
+/** Cell texts of the visible table inside [data-testid=<testid>], once it has rows. */
+async function rowsOf(page, testid) {
+	const rows = `[data-testid=${testid}] table:visible tr:has(td[role=cell])`;
+	await page.locator(rows).first().waitFor({ timeout: 30_000 });
+	return page.locator(rows).evaluateAll((trs) =>
+		trs.map((tr) => Array.from(tr.querySelectorAll('td[role=cell]')).map((td) => td.textContent.trim()))
+	);
+}
+
+/** Waits until the visible table inside [data-testid=<testid>] satisfies check(rows, arg). */
+async function waitForTable(page, testid, check, arg) {
+	await page.waitForFunction(
+		([id, source, a]) => {
+			const table = Array.from(document.querySelectorAll(`[data-testid=${id}] table`)).find((t) => t.offsetHeight > 0);
+			if (!table) return false;
+			const rows = Array.from(table.querySelectorAll('tr'))
+				.map((tr) => Array.from(tr.querySelectorAll('td[role=cell]')).map((td) => td.textContent.trim()))
+				.filter((r) => r.length);
+			return new Function('rows', 'arg', `return (${source})(rows, arg)`)(rows, a);
+		},
+		[testid, check.toString(), arg],
+		{ timeout: 30_000 }
+	);
+}
+
+/** fct_rbf_points' NOK per RHF name for the RBF year the page shows first and a calculation. */
+async function martNok(calculation) {
+	const rows = await sql(`
+		with newest as (
+			select max(rbf_year) as rbf_year from ${parquet('fct_rbf_points')} where calculation = 'final'
+		)
+		select rhf_name, nok::double as nok from ${parquet('fct_rbf_points')}
+		where rbf_year = (select rbf_year from newest) and calculation = '${calculation}'
+		order by rhf_code`);
+	return rows;
+}
+
+// Columns of the RBF points table (pages/rbf.md): RHF, points, key, weighted, factor, normalised, NOK, note.
+const RBF_NOK = 6;
+
 before(async () => {
 	assert.ok(fs.existsSync(path.join(site, 'index.html')), `no built site in ${site}`);
 	assert.ok(fs.existsSync(path.join(exportsDir, 'fct_utilisation_rates.parquet')), `no exports in ${exportsDir}`);
@@ -212,6 +256,104 @@ describe('dashboard', () => {
 		const hf = await tableRows(page);
 		assert.equal(hf.length, 1 + n);
 		assert.ok(hf.some((r) => r[0] === 'Norge'), 'Norway is always shown');
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+
+	test('the RBF page shows the NOK of fct_rbf_points; preliminary -> final changes them to the final ones', async () => {
+		const { page, errors } = await openPage('/rbf/');
+		const preliminary = await martNok('preliminary');
+		const final = await martNok('final');
+		assert.equal(preliminary.length, 4, 'four RHFs in the preliminary calculation');
+		assert.equal(final.length, 4, 'four RHFs in the final calculation');
+		assert.ok(preliminary.some((p, i) => p.nok !== final[i].nok), 'test data: preliminary and final NOK differ');
+
+		const shown = await rowsOf(page, 'rbf-points');
+		assert.equal(shown.length, preliminary.length);
+		for (const { rhf_name, nok } of preliminary) {
+			const row = shown.find((r) => r[0] === rhf_name);
+			assert.ok(row, `no row for ${rhf_name} in ${JSON.stringify(shown)}`);
+			assert.equal(number(row[RBF_NOK]), nok, `${rhf_name} preliminary: page ${row[RBF_NOK]}, fct_rbf_points ${nok}`);
+		}
+		// the comparison table: preliminary and final side by side, difference = final - preliminary
+		const comparison = await rowsOf(page, 'rbf-comparison');
+		for (const [i, { rhf_name, nok }] of preliminary.entries()) {
+			const row = comparison.find((r) => r[0] === rhf_name);
+			assert.equal(number(row[1]), nok);
+			assert.equal(number(row[2]), final[i].nok);
+			assert.equal(number(row[3]), final[i].nok - nok, `${rhf_name}: difference ${row[3]}`);
+		}
+
+		await page.getByRole('button', { name: 'Endelig', exact: true }).click();
+		await waitForTable(page, 'rbf-points', (rows, [col, expected]) =>
+			expected.every(({ rhf_name, nok }) => rows.some((r) => r[0] === rhf_name && Number(r[col].replace(/[^0-9.-]/g, '')) === nok)),
+			[RBF_NOK, final]);
+		const after = await rowsOf(page, 'rbf-points');
+		for (const { rhf_name, nok } of final) {
+			const row = after.find((r) => r[0] === rhf_name);
+			assert.equal(number(row[RBF_NOK]), nok, `${rhf_name} final: page ${row[RBF_NOK]}, fct_rbf_points ${nok}`);
+		}
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+
+	test('NPR key figures: every cell equals fct_npr_key_figures, suppressed cells show "Skjult"', async () => {
+		const { page, errors } = await openPage('/npr-nokkeltall/');
+		const cells = await sql(`
+			with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
+			select figure_name_nb, region_code, value, pct_change, is_suppressed
+			from ${parquet('fct_npr_key_figures')} where year = (select year from newest)`);
+		const suppressed = cells.filter((c) => c.is_suppressed);
+		assert.ok(suppressed.length > 0, 'test data: the newest year has suppressed key figures');
+		const shown = await rowsOf(page, 'key-figures');
+		const regions = ['norway', '1', '2', '3', '4'];
+		let checked = 0;
+		for (const c of cells) {
+			const row = shown.find((r) => r[0] === c.figure_name_nb);
+			assert.ok(row, `no row for ${c.figure_name_nb}`);
+			const col = 1 + 2 * regions.indexOf(c.region_code);
+			assert.ok(col >= 1, `unexpected region ${c.region_code}`);
+			if (c.is_suppressed) {
+				assert.equal(row[col], 'Skjult', `${c.figure_name_nb} / ${c.region_code} is suppressed`);
+				assert.equal(row[col + 1], 'Skjult');
+			} else {
+				assert.equal(number(row[col]), c.value, `${c.figure_name_nb} / ${c.region_code}: page ${row[col]}, mart ${c.value}`);
+				if (c.pct_change != null) assert.ok(Math.abs(Number(row[col + 1]) - c.pct_change) <= 0.05 + 1e-9);
+			}
+			checked += 1;
+		}
+		assert.equal(checked, cells.length);
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+
+	test('procedure rankings: the top-30 table equals fct_procedure_rankings, volume -> cost switches the ranking', async () => {
+		const { page, errors } = await openPage('/somatikk/prosedyrer/');
+		const ranking = (name) => sql(`
+			select rank::int as rank, branch_name, volume::double as volume, annual_cost_nok::double as cost, is_suppressed
+			from ${parquet('fct_procedure_rankings')} where ranking = '${name}' order by rank`);
+		const volume = await ranking('volume');
+		const cost = await ranking('cost');
+		assert.ok(volume.length > 0 && cost.length > 0);
+		const check = (shown, expected, label) => {
+			assert.equal(shown.length, expected.length, `${label}: ${shown.length} rows shown`);
+			for (const [i, r] of expected.entries()) {
+				assert.equal(Number(shown[i][0]), r.rank, `${label} row ${i}`);
+				assert.equal(shown[i][1], r.branch_name, `${label} rank ${r.rank}`);
+				if (r.is_suppressed) assert.match(shown[i][5], /^Skjult/);
+				else {
+					assert.equal(number(shown[i][2]), r.volume, `${label} ${r.branch_name} volume`);
+					assert.equal(number(shown[i][3]), r.cost, `${label} ${r.branch_name} cost`);
+				}
+			}
+		};
+		check(await rowsOf(page, 'ranking-table'), volume, 'volume');
+		await page.getByRole('button', { name: 'Kostnad', exact: true }).click();
+		// wait for the whole table to show the cost order (rank 1 can be the same branch in both)
+		await waitForTable(page, 'ranking-table', (rows, names) =>
+			rows.length === names.length && rows.every((r, i) => r[1] === names[i]), cost.map((r) => r.branch_name))
+			.catch(() => {}); // on a timeout, check() below says what differs
+		check(await rowsOf(page, 'ranking-table'), cost, 'cost');
 		assert.deepEqual(errors, []);
 		await page.close();
 	});
