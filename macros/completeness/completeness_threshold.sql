@@ -10,7 +10,9 @@
     below both fails the build. Judged are the months of the source-years that delivered on
     average at least var('completeness_min_rows') rows per month (a share of a handful of
     rows says little, and a small source may have months without rows), including their
-    months without any rows (all units missing: share 0). Not judged: months where the
+    months without any rows (all units missing: share 0). Only expected unit-months count: rows
+    dated in a month no source delivered (a stray, quarantined date) are in the mart but not
+    judged. Not judged: months where the
     metric has no denominator (e.g. a main diagnosis in the HELFO invoices), and rows whose
     month is unknown.
 #}
@@ -62,7 +64,7 @@ with months as (
         {{ numerator }} as numerator,
         {{ denominator }} as denominator
     from {{ model }}
-    where month is not null
+    where month is not null and is_expected
     group by source, year, month
 ),
 

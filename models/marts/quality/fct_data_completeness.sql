@@ -4,8 +4,8 @@
     how many rows, how many were quarantined and why, and the shares of the staged rows with a
     linkable person id, a known residence and a valid main diagnosis.
 
-    Expected deliveries: a reporting unit is expected in every month of year Y that any
-    row-level source delivered (so a missing month or a whole missing file shows) when it
+    Expected deliveries: a reporting unit is expected in every month of year Y in which any
+    row-level source delivered staged rows (so a missing month or a whole missing file shows) when it
     delivered to the same source in Y or Y-1; is_delivered says whether it did (rows > 0).
     A unit's first year counts from its first row; a unit that stopped two years ago is no
     longer expected. Rows whose month or unit is unknown (unreadable date, missing orgnr) are
@@ -44,12 +44,15 @@ diagnosis_sources as (
     where n_valid_main_diagnosis is not null
 ),
 
+-- A month counts as delivered when some source staged rows in it: a quarantined row's date
+-- is not trusted (one PHBU referral "assessed before received", dated September of a year
+-- delivered through August, would otherwise make every unit of every source expected then).
 delivered_months as (
     select distinct
         year,
         month
     from unit_months
-    where month is not null
+    where month is not null and n_rows_staged > 0
 ),
 
 delivered_years as (
