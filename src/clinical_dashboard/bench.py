@@ -163,6 +163,7 @@ def build_stage(name: str, target: str, duckdb_path: Path | None, log_dir: Path,
 def scan_raw(duckdb_path: Path) -> dict:
     """The floor: read every column of every row of every raw table once; seconds and rows."""
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        con.execute("set enable_progress_bar = false")
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = 'raw' "
             "and table_type = 'BASE TABLE' order by table_name").fetchall()]
