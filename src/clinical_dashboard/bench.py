@@ -214,12 +214,13 @@ def run(config: BenchConfig) -> dict:
                                                              config.dbt_args)
         finally:
             subprocess.run([str(server), "stop"], check=False)
+        postgres_build = stages.get("postgres_small_build")
+        postgres_build_s = postgres_build.seconds if postgres_build else None
         postgres = {
             "postgres_scale": config.postgres_scale,
             "duckdb_small_build_s": stages["duckdb_small_build"].seconds,
-            "postgres_small_build_s": stages.get("postgres_small_build") and stages["postgres_small_build"].seconds,
-            "postgres_ratio": _ratio(stages.get("postgres_small_build") and stages["postgres_small_build"].seconds,
-                                     stages["duckdb_small_build"].seconds),
+            "postgres_small_build_s": postgres_build_s,
+            "postgres_ratio": _ratio(postgres_build_s, stages["duckdb_small_build"].seconds),
         }
 
     build = stages.get("build")
