@@ -192,8 +192,10 @@ test-dashboard: setup $(DASHBOARD_MODULES)
 # Not part of `make test`: national scale (BENCH_SCALE, extracts cached in data/bench/), load,
 # dbt build, scan floor and the PostgreSQL ratio at 0.1; benchmarks/results/latest.json.
 BENCH_SCALE ?= 1.0
+# e.g. BENCH_ARGS="--postgres-scale 0.05 --threads 2" (clinical-dashboard bench --help)
+BENCH_ARGS  ?=
 bench: setup
-	$(CLI) bench --scale $(BENCH_SCALE) --seed $(DEMO_SEED)
+	$(CLI) bench --scale $(BENCH_SCALE) --seed $(DEMO_SEED) $(BENCH_ARGS)
 
 # --- cleaning ------------------------------------------------------------------------------
 clean:

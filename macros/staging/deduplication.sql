@@ -19,9 +19,17 @@
 #}
 {% macro deduplication_ctes(relation, extract_columns, record_id) -%}
     {%- set all_columns = extract_columns | join(', ') -%}
+    {%- if is_incremental() %}
+{{ incremental_delivery_scope_ctes(relation, record_id) }},
+        {%- set rows = 'dedup_scope_rows' -%}
+        {%- set id_rows = 'dedup_scope_id_rows' -%}
+    {%- else -%}
+        {%- set rows = relation -%}
+        {%- set id_rows = relation -%}
+    {%- endif %}
 dedup_shared_ids as (
     select {{ record_id }} as shared_id
-    from {{ relation }}
+    from {{ id_rows }}
     group by {{ record_id }}
     having count(*) > 1
 ),
@@ -30,7 +38,7 @@ dedup_candidates as (
     -- a join, not `in (subquery)`: PostgreSQL plans that as a linear search per row when
     -- it expects the subquery not to fit in work_mem (quadratic at 1 million rows)
     select raw_rows.*
-    from {{ relation }} as raw_rows
+    from {{ id_rows }} as raw_rows
     left join dedup_shared_ids
         on {{ record_id }} = dedup_shared_ids.shared_id
     where
@@ -67,10 +75,108 @@ numbered as (
         coalesce(dedup_windows.first_copy_line, raw_rows._line) as first_copy_line,
         coalesce(dedup_windows.n_copies, 1) as n_copies,
         coalesce(dedup_windows.n_id_rows, 1) as n_id_rows
-    from {{ relation }} as raw_rows
+    from {{ rows }} as raw_rows
     left join dedup_windows
         on
             raw_rows._file = dedup_windows.dedup_file
             and raw_rows._line = dedup_windows.dedup_line
+)
+{%- endmacro %}
+
+{#
+    incremental_delivery_scope_ctes(relation, record_id): on an incremental run of a base
+    model, the raw rows to build again, by delivery file (the base models are
+    `delete+insert` by source_file: dbt_project.yml, staging base folders).
+      dedup_changed_files   files of the raw table whose (file, delivery hash) the model
+                            does not hold yet: new deliveries and re-delivered (replaced)
+                            files;
+      dedup_changed_ids     the record ids in them, and in the model's rows of the replaced
+                            versions (an id that left a file may free another file's row of
+                            a conflict);
+      dedup_touched_files   the changed files and every file holding one of those ids: the
+                            outcome of a row there (exact duplicate, conflicting id) may
+                            change with the new delivery;
+      dedup_scope_rows      the raw rows of the touched files: the rows built again;
+      dedup_scope_id_rows   every raw row sharing a record id with them, or without an id:
+                            what the duplicate and conflict windows compare them with.
+    A file the loader never saw again keeps its rows untouched: raw loads are append-only by
+    delivery (a re-delivered file replaces its own rows only).
+#}
+{% macro incremental_delivery_scope_ctes(relation, record_id) -%}
+dedup_current_files as (
+    select distinct
+        _file as current_file,
+        _delivery_hash as current_hash
+    from {{ relation }}
+),
+
+dedup_built_files as (
+    select distinct
+        source_file as built_file,
+        delivery_hash as built_hash
+    from {{ this }}
+),
+
+dedup_changed_files as (
+    select dedup_current_files.current_file as changed_file
+    from dedup_current_files
+    left join dedup_built_files
+        on
+            dedup_current_files.current_file = dedup_built_files.built_file
+            and dedup_current_files.current_hash = dedup_built_files.built_hash
+    where dedup_built_files.built_file is null
+),
+
+dedup_changed_ids as (
+    select {{ record_id }} as changed_id
+    from {{ relation }} as raw_rows
+    inner join dedup_changed_files
+        on raw_rows._file = dedup_changed_files.changed_file
+    where {{ record_id }} is not null
+    union
+    select built_rows.record_id as changed_id
+    from {{ this }} as built_rows
+    inner join dedup_changed_files
+        on built_rows.source_file = dedup_changed_files.changed_file
+    where built_rows.record_id is not null
+),
+
+dedup_id_rows as (
+    select raw_rows.*
+    from {{ relation }} as raw_rows
+    left join dedup_changed_ids
+        on {{ record_id }} = dedup_changed_ids.changed_id
+    where dedup_changed_ids.changed_id is not null
+),
+
+dedup_touched_files as (
+    select changed_file as touched_file
+    from dedup_changed_files
+    union
+    select distinct _file as touched_file
+    from dedup_id_rows
+),
+
+dedup_scope_rows as (
+    select raw_rows.*
+    from {{ relation }} as raw_rows
+    inner join dedup_touched_files
+        on raw_rows._file = dedup_touched_files.touched_file
+),
+
+dedup_scope_ids as (
+    select distinct {{ record_id }} as scope_id
+    from dedup_scope_rows
+    where {{ record_id }} is not null
+),
+
+dedup_scope_id_rows as (
+    select raw_rows.*
+    from {{ relation }} as raw_rows
+    left join dedup_scope_ids
+        on {{ record_id }} = dedup_scope_ids.scope_id
+    where
+        dedup_scope_ids.scope_id is not null
+        or {{ record_id }} is null
 )
 {%- endmacro %}

@@ -37,15 +37,6 @@ with invoices as (
     from {{ ref('stg_helfo__lab_invoices') }}
 ),
 
-codes as (
-    select
-        invoice_id,
-        lab_code,
-        provider_type
-    from {{ ref('stg_helfo__lab_invoice_codes') }}
-    where lab_code is not null
-),
-
 residence_areas as (
     select * from {{ ref('int_residence_areas') }}
 ),
@@ -72,35 +63,87 @@ nlk_codes as (
     where version_rank = 1
 ),
 
-invoice_fields as (
+{#- A code's list price at the invoice's kind of laboratory (0 when unlisted), as a decimal
+    (the list has whole øre): sums over an invoice's codes are exact in any order. The codes
+    are read twice, each time from the table: a CTE read twice could be materialised whole. -#}
+{%- set list_nok -%}
+    cast(
+        coalesce(
+            case
+                when codes.provider_type = 'private' then nlk_codes.reimbursement_private_nok
+                else nlk_codes.reimbursement_public_nok
+            end,
+            0
+        ) as {{ dbt.type_numeric() }}
+    )
+{%- endset %}
+
+-- Per invoice: its codes, their list price, and whether they are all of one field (almost
+-- every invoice): then the invoice is one row of invoice_fields without a group per field.
+invoice_totals as (
+    select
+        codes.invoice_id,
+        count(*) as invoice_codes,
+        sum({{ list_nok }}) as invoice_list_nok,
+        min(nlk_codes.lab_field) as first_field,
+        max(nlk_codes.lab_field) as last_field,
+        count(nlk_codes.lab_field) as n_field_codes
+    from {{ ref('stg_helfo__lab_invoice_codes') }} as codes
+    left join nlk_codes
+        on codes.lab_code = nlk_codes.lab_code
+    where codes.lab_code is not null
+    group by codes.invoice_id
+),
+
+mixed_invoices as (
+    select
+        invoice_id,
+        invoice_codes,
+        invoice_list_nok
+    from invoice_totals
+    where n_field_codes > 0 and (n_field_codes < invoice_codes or first_field < last_field)
+),
+
+-- The invoices with codes of several fields (a NULL field, unknown codes, counts as one):
+-- their codes and list price per field.
+mixed_fields as (
     select
         codes.invoice_id,
         nlk_codes.lab_field,
         count(*) as n_codes,
-        sum(
-            coalesce(
-                case
-                    when codes.provider_type = 'private' then nlk_codes.reimbursement_private_nok
-                    else nlk_codes.reimbursement_public_nok
-                end,
-                0
-            )
-        ) as list_nok
-    from codes
+        sum({{ list_nok }}) as list_nok
+    from {{ ref('stg_helfo__lab_invoice_codes') }} as codes
+    inner join mixed_invoices
+        on codes.invoice_id = mixed_invoices.invoice_id
     left join nlk_codes
         on codes.lab_code = nlk_codes.lab_code
-    group by codes.invoice_id, nlk_codes.lab_field
+    where codes.lab_code is not null
+    group by
+        codes.invoice_id,
+        nlk_codes.lab_field
 ),
 
-invoice_totals as (
+invoice_fields as (
     select
         invoice_id,
-        lab_field,
-        n_codes,
-        list_nok,
-        sum(n_codes) over (partition by invoice_id) as invoice_codes,
-        sum(list_nok) over (partition by invoice_id) as invoice_list_nok
-    from invoice_fields
+        first_field as lab_field,
+        invoice_codes as n_codes,
+        invoice_list_nok as list_nok,
+        invoice_codes,
+        invoice_list_nok
+    from invoice_totals
+    where not (n_field_codes > 0 and (n_field_codes < invoice_codes or first_field < last_field))
+    union all
+    select
+        mixed_fields.invoice_id,
+        mixed_fields.lab_field,
+        mixed_fields.n_codes,
+        mixed_fields.list_nok,
+        mixed_invoices.invoice_codes,
+        mixed_invoices.invoice_list_nok
+    from mixed_fields
+    inner join mixed_invoices
+        on mixed_fields.invoice_id = mixed_invoices.invoice_id
 ),
 
 allocated as (
@@ -114,16 +157,16 @@ allocated as (
         residence_areas.rhf_code,
         residence_areas.hf_code,
         residence_areas.hospital_code,
-        invoice_totals.lab_field,
-        invoice_totals.n_codes,
+        invoice_fields.lab_field,
+        invoice_fields.n_codes,
         coalesce(invoices.reimbursement_nok, 0) * case
-            when invoice_totals.invoice_list_nok > 0
-                then invoice_totals.list_nok / invoice_totals.invoice_list_nok
-            else 1.0 * invoice_totals.n_codes / invoice_totals.invoice_codes
+            when invoice_fields.invoice_list_nok > 0
+                then invoice_fields.list_nok / invoice_fields.invoice_list_nok
+            else 1.0 * invoice_fields.n_codes / invoice_fields.invoice_codes
         end as nok
-    from invoice_totals
+    from invoice_fields
     inner join invoices
-        on invoice_totals.invoice_id = invoices.invoice_id
+        on invoice_fields.invoice_id = invoices.invoice_id
     left join residence_areas
         on
             invoices.municipality_code = residence_areas.municipality_code

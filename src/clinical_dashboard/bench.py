@@ -4,8 +4,15 @@ Measures, in one run on this machine, the stages of the main job at a given scal
 
 * ``generate``: the synthetic extracts (cached between runs: a folder per scale and seed,
   reused when its manifest matches; the figure then comes from the run that made it);
-* ``load``: validate and load every extract into a fresh working DuckDB file;
+* ``load``: validate and load every extract into a fresh working DuckDB file (a pristine copy
+  of the loaded file is cached beside the extracts, keyed by their manifest and the loader's
+  source; a later run copies it instead of loading again, and its figures then come from
+  the run that made it, flagged ``load_cached``; ``--reload`` forces a new load);
 * ``build``: ``dbt build`` (seeds, models, data and unit tests) on that file;
+* ``incremental``: one delivery (``held_back``, default the newest NPR-SOM year: a new
+  tertial of the largest source) is taken out of the loaded warehouse before the full build
+  (its raw rows and its line in raw._deliveries), then loaded on its own after it, and
+  ``dbt build`` runs again: the base models rebuild only what the delivery touches;
 * ``scan``: the floor, one DuckDB pass that reads every raw table once (every column of every
   row, as text lengths), in the same process as the figures it is compared with;
 * ``postgres``: the same load and build at a small scale (default 0.1) on DuckDB and on a
@@ -18,6 +25,7 @@ are printed, with the ratios, and written to ``benchmarks/results/latest.json``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -46,6 +54,10 @@ class BenchConfig:
     results: Path = RESULTS
     #: scale of the PostgreSQL comparison (0 = skip it)
     postgres_scale: float = 0.1
+    #: the delivery the incremental stage adds after the full build (None: no incremental stage)
+    held_back: str | None = "npr_som/2026.csv"
+    #: reuse the cached loaded warehouse of the same extracts and loader (False: load again)
+    reuse_load: bool = True
     #: extra dbt build arguments (e.g. ("--select", "staging"))
     dbt_args: tuple[str, ...] = field(default_factory=tuple)
 
@@ -140,15 +152,83 @@ def extracts(config: BenchConfig, scale: float, log_dir: Path) -> tuple[Path, St
     return folder, stage, timing
 
 
-def load_stage(name: str, raw: Path, target: str, duckdb_path: Path | None, log_dir: Path) -> Stage:
+def load_stage(name: str, raw: Path, target: str, duckdb_path: Path | None, log_dir: Path,
+               keep: Path | None = None) -> Stage:
+    """Load ``raw`` into a fresh DuckDB file ``duckdb_path`` (or the PostgreSQL target when
+    None), or append it to the existing DuckDB file ``keep``."""
     command = [_bin("clinical-dashboard"), "load", "--raw-dir", str(raw), "--target", target,
                "--report-dir", str(log_dir / f"{name}-report"), "--no-progress"]
-    if duckdb_path is not None:
+    if keep is not None:
+        command += ["--duckdb-path", str(keep)]
+    elif duckdb_path is not None:
         for suffix in ("", ".wal"):
             Path(f"{duckdb_path}{suffix}").unlink(missing_ok=True)
         duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         command += ["--duckdb-path", str(duckdb_path)]
     return run_stage(name, command, log_dir / f"{name}.log")
+
+
+def _load_key(raw: Path) -> str:
+    """What a loaded warehouse depends on: the extracts' manifest and the loader's code."""
+    digest = hashlib.sha256((raw / "_manifest.json").read_bytes())
+    package = Path(__file__).parent
+    for name in ("load.py", "validate.py"):
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def loaded(config: BenchConfig, raw: Path, warehouse: Path, log_dir: Path) -> tuple[Stage | None, dict]:
+    """``warehouse`` holding the loaded extracts of ``raw``: a copy of the cached load when its
+    key matches (stage None; the timing of the run that made it), else a new load (cached
+    when it succeeds). (stage, timing)"""
+    cache = raw.parent / f"{raw.name}.loaded.duckdb"
+    timing_file = raw.parent / f"{raw.name}.loaded.json"
+    key = _load_key(raw)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    if config.reuse_load and cache.exists() and timing_file.exists():
+        timing = json.loads(timing_file.read_text())
+        if timing.get("key") == key:
+            for suffix in ("", ".wal"):
+                Path(f"{warehouse}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(cache, warehouse)
+            print(f"[bench] load: cached in {cache} (made in {timing['seconds']:,.1f} s)", flush=True)
+            return None, timing
+    stage = load_stage("load", raw, "duckdb", warehouse, log_dir)
+    timing = {"seconds": stage.seconds, "peak_rss_mb": stage.peak_rss_mb, "key": key,
+              "returncode": stage.returncode, "made_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    if stage.returncode == 0:
+        shutil.copyfile(warehouse, cache)
+        timing_file.write_text(json.dumps(timing, indent=2))
+    return stage, timing
+
+
+def hold_back(warehouse: Path, rel: str) -> int:
+    """Take the delivery ``rel`` (``<source>/<file>.csv``) out of a loaded warehouse, as if it
+    had not arrived yet: its raw rows and its lines in raw._deliveries. Returns its rows."""
+    source = rel.split("/", 1)[0]
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute(f'select count(*) from raw."{source}" where _file = ?', [rel]).fetchone()[0]
+        if not rows:
+            raise RuntimeError(f"held-back delivery {rel} has no rows in raw.{source}")
+        con.execute(f'delete from raw."{source}" where _file = ?', [rel])
+        con.execute("delete from raw._deliveries where file = ?", [rel])
+        con.execute("checkpoint")
+    return rows
+
+
+def delivery_folder(raw: Path, rel: str, folder: Path) -> Path:
+    """A raw folder holding only the delivery ``rel`` of ``raw`` (a link to the file) and its
+    manifest entry: what a registry sends when one delivery arrives."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / rel).parent.mkdir(parents=True)
+    try:
+        os.link(raw / rel, folder / rel)
+    except OSError:  # another file system
+        shutil.copyfile(raw / rel, folder / rel)
+    manifest = json.loads((raw / "_manifest.json").read_text("utf-8"))
+    manifest["files"] = [f for f in manifest.get("files", []) if f.get("file") == rel]
+    (folder / "_manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    return folder
 
 
 def build_stage(name: str, target: str, duckdb_path: Path | None, log_dir: Path,
@@ -177,6 +257,10 @@ def scan_raw(duckdb_path: Path) -> dict:
         return {"seconds": round(time.perf_counter() - started, 1), "tables": len(tables), "rows": rows}
 
 
+def _seconds(stage: Stage | None) -> float | None:
+    return stage.seconds if stage else None
+
+
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None
@@ -191,10 +275,21 @@ def run(config: BenchConfig) -> dict:
     if generated:
         stages["generate"] = generated
     warehouse = config.work_dir / f"warehouse-{config.scale:g}.duckdb"
-    stages["load"] = load_stage("load", raw, "duckdb", warehouse, log_dir)
-    if stages["load"].returncode == 0:
+    load, load_timing = loaded(config, raw, warehouse, log_dir)
+    if load:
+        stages["load"] = load
+    load_ok = load_timing["returncode"] == 0
+    held_rows = hold_back(warehouse, config.held_back) if load_ok and config.held_back else None
+    if load_ok:
         stages["build"] = build_stage("build", "duckdb", warehouse, log_dir, config.dbt_args)
-    scan = scan_raw(warehouse) if stages["load"].returncode == 0 else None
+    if held_rows and stages["build"].returncode == 0:
+        new = delivery_folder(raw, config.held_back, config.work_dir / "new-delivery")
+        stages["incremental_load"] = load_stage("incremental_load", new, "duckdb", None, log_dir,
+                                                keep=warehouse)
+        if stages["incremental_load"].returncode == 0:
+            stages["incremental_build"] = build_stage("incremental_build", "duckdb", warehouse, log_dir,
+                                                      config.dbt_args)
+    scan = scan_raw(warehouse) if load_ok else None
     if scan:
         print(f"[bench] scan (floor): {scan['rows']:,} raw rows in {scan['seconds']:,.1f} s", flush=True)
 
@@ -230,16 +325,25 @@ def run(config: BenchConfig) -> dict:
         "generate_s": timing["seconds"],
         "generate_peak_rss_mb": timing.get("peak_rss_mb"),
         "generate_cached": generated is None,
-        "load_s": stages["load"].seconds,
-        "load_peak_rss_mb": stages["load"].peak_rss_mb,
+        "load_s": load_timing["seconds"],
+        "load_peak_rss_mb": load_timing["peak_rss_mb"],
+        "load_cached": load is None,
         "build_s": build.seconds if build else None,
         "build_peak_rss_mb": build.peak_rss_mb if build else None,
         "build_ok": bool(build and build.returncode == 0),
         "scan_s": scan["seconds"] if scan else None,
         "raw_rows": scan["rows"] if scan else None,
         "build_to_scan_ratio": _ratio(build.seconds if build else None, scan["seconds"] if scan else None),
-        # incremental deliveries (issue 8, item 2) are not built yet: no figure rather than a fake one
-        "incremental_build_s": None,
+        "held_back_delivery": config.held_back if held_rows else None,
+        "held_back_rows": held_rows,
+        "incremental_load_s": _seconds(stages.get("incremental_load")),
+        "incremental_build_s": _seconds(stages.get("incremental_build")),
+        "incremental_build_peak_rss_mb": (stages["incremental_build"].peak_rss_mb
+                                          if "incremental_build" in stages else None),
+        "incremental_build_ok": bool(stages.get("incremental_build")
+                                     and stages["incremental_build"].returncode == 0),
+        "incremental_to_full_ratio": _ratio(_seconds(stages.get("incremental_build")),
+                                            build.seconds if build else None),
         **postgres,
         "warehouse_mb": round(warehouse.stat().st_size / 1e6, 1) if warehouse.exists() else None,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -261,11 +365,15 @@ def summary(result: dict) -> str:
     lines = [
         f"scale {result['scale']:g} (seed {result['seed']}):",
         f"  generate  {fmt(result['generate_s'], ' s')}{' (cached)' if result['generate_cached'] else ''}",
-        f"  load      {fmt(result['load_s'], ' s')}  peak {fmt(result['load_peak_rss_mb'], ' MB')}",
+        f"  load      {fmt(result['load_s'], ' s')}  peak {fmt(result['load_peak_rss_mb'], ' MB')}"
+        f"{' (cached)' if result.get('load_cached') else ''}",
         f"  build     {fmt(result['build_s'], ' s')}  peak {fmt(result['build_peak_rss_mb'], ' MB')}"
         f"{'' if result['build_ok'] else '  (FAILED)'}",
         f"  scan      {fmt(result['scan_s'], ' s')} (floor: every raw row read once)",
         f"  build / scan = {fmt(result['build_to_scan_ratio'])}",
+        f"  incremental after {result.get('held_back_delivery') or 'n/a'}: load "
+        f"{fmt(result.get('incremental_load_s'), ' s')}, build {fmt(result.get('incremental_build_s'), ' s')}"
+        f" = {fmt(result.get('incremental_to_full_ratio'))} of the full build",
     ]
     if "postgres_ratio" in result:
         lines.append(f"  scale {result['postgres_scale']:g}: PostgreSQL build {fmt(result['postgres_small_build_s'], ' s')}"

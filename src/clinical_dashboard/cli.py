@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="generated extracts, one folder per scale and seed, reused between runs")
     bench.add_argument("--work-dir", type=Path, default=Path("target/bench"), help="DuckDB files and logs")
     bench.add_argument("--results", type=Path, default=Path("benchmarks/results/latest.json"))
+    bench.add_argument("--threads", type=int, default=1,
+                       help="dbt threads of the builds (1: two heavy models never share DuckDB's memory limit)")
+    bench.add_argument("--held-back", default="npr_som/2026.csv",
+                       help="the delivery added after the full build for the incremental figure ('' skips it)")
+    bench.add_argument("--reload", action="store_true",
+                       help="load the extracts again instead of copying the cached loaded warehouse")
     bench.add_argument("--postgres-scale", type=float, default=0.1, help="0 skips the PostgreSQL comparison")
     return parser
 
@@ -194,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
 
             result = run_bench(BenchConfig(scale=args.scale, seed=args.seed, workers=args.workers,
                                            cache_dir=args.cache_dir, work_dir=args.work_dir,
-                                           results=args.results, postgres_scale=args.postgres_scale))
+                                           results=args.results, postgres_scale=args.postgres_scale,
+                                           reuse_load=not args.reload, held_back=args.held_back or None,
+                                           dbt_args=("--threads", str(args.threads))))
             return 0 if result["build_ok"] else 1
     except (ValueError, FileNotFoundError) as error:
         print(f"clinical-dashboard {args.command}: error: {error}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Two builds from the same deliveries give identical public marts (issue 9, item 3).
+"""Two builds from the same deliveries give identical public marts (issue 9, item 3), and an
+incremental build after new deliveries equals a full build (issue 8, item 2).
 
 The session's small delivery (``small_delivery`` of conftest.py: scale 0.002, seed 7, every
 source and year; the files the staging tests use, so it is generated once) is loaded once with
@@ -6,13 +7,18 @@ source and year; the files the staging tests use, so it is generated once) is lo
 what this test is about is the dbt build). Each copy is built with ``dbt seed`` and ``dbt run
 --select +path:models/marts``: the public marts and everything upstream of them, without the
 data tests (``make test``'s dbt build runs those; they cannot change a mart and would double
-the time). The second build uses one dbt thread instead of two, so models run in another
-order. Then every public mart (every model under models/marts, from the manifest) is compared
+the time). The first build is a full build of every delivery. The second gets the deliveries
+in two steps, as a registry sends them, with one dbt thread instead of two (models run in
+another order): first without the newest NPR-TSB year and with the newest NPR-SOM year cut
+to its first half (a tertial delivered early), built; then every delivery (the new file, and
+the NPR-SOM year re-delivered whole, which replaces its rows), built again incrementally: the
+base models rebuild only the files that changed and the files sharing a record id with them
+(macros/staging/deduplication.sql). Then every public mart (every model under models/marts, from the manifest) is compared
 row for row, order-independent and exactly, floats included: ``EXCEPT ALL`` both ways over
 the two attached files, and equal row counts. No mart may be empty (an empty mart would
 compare equal without proving anything).
 
-Cost: about 1 minute per build on an idle 2-core machine, plus the load.
+Cost: about 1 minute per build on an idle 2-core machine (three builds), plus the loads.
 """
 
 from __future__ import annotations
@@ -55,21 +61,60 @@ def _public_marts(work: Path) -> list[tuple[str, str]]:
     return marts
 
 
+def _early_deliveries(raw: Path, early: Path) -> dict[str, int]:
+    """A copy of the delivery ``raw`` as it stood earlier: the newest NPR-TSB year not yet
+    delivered, the newest NPR-SOM year with the first half of its rows (its manifest entry
+    changed to match). (file -> rows) of the two files."""
+    shutil.copytree(raw, early)
+    manifest = json.loads((early / "_manifest.json").read_text("utf-8"))
+    newest = {source: max(p.stem for p in (early / source).glob("*.csv")) for source in ("npr_som", "npr_tsb")}
+    tsb = f"npr_tsb/{newest['npr_tsb']}.csv"
+    (early / tsb).unlink()
+    som = f"npr_som/{newest['npr_som']}.csv"
+    lines = (early / som).read_bytes().splitlines(keepends=True)
+    kept = lines[: 1 + (len(lines) - 1) // 2]
+    (early / som).write_bytes(b"".join(kept))
+    files = [f for f in manifest["files"] if f["file"] != tsb]
+    for entry in files:
+        if entry["file"] == som:
+            entry["rows"] = len(kept) - 1
+            entry.pop("sha256", None)
+    manifest["files"] = files
+    (early / "_manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    return {tsb: 0, som: len(kept) - 1}
+
+
+def _built_files(database: Path) -> dict[str, int]:
+    """(file -> rows) of two base models. A plain connection: dbt-duckdb may still hold the
+    file open in this process, and DuckDB then allows only the same configuration."""
+    with duckdb.connect(str(database)) as con:
+        return dict(con.execute("select source_file, count(*) from main.base_npr__som group by 1").fetchall()
+                    + con.execute("select source_file, count(*) from main.base_npr__tsb group by 1").fetchall())
+
+
 @pytest.fixture(scope="module")
 def two_builds(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list]:
     config, _ = small_delivery
     root = tmp_path_factory.mktemp("determinism")
     first, second = root / "first.duckdb", root / "second.duckdb"
     _load_raw(config.out_dir, first, root / "validation")
-    shutil.copyfile(first, second)
     _build(first, root / "first", threads=2)
+    # the second warehouse: an earlier state of the deliveries, built, then the rest, built again
+    early = _early_deliveries(config.out_dir, root / "early_raw")
+    _load_raw(root / "early_raw", second, root / "validation_early")
     _build(second, root / "second", threads=1)
+    early_built = _built_files(second)
+    for file, rows in early.items():
+        assert early_built.get(file, 0) == rows, (file, early_built.get(file), rows)
+    _load_raw(config.out_dir, second, root / "validation_late")
+    _build(second, root / "second", threads=1)
+    assert _built_files(second) == _built_files(first)
     marts = _public_marts(root / "first")
     assert marts == _public_marts(root / "second")
     return first, second, marts
 
 
-def test_two_builds_give_identical_public_marts(two_builds) -> None:
+def test_full_and_incremental_builds_give_identical_public_marts(two_builds) -> None:
     first, second, marts = two_builds
     # The second file is still open in dbt-duckdb's connection of this process (the first was
     # closed when dbt switched files): DuckDB allows one more connection to it only with the
@@ -96,6 +141,6 @@ def test_two_builds_give_identical_public_marts(two_builds) -> None:
         if rows_a == 0:
             empty.append(table)
     con.close()
-    assert not differences, "public marts differ between two builds of the same deliveries:\n" + "\n".join(differences)
+    assert not differences, "public marts differ between a full and an incremental build of the same deliveries:\n" + "\n".join(differences)
     # an empty mart would compare equal without proving anything
     assert not empty, f"marts empty at this scale (the comparison proves nothing for them): {empty}"

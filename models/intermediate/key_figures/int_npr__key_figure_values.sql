@@ -54,12 +54,25 @@ figures as (
     from {{ ref('ref_npr_key_figures') }}
 ),
 
+-- The patient figures numbered 0, 1, 2 ...: a patient's figures are a bit mask (bigint), so
+-- the seed may hold up to 63 of them.
+patient_figures as (
+    select
+        figure,
+        cast(power(2, row_number() over (order by figure) - 1) as {{ dbt.type_bigint() }})
+            as figure_bit
+    from figures
+    where counting_unit = 'patients'
+),
+
 classified as (
     select
         contacts.year,
         contacts.person_id,
-        contacts.care_type,
-        contacts.provider_type,
+        -- '-' for unknown: the kinds join on these, and only figures without a condition
+        -- on the column take it
+        coalesce(contacts.care_type, '-') as care_type,
+        coalesce(contacts.provider_type, '-') as provider_type,
         coalesce(contacts.rhf_code, regions.region_code) as region_code,
         case
             when contacts.urgency_code = '4' then 'planned'
@@ -95,52 +108,126 @@ region_contacts as (
     where region_code is not null
 ),
 
--- One row per person and kind of contact (NULL person ids group together): far fewer rows
--- than contacts, and enough to count both stays (sum) and patients (distinct persons).
-person_cells as (
+-- The kinds of contact (care type, urgency group, provider type) and the figures each
+-- counts in: a handful of rows, matched against the figures' conditions once.
+kinds as (
     select
-        year,
-        region_code,
-        person_id,
         care_type,
         urgency_group,
-        provider_type,
-        count(*) as n_stays
+        provider_type
     from region_contacts
     group by
-        year,
-        region_code,
-        person_id,
         care_type,
         urgency_group,
         provider_type
 ),
 
-counted as (
+kind_figures as (
     select
-        person_cells.year,
-        person_cells.region_code,
+        kinds.care_type,
+        kinds.urgency_group,
+        kinds.provider_type,
         figures.figure,
         figures.counting_unit,
-        sum(person_cells.n_stays) as n_stays,
-        count(distinct person_cells.person_id) as n_patients
-    from person_cells
+        patient_figures.figure_bit
+    from kinds
     inner join figures
         on
-            (figures.care_type is null or person_cells.care_type = figures.care_type)
-            and (
-                figures.urgency_group is null
-                or person_cells.urgency_group = figures.urgency_group
-            )
-            and (
-                figures.provider_type is null
-                or person_cells.provider_type = figures.provider_type
-            )
+            (figures.care_type is null or kinds.care_type = figures.care_type)
+            and (figures.urgency_group is null or kinds.urgency_group = figures.urgency_group)
+            and (figures.provider_type is null or kinds.provider_type = figures.provider_type)
+    left join patient_figures
+        on figures.figure = patient_figures.figure
+),
+
+-- Per contact kind: the patient figures it puts its patient in.
+kind_patient_masks as (
+    select
+        care_type,
+        urgency_group,
+        provider_type,
+        sum(figure_bit) as patient_figures
+    from kind_figures
+    where counting_unit = 'patients'
     group by
-        person_cells.year,
-        person_cells.region_code,
-        figures.figure,
-        figures.counting_unit
+        care_type,
+        urgency_group,
+        provider_type
+),
+
+stays as (
+    select
+        region_contacts.year,
+        region_contacts.region_code,
+        kind_figures.figure,
+        count(*) as n_counted
+    from region_contacts
+    inner join kind_figures
+        on
+            region_contacts.care_type = kind_figures.care_type
+            and region_contacts.urgency_group = kind_figures.urgency_group
+            and region_contacts.provider_type = kind_figures.provider_type
+    where kind_figures.counting_unit = 'stays'
+    group by
+        region_contacts.year,
+        region_contacts.region_code,
+        kind_figures.figure
+),
+
+-- Distinct patients without a join per figure: each person's figures as one bit mask, then
+-- how many persons share a mask (few distinct masks), then the persons whose mask holds
+-- the figure's bit. Contacts without a person id are not patients.
+person_masks as (
+    select
+        region_contacts.year,
+        region_contacts.region_code,
+        region_contacts.person_id,
+        bit_or(kind_patient_masks.patient_figures) as patient_figures
+    from region_contacts
+    inner join kind_patient_masks
+        on
+            region_contacts.care_type = kind_patient_masks.care_type
+            and region_contacts.urgency_group = kind_patient_masks.urgency_group
+            and region_contacts.provider_type = kind_patient_masks.provider_type
+    where region_contacts.person_id is not null
+    group by
+        region_contacts.year,
+        region_contacts.region_code,
+        region_contacts.person_id
+),
+
+mask_counts as (
+    select
+        year,
+        region_code,
+        patient_figures,
+        count(*) as n_patients
+    from person_masks
+    group by
+        year,
+        region_code,
+        patient_figures
+),
+
+patients as (
+    select
+        mask_counts.year,
+        mask_counts.region_code,
+        patient_figures.figure,
+        sum(mask_counts.n_patients) as n_counted
+    from mask_counts
+    inner join patient_figures
+        on (mask_counts.patient_figures & patient_figures.figure_bit) <> 0
+    group by
+        mask_counts.year,
+        mask_counts.region_code,
+        patient_figures.figure
+),
+
+counted as (
+    select * from stays
+    union all
+    select * from patients
 ),
 
 years as (
@@ -169,13 +256,7 @@ select
     grid.year,
     grid.region_code,
     grid.figure,
-    cast(coalesce(
-        case
-            when counted.counting_unit = 'stays' then counted.n_stays
-            else counted.n_patients
-        end,
-        0
-    ) as {{ dbt.type_int() }}) as value  -- noqa: RF04
+    cast(coalesce(counted.n_counted, 0) as {{ dbt.type_int() }}) as value  -- noqa: RF04
 from grid
 left join counted
     on
