@@ -71,6 +71,8 @@ from .validate import (DeliveryError, FileResult, ScanResult, Suite, ValidationS
 
 DEFAULT_DUCKDB_PATH = "target/warehouse.duckdb"
 DEFAULT_SPARK_DIR = "target/spark"
+#: Log4j 2 configuration of the local Spark driver, relative to the repository root (as in profiles.yml).
+SPARK_LOG4J2 = "spark/log4j2.properties"
 DEFAULT_REPORT_DIR = Path("target/validation")
 MANIFEST_NAME = "_manifest.json"
 STAGED = "_delivery_staged"
@@ -419,11 +421,18 @@ def spark_conf(spark_dir: str) -> dict[str, str]:
         "spark.sql.shuffle.partitions": "4",
         "spark.default.parallelism": "2",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.ui.retainedExecutions": "20",
+        "spark.ui.retainedJobs": "50",
+        "spark.ui.retainedStages": "50",
+        "spark.ui.retainedTasks": "1000",
+        "spark.ui.dagGraph.retainedRootRDDs": "50",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
         "spark.hadoop.javax.jdo.option.ConnectionURL":
             f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true",
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}",
+        "spark.driver.extraJavaOptions":
+            f"-Dderby.system.home={spark_dir} -Dlog4j2.configurationFile={SPARK_LOG4J2}",
         # as dbt-spark sets it (dbt/adapters/spark/connections.py)
         "spark.sql.ansi.enabled": "false",
     }
