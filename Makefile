@@ -32,6 +32,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
+	test-spark dbt-build-spark \
 	dashboard dashboard-build test-dashboard bench
 
 help:
@@ -41,6 +42,7 @@ help:
 	@echo "make build      dbt build on $(WORK_WAREHOUSE); publish it to $(WAREHOUSE) after a green build"
 	@echo "make test       lint; small extracts loaded and built on DuckDB and PostgreSQL; pytest"
 	@echo "make lint       sqlfluff lint only"
+	@echo "make test-spark the small extracts loaded and built on local Spark (dbt-spark session; not in make test)"
 	@echo "make dashboard  serve the dashboard (Evidence) on http://127.0.0.1:$(DASHBOARD_PORT)/, building it if needed"
 	@echo "make test-dashboard  build the dashboard from the test warehouse, end-to-end test in Chromium"
 	@echo "make bench      national-scale benchmark (not in make test): benchmarks/results/latest.json"
@@ -54,8 +56,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS_DIR)
 	$(TOOLS_DIR)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# SYNC_EXTRAS: optional extras of pyproject.toml to install as well (test-spark sets
+# --extra spark for itself and its prerequisites; a plain `make setup` removes them again).
+SYNC_EXTRAS ?=
 setup: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen $(SYNC_EXTRAS)
 
 # --- demo ----------------------------------------------------------------------------------
 # Generate synthetic extracts, validate and load them into the raw schema, dbt build.
@@ -125,6 +130,21 @@ dbt-build: setup
 dbt-build-postgres: setup
 	$(CLI) load --raw-dir $(TEST_RAW) --target postgres --report-dir $(TEST_REPORTS)/postgres --no-progress
 	$(DBT) build --target postgres
+
+# The same on Spark (dbt-spark, method session: pyspark in the dbt process, local[2], Java 17),
+# not part of `make test`. Installs the spark extra (pyspark), loads the test extracts as parquet
+# raw tables registered in a fresh metastore under SPARK_DIR and runs dbt build --target spark.
+SPARK_DIR := target/spark
+test-spark: SYNC_EXTRAS := --extra spark
+test-spark: setup test-extracts
+	$(MAKE) --no-print-directory dbt-build-spark
+
+dbt-build-spark: SYNC_EXTRAS := --extra spark
+dbt-build-spark: setup
+	rm -rf $(SPARK_DIR)
+	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) $(CLI) load --raw-dir $(TEST_RAW) --target spark \
+		--report-dir $(TEST_REPORTS)/spark --no-progress
+	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) $(DBT) build --target spark
 
 pytest: setup
 	$(PYTEST) -q $(PYTEST_DIR)

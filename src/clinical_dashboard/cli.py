@@ -69,9 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also write the rate engine's golden unit-test fixtures (tests/fixtures/) "
                              "from this folder (../shared/reference/golden)")
 
-    load = sub.add_parser("load", help="validate the extracts and load them into the raw schema (DuckDB or PostgreSQL)")
+    load = sub.add_parser("load", help="validate the extracts and load them into the raw schema (DuckDB, PostgreSQL or Spark)")
     load.add_argument("--raw-dir", type=Path, default=DEFAULT_RAW_DIR, help="delivery folder (default data/raw)")
-    load.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
+    load.add_argument("--target", choices=("duckdb", "postgres", "spark"), default="duckdb")
+    load.add_argument("--spark-dir", type=Path, default=None,
+                      help="Spark warehouse and metastore folder of the dbt target spark (default: env "
+                           "CLINICAL_DASHBOARD_SPARK_DIR, else target/spark)")
     load.add_argument("--duckdb-path", type=Path, default=None,
                       help="DuckDB file (default: env CLINICAL_DASHBOARD_DUCKDB, else target/warehouse.duckdb)")
     load.add_argument("--report-dir", type=Path, default=Path("target/validation"),
@@ -162,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
             try:
                 return run_load(LoadConfig(raw_dir=args.raw_dir, target=args.target, duckdb_path=args.duckdb_path,
-                                           report_dir=args.report_dir, strict=args.strict,
+                                           spark_dir=args.spark_dir, report_dir=args.report_dir, strict=args.strict,
                                            show_progress=not args.no_progress)).exit_code
             except LoaderError as error:
                 print(f"clinical-dashboard load: error: {error}", file=sys.stderr)

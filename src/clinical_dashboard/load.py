@@ -1,6 +1,6 @@
-"""Load validated registry deliveries into the ``raw`` schema of DuckDB or PostgreSQL.
+"""Load validated registry deliveries into the ``raw`` schema of DuckDB, PostgreSQL or Spark.
 
-``clinical-dashboard load --raw-dir data/raw --target duckdb|postgres`` takes every delivery
+``clinical-dashboard load --raw-dir data/raw --target duckdb|postgres|spark`` takes every delivery
 file ``<raw-dir>/<source>/<year>.csv`` (names starting with ``_`` are ignored), validates it
 (:mod:`clinical_dashboard.validate`) and loads it, one file at a time, each in one transaction.
 
@@ -39,7 +39,11 @@ a temporary table (the validation's staging) and inserted from there. PostgreSQL
 ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD``/``PGDATABASE`` (defaults 127.0.0.1, 5433,
 postgres, '', clinical_dashboard, as profiles.yml); the file is staged and validated in an
 in-memory DuckDB, written by DuckDB to a temporary CSV with the three extra columns, and streamed
-into ``COPY ... FROM STDIN`` (psycopg2 ``copy_expert``); never row-by-row inserts.
+into ``COPY ... FROM STDIN`` (psycopg2 ``copy_expert``); never row-by-row inserts. Spark
+(the dbt target ``spark``, dbt-spark ``session``): staged and validated the same way, written as
+one parquet file per delivery file under ``--spark-dir`` (env ``CLINICAL_DASHBOARD_SPARK_DIR``,
+default ``target/spark``) and registered as external tables in that folder's metastore
+(:class:`SparkTarget`).
 """
 
 from __future__ import annotations
@@ -66,6 +70,9 @@ from .validate import (DeliveryError, FileResult, ScanResult, Suite, ValidationS
                        year_of, _lit, _q)
 
 DEFAULT_DUCKDB_PATH = "target/warehouse.duckdb"
+DEFAULT_SPARK_DIR = "target/spark"
+#: Log4j 2 configuration of the local Spark driver, relative to the repository root (as in profiles.yml).
+SPARK_LOG4J2 = "spark/log4j2.properties"
 DEFAULT_REPORT_DIR = Path("target/validation")
 MANIFEST_NAME = "_manifest.json"
 STAGED = "_delivery_staged"
@@ -105,9 +112,14 @@ class LoadConfig:
     validation: ValidationSettings = field(default_factory=ValidationSettings)
     #: PostgreSQL connection settings; ``None``: from PG* env variables (see module docstring).
     postgres: dict | None = None
+    #: Spark warehouse + metastore folder; ``None``: env CLINICAL_DASHBOARD_SPARK_DIR, else target/spark.
+    spark_dir: Path | None = None
 
     def resolved_duckdb_path(self) -> Path:
         return Path(self.duckdb_path or os.environ.get("CLINICAL_DASHBOARD_DUCKDB") or DEFAULT_DUCKDB_PATH)
+
+    def resolved_spark_dir(self) -> str:
+        return str(self.spark_dir or os.environ.get("CLINICAL_DASHBOARD_SPARK_DIR") or DEFAULT_SPARK_DIR)
 
 
 def postgres_settings() -> dict:
@@ -398,12 +410,180 @@ class PostgresTarget:
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
+def spark_conf(spark_dir: str) -> dict[str, str]:
+    """The Spark settings of the ``spark`` output of profiles.yml (server_side_parameters), for
+    ``spark_dir`` as given there (env CLINICAL_DASHBOARD_SPARK_DIR, default target/spark,
+    relative to the working directory). The loader and dbt must open the same warehouse and
+    metastore: src/tests/test_load_spark.py checks that the two stay in step."""
+    return {
+        "spark.master": "local[2]",
+        "spark.driver.memory": os.environ.get("CLINICAL_DASHBOARD_SPARK_DRIVER_MEMORY", "2g"),
+        "spark.sql.shuffle.partitions": "4",
+        "spark.default.parallelism": "2",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.ui.retainedExecutions": "20",
+        "spark.ui.retainedJobs": "50",
+        "spark.ui.retainedStages": "50",
+        "spark.ui.retainedTasks": "1000",
+        "spark.ui.dagGraph.retainedRootRDDs": "50",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
+        "spark.hadoop.javax.jdo.option.ConnectionURL":
+            f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true",
+        "spark.driver.extraJavaOptions":
+            f"-Dderby.system.home={spark_dir} -Dlog4j2.configurationFile={SPARK_LOG4J2}",
+        # as dbt-spark sets it (dbt/adapters/spark/connections.py)
+        "spark.sql.ansi.enabled": "false",
+    }
+
+
+def _spark_type(logical: str) -> str:
+    return {"text": "string", "bigint": "bigint", "integer": "int", "timestamp": "timestamp"}[logical]
+
+
+class SparkTarget:
+    """Raw tables for Spark as parquet files, registered in the Spark metastore.
+
+    ``<spark-dir>/raw/<source>/<year>.parquet`` holds the rows of one delivery file (the same
+    columns, in the same order and with the same NULLs as the raw tables on DuckDB and
+    PostgreSQL; written by an in-memory DuckDB, which also stages and validates the delivery),
+    and ``<spark-dir>/raw_deliveries/`` one small parquet file per row of ``raw._deliveries``.
+    A changed delivery replaces its own file (written beside it, then renamed: atomic; Spark
+    ignores the hidden temporary file). At the end of the run every raw table is (re)registered
+    as an external parquet table ``raw.<source>`` (and ``raw._deliveries``) in the metastore
+    that the dbt target ``spark`` uses (:func:`spark_conf`); that starts a local Spark session
+    (~10 s), so dbt must not run at the same time (Derby admits one process).
+    """
+
+    def __init__(self, spark_dir: str):
+        self.spark_dir = spark_dir
+        self.root = Path(spark_dir).resolve()
+        self.tables_dir = self.root / "raw"
+        self.deliveries_dir = self.root / "raw_deliveries"
+        self.tables_dir.mkdir(parents=True, exist_ok=True)
+        self.deliveries_dir.mkdir(parents=True, exist_ok=True)
+        self.description = f"spark `{spark_dir}` (parquet under {self.tables_dir})"
+        self.work_dir = Path(tempfile.mkdtemp(prefix="clinical-dashboard-load-"))
+        self.stage_con = duckdb.connect()  # in memory; spills to temp_directory
+        self.stage_con.execute(f"set temp_directory = {_lit(str(self.work_dir / 'duckdb_tmp'))}")
+        self.stage_con.execute(f"set memory_limit = {_lit(STAGING_MEMORY_LIMIT)}")
+        self.stage_con.execute("set TimeZone = 'UTC'")
+        # raw._deliveries as a DuckDB table in memory: the lookups are the DuckDB target's
+        self.stage_con.execute(f"create schema if not exists {RAW_SCHEMA}")
+        self.stage_con.execute(_deliveries_ddl())
+        if any(self.deliveries_dir.glob("*.parquet")):
+            names = ", ".join(f"cast({_q(n)} as timestamp)" if n == "attempted_at" else _q(n)
+                              for n, _ in DELIVERIES_COLUMNS)
+            self.stage_con.execute(f"insert into {RAW_SCHEMA}._deliveries select {names} "
+                                   f"from read_parquet({_lit(str(self.deliveries_dir / '*.parquet'))})")
+        self.lookups = DuckDBTarget.__new__(DuckDBTarget)
+        self.lookups.con = self.stage_con
+
+    def _files(self, source: str) -> list[Path]:
+        return sorted((self.tables_dir / source).glob("*.parquet"))
+
+    def _parquet_columns(self, files: list[Path]) -> list[str]:
+        cursor = self.stage_con.execute(f"select * from read_parquet({_lit(str(files[0]))}) limit 0")
+        return [d[0] for d in cursor.description]
+
+    def ensure_table(self, source: str, columns: tuple[str, ...]) -> None:
+        files = self._files(source)
+        if files:
+            _check_columns(source, self._parquet_columns(files), columns, f"Spark (parquet in {files[0].parent})")
+        (self.tables_dir / source).mkdir(parents=True, exist_ok=True)
+
+    def table_exists(self, source: str) -> bool:
+        return bool(self._files(source))
+
+    def latest(self, rel: str) -> dict | None:
+        return self.lookups.latest(rel)
+
+    def ever_loaded(self, rel: str) -> bool:
+        return self.lookups.ever_loaded(rel)
+
+    def copy_of(self, rel: str, sha256: str) -> str | None:
+        return self.lookups.copy_of(rel, sha256)
+
+    def _parquet_path(self, source: str, rel: str) -> Path:
+        name = Path(rel).with_suffix(".parquet").name
+        if name.startswith((".", "_")):  # Spark would not read it (discover() skips such files anyway)
+            raise LoaderError(f"cannot store {rel} for Spark: a file name starting with '.' or '_'")
+        return self.tables_dir / source / name
+
+    def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
+        cols = ", ".join(_q(c) for c in columns)
+        path = self._parquet_path(source, rel)
+        tmp = path.with_name(f".{path.name}.tmp")
+        self.stage_con.execute(
+            f"copy (select {cols}, {_lit(rel)} as _file, rowid + 2 as _line, "
+            f"{_lit(delivery['delivery_hash'])} as _delivery_hash from {STAGED} order by rowid) "
+            f"to {_lit(str(tmp))} (format parquet, compression zstd)")
+        os.replace(tmp, path)
+        self.record(delivery)
+
+    def record(self, delivery: dict) -> None:
+        placeholders = ", ".join("?" * len(DELIVERIES_COLUMNS))
+        self.stage_con.execute("create or replace temp table _delivery_row as "
+                               f"select * from {RAW_SCHEMA}._deliveries limit 0")
+        self.stage_con.execute(f"insert into _delivery_row values ({placeholders})", _delivery_values(delivery))
+        # attempted_at as an instant (UTC): Spark reads it as its timestamp type
+        name = f"{delivery['attempted_at']:%Y%m%dT%H%M%S%f}-{os.getpid()}-{time.perf_counter_ns()}.parquet"
+        tmp = self.deliveries_dir / f".{name}.tmp"
+        self.stage_con.execute(
+            "copy (select * replace (cast(attempted_at as timestamptz) as attempted_at) from _delivery_row) "
+            f"to {_lit(str(tmp))} (format parquet)")
+        os.replace(tmp, self.deliveries_dir / name)
+        self.stage_con.execute(f"insert into {RAW_SCHEMA}._deliveries select * from _delivery_row")
+        self.stage_con.execute("drop table _delivery_row")
+
+    def register(self) -> None:
+        """(Re)register every raw table and raw._deliveries in the Spark metastore."""
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise LoaderError("the Spark target needs pyspark: install the spark extra "
+                              "(.tools/bin/uv sync --extra spark, or make test-spark)") from None
+        builder = SparkSession.builder.appName("clinical-dashboard load").enableHiveSupport()
+        for key, value in spark_conf(self.spark_dir).items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+        try:
+            spark.sparkContext.setLogLevel("ERROR")
+            spark.sql(f"create database if not exists {RAW_SCHEMA}")
+            tables = {"_deliveries": (self.deliveries_dir, [(n, _spark_type(t)) for n, t in DELIVERIES_COLUMNS])}
+            for source_dir in sorted(p for p in self.tables_dir.iterdir() if p.is_dir()):
+                files = self._files(source_dir.name)
+                if files:
+                    extra = dict(EXTRA_COLUMNS)
+                    tables[source_dir.name] = (source_dir, [
+                        (c, _spark_type(extra.get(c, "text"))) for c in self._parquet_columns(files)])
+            for table, (location, columns) in tables.items():
+                ddl = ", ".join(f"`{c}` {t}" for c, t in columns)
+                # external tables: dropping one leaves its files
+                spark.sql(f"drop table if exists {RAW_SCHEMA}.`{table}`")
+                spark.sql(f"create table {RAW_SCHEMA}.`{table}` ({ddl}) using parquet "
+                          f"location {_lit(location.as_uri())}")
+        finally:
+            spark.stop()
+
+    def close(self) -> None:
+        try:
+            self.stage_con.execute(f"drop table if exists {STAGED}")
+            self.register()
+        finally:
+            self.stage_con.close()
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
 def open_target(config: LoadConfig) -> Target:
     if config.target == "duckdb":
         return DuckDBTarget(config.resolved_duckdb_path())
     if config.target == "postgres":
         return PostgresTarget(config.postgres or postgres_settings())
-    raise LoaderError(f"unknown target {config.target!r}: use duckdb or postgres")
+    if config.target == "spark":
+        return SparkTarget(config.resolved_spark_dir())
+    raise LoaderError(f"unknown target {config.target!r}: use duckdb, postgres or spark")
 
 
 # ------------------------------------------------------------------------------------------
