@@ -161,7 +161,9 @@ allocated as (
         invoice_fields.n_codes,
         coalesce(invoices.reimbursement_nok, 0) * case
             when invoice_fields.invoice_list_nok > 0
-                then invoice_fields.list_nok / invoice_fields.invoice_list_nok
+                then
+                    cast(invoice_fields.list_nok as {{ type_double() }})
+                    / invoice_fields.invoice_list_nok
             else 1.0 * invoice_fields.n_codes / invoice_fields.invoice_codes
         end as nok
     from invoice_fields

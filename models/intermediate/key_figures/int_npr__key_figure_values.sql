@@ -146,7 +146,7 @@ kind_patient_masks as (
         care_type,
         urgency_group,
         provider_type,
-        sum(figure_bit) as patient_figures
+        bit_or(figure_bit) as patient_figures
     from kind_figures
     where counting_unit = 'patients'
     group by
