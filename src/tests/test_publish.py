@@ -104,7 +104,8 @@ def test_sigkill_midway_leaves_the_published_warehouse_and_the_next_run_complete
     try:
         for line in process.stdout:
             seen.append(line)
-            if "START sql table model" in line:  # dbt is writing a model into the working copy
+            # dbt is writing a model into the working copy (the base model: incremental)
+            if "START sql incremental model" in line or "START sql table model" in line:
                 break
             assert time.monotonic() < deadline, "the build never started a model:\n" + "".join(seen)
         os.killpg(process.pid, signal.SIGKILL)
