@@ -23,13 +23,15 @@
     the health trusts of ref_treating_institutions (other treating-HF codes have no RHF and
     are left out).
     Method (a data year holds tens of millions of contacts nationally; no contact is repeated
-    per indicator and calculation): the contacts carrying an indicator's codes are matched
-    once per indicator of their data year; every counted contact or patient carries the
-    months it counts in as a bit mask (bit m - 1 = month m; a patient's mask is the OR of its
-    contacts'), those sharing a mask are counted together, and a calculation's period is a
-    mask too: its count is the sum over the masks that meet the period's. The unrestricted
-    denominators (all contacts or patients of a sector) are counted once per counting unit,
-    sector and year, not per indicator. The HF's RHF and HF area are joined last.
+    per indicator and calculation): the contacts of the data years read are read once, each
+    with its month as a bit (bit m - 1 = month m) and its code profile (a bit per indicator
+    code it carries); one aggregate groups them per HF, profile and month (contact counts)
+    and per HF, profile and person (patients, carrying the months of their contacts as a
+    mask). The few distinct profiles are matched to the indicators' codes; a counted month or
+    patient carries the months it counts in, those sharing a mask are counted together, and
+    a calculation's period is a mask too: its count is the sum over the masks that meet the
+    period's. The unrestricted denominators (all contacts or patients of a sector) are
+    counted once per counting unit, sector and year, not per indicator. The HF's RHF and HF area are joined last.
     RHF and Norway figures are sums over the units (fct_rbf_indicators): "alle unike i et HF
     i RHF-et skal inkluderes", a patient treated by two HFs counts in both.
 #}
@@ -97,143 +99,175 @@ npr_scopes as (
     where calculations.data_source = 'npr'
 ),
 
-contacts as (
-    select
-        contact_id,
-        sector,
-        person_id,
-        year,
-        cast(power(2, event_month - 1) as {{ dbt.type_int() }}) as month_bit,
-        treating_hf_code,
-        stg_code,
-        contact_form_code,
-        drg_service_type,
-        procedure_code_1,
-        procedure_code_2,
-        procedure_code_3,
-        procedure_code_4,
-        procedure_code_5
-    from {{ ref('int_rbf__npr_contacts') }}
+data_years as (
+    select distinct data_year
+    from npr_scopes
 ),
 
+-- Every code an indicator uses, numbered 1, 2, 3 ... as a bit (bit n - 1) of a code profile
+-- (bigint: up to 63 codes, tests/rbf/assert_rbf_indicator_codes_fit_a_code_profile.sql).
 used_codes as (
-    select distinct
+    select
         code_field,
-        code
-    from indicator_codes
+        code,
+        cast(power(2, row_number() over (order by code_field, code) - 1) as {{ dbt.type_bigint() }})
+            as code_bit
+    from (
+        select distinct
+            code_field,
+            code
+        from indicator_codes
+    ) as distinct_codes
 ),
 
--- The codes of each contact in long form (column name, code), only codes an indicator uses.
-contact_codes as (
+-- Every contact of a data year read once: its month as a bit (bit m - 1 = month m) and its
+-- code profile, the bits of the indicator codes it carries in any of its code columns.
+contact_profiles as (
     select
-        contact_codes_long.contact_id,
-        contact_codes_long.sector,
-        contact_codes_long.person_id,
-        contact_codes_long.year,
-        contact_codes_long.month_bit,
-        contact_codes_long.treating_hf_code,
-        contact_codes_long.code_field,
-        contact_codes_long.code
-    from (
-        {%- for code_field, column in code_columns %}
-            select
-                contact_id,
-                sector,
-                person_id,
-                year,
-                month_bit,
-                treating_hf_code,
-                '{{ code_field }}' as code_field,
-                {{ column }} as code
-            from contacts
-            where {{ column }} is not null
-            {% if not loop.last %}union all{% endif %}
-        {%- endfor %}
-    ) as contact_codes_long
+        contacts.sector,
+        contacts.year,
+        contacts.treating_hf_code,
+        contacts.person_id,
+        cast(power(2, contacts.event_month - 1) as {{ dbt.type_int() }}) as month_bit,
+        {% for code_field, column in code_columns -%}
+            coalesce(code_{{ loop.index }}.code_bit, 0){% if not loop.last %} | {% endif %}
+        {%- endfor %} as code_profile
+    from {{ ref('int_rbf__npr_contacts') }} as contacts
+    inner join data_years
+        on contacts.year = data_years.data_year
+    {%- for code_field, column in code_columns %}
+        left join used_codes as code_{{ loop.index }}
+            on
+                code_{{ loop.index }}.code_field = '{{ code_field }}'
+                and contacts.{{ column }} = code_{{ loop.index }}.code
+    {%- endfor %}
+),
+
+-- The contacts in two groupings from one read: per HF, profile and month (the contact
+-- counts: is_patient_row 0, person_id null) and per HF, profile and person (the patients:
+-- is_patient_row 1, months = the months of the person's contacts, month_bit null; the
+-- contacts without a person id form one group, person_id null, that is no patient).
+contact_groups as (
+    select
+        sector,
+        year,
+        treating_hf_code,
+        code_profile,
+        person_id,
+        month_bit,
+        grouping(month_bit) as is_patient_row,
+        bit_or(month_bit) as months,
+        count(*) as n_contacts
+    from contact_profiles
+    -- sqlfluff's DuckDB dialect does not parse grouping sets (DuckDB, PostgreSQL, Spark do)
+    group by grouping sets ((sector, year, treating_hf_code, code_profile, month_bit), (sector, year, treating_hf_code, code_profile, person_id))  -- noqa: PRS, LT05
+),
+
+-- The code bits of each indicator's numerator and denominator codes.
+indicator_masks as (
+    select
+        indicator_codes.rbf_year,
+        indicator_codes.indicator_id,
+        bit_or(
+            case when indicator_codes.applies_to = 'numerator' then used_codes.code_bit else 0 end
+        ) as numerator_mask,
+        bit_or(
+            case when indicator_codes.applies_to = 'denominator' then used_codes.code_bit else 0 end
+        ) as denominator_mask
+    from indicator_codes
     inner join used_codes
         on
-            contact_codes_long.code_field = used_codes.code_field
-            and contact_codes_long.code = used_codes.code
+            indicator_codes.code_field = used_codes.code_field
+            and indicator_codes.code = used_codes.code
+    group by
+        indicator_codes.rbf_year,
+        indicator_codes.indicator_id
 ),
 
--- Only the contacts carrying an indicator's codes, once per indicator of their data year.
-contact_matches as (
+profiles as (
+    select distinct code_profile
+    from contact_groups
+    where code_profile <> 0
+),
+
+-- The profiles carrying an indicator's codes, per indicator of a data year: in the numerator
+-- (one of its numerator codes and, when restricted, one of its denominator codes: the
+-- numerator is part of the denominator) and in a restricted denominator.
+profile_matches as (
     select
         npr_scopes.rbf_year,
         npr_scopes.indicator_id,
         npr_scopes.counting_unit,
+        npr_scopes.sector,
+        npr_scopes.data_year,
         npr_scopes.is_restricted,
-        contact_codes.contact_id,
-        contact_codes.person_id,
-        contact_codes.year,
-        contact_codes.month_bit,
-        contact_codes.treating_hf_code,
-        max(case when indicator_codes.applies_to = 'numerator' then 1 else 0 end)
-            as is_numerator_match,
-        max(case when indicator_codes.applies_to = 'denominator' then 1 else 0 end)
-            as is_denominator_match
-    from contact_codes
-    inner join npr_scopes
+        profiles.code_profile,
+        case when npr_scopes.counting_unit = 'patients' then 1 else 0 end as is_patient_row,
+        (profiles.code_profile & indicator_masks.numerator_mask) <> 0
+        and (
+            not npr_scopes.is_restricted
+            or (profiles.code_profile & indicator_masks.denominator_mask) <> 0
+        ) as is_numerator,
+        (profiles.code_profile & indicator_masks.denominator_mask) <> 0 as is_denominator
+    from npr_scopes
+    inner join indicator_masks
         on
-            contact_codes.year = npr_scopes.data_year
-            and {{ rbf_sector_matches('npr_scopes.sector', 'contact_codes.sector') }}
-    inner join indicator_codes
-        on
-            npr_scopes.rbf_year = indicator_codes.rbf_year
-            and npr_scopes.indicator_id = indicator_codes.indicator_id
-            and contact_codes.code_field = indicator_codes.code_field
-            and contact_codes.code = indicator_codes.code
-    group by
-        npr_scopes.rbf_year,
-        npr_scopes.indicator_id,
-        npr_scopes.counting_unit,
-        npr_scopes.is_restricted,
-        contact_codes.contact_id,
-        contact_codes.person_id,
-        contact_codes.year,
-        contact_codes.month_bit,
-        contact_codes.treating_hf_code
+            npr_scopes.rbf_year = indicator_masks.rbf_year
+            and npr_scopes.indicator_id = indicator_masks.indicator_id
+    cross join profiles
+    where
+        (
+            profiles.code_profile
+            & (indicator_masks.numerator_mask | indicator_masks.denominator_mask)
+        ) <> 0
 ),
 
--- Per counted contact (counting unit `contacts`) or patient within the HF (`patients`;
--- contacts without a person id are no patient): the months it is in the numerator, and in
--- the denominator of an indicator whose denominator is restricted by codes.
+-- Per counted unit: a month of an HF (counting unit `contacts`: its matching contacts) or a
+-- patient within the HF (`patients`): the months it is in the numerator, and in the
+-- denominator of an indicator whose denominator is restricted by codes.
 match_entities as (
     select
-        rbf_year,
-        indicator_id,
-        year,
-        treating_hf_code,
-        is_restricted,
-        bit_or(
-            case
-                when is_numerator_match = 1 and (not is_restricted or is_denominator_match = 1)
-                    then month_bit
-                else 0
-            end
-        ) as numerator_months,
-        bit_or(case when is_denominator_match = 1 then month_bit else 0 end)
-            as denominator_months
-    from contact_matches
-    where counting_unit = 'contacts' or person_id is not null
+        profile_matches.rbf_year,
+        profile_matches.indicator_id,
+        profile_matches.counting_unit,
+        profile_matches.is_restricted,
+        contact_groups.year,
+        contact_groups.treating_hf_code,
+        bit_or(case when profile_matches.is_numerator then contact_groups.months else 0 end)
+            as numerator_months,
+        bit_or(case when profile_matches.is_denominator then contact_groups.months else 0 end)
+            as denominator_months,
+        sum(case when profile_matches.is_numerator then contact_groups.n_contacts else 0 end)
+            as numerator_contacts,
+        sum(case when profile_matches.is_denominator then contact_groups.n_contacts else 0 end)
+            as denominator_contacts
+    from contact_groups
+    inner join profile_matches
+        on
+            contact_groups.code_profile = profile_matches.code_profile
+            and contact_groups.is_patient_row = profile_matches.is_patient_row
+            and contact_groups.year = profile_matches.data_year
+            and {{ rbf_sector_matches('profile_matches.sector', 'contact_groups.sector') }}
+    where contact_groups.is_patient_row = 0 or contact_groups.person_id is not null
     group by
-        rbf_year,
-        indicator_id,
-        year,
-        treating_hf_code,
-        is_restricted,
-        case when counting_unit = 'contacts' then contact_id end,
-        case when counting_unit = 'patients' then person_id end
+        profile_matches.rbf_year,
+        profile_matches.indicator_id,
+        profile_matches.counting_unit,
+        profile_matches.is_restricted,
+        contact_groups.year,
+        contact_groups.treating_hf_code,
+        contact_groups.person_id,
+        contact_groups.month_bit
 ),
 
 -- Denominators of the unrestricted indicators: every contact, or every patient, of the
--- sector; per scope (counting unit, sector, year), not per indicator. Contacts count per
--- month; a patient carries the months of its contacts.
+-- sector; per scope (counting unit, sector, year), not per indicator.
 denominator_scopes as (
     select distinct
         counting_unit,
         sector,
-        data_year
+        data_year,
+        case when counting_unit = 'patients' then 1 else 0 end as is_patient_row
     from npr_scopes
     where not is_restricted
 ),
@@ -242,23 +276,24 @@ scope_entities as (
     select
         denominator_scopes.counting_unit,
         denominator_scopes.sector,
-        contacts.year,
-        contacts.treating_hf_code,
-        bit_or(contacts.month_bit) as months,
-        count(*) as n_contacts
+        contact_groups.year,
+        contact_groups.treating_hf_code,
+        bit_or(contact_groups.months) as months,
+        sum(contact_groups.n_contacts) as n_contacts
     from denominator_scopes
-    inner join contacts
+    inner join contact_groups
         on
-            denominator_scopes.data_year = contacts.year
-            and {{ rbf_sector_matches('denominator_scopes.sector', 'contacts.sector') }}
-    where denominator_scopes.counting_unit = 'contacts' or contacts.person_id is not null
+            denominator_scopes.data_year = contact_groups.year
+            and denominator_scopes.is_patient_row = contact_groups.is_patient_row
+            and {{ rbf_sector_matches('denominator_scopes.sector', 'contact_groups.sector') }}
+    where contact_groups.is_patient_row = 0 or contact_groups.person_id is not null
     group by
         denominator_scopes.counting_unit,
         denominator_scopes.sector,
-        contacts.year,
-        contacts.treating_hf_code,
-        case when denominator_scopes.counting_unit = 'patients' then contacts.person_id end,
-        case when denominator_scopes.counting_unit = 'contacts' then contacts.month_bit end
+        contact_groups.year,
+        contact_groups.treating_hf_code,
+        contact_groups.person_id,
+        contact_groups.month_bit
 ),
 
 -- How many counted contacts or patients share the same months, per part of the fraction.
@@ -270,8 +305,9 @@ month_counts as (
         treating_hf_code,
         'numerator' as part,
         numerator_months as months,
-        count(*) as n_counted
+        sum(case when counting_unit = 'contacts' then numerator_contacts else 1 end) as n_counted
     from match_entities
+    where numerator_months <> 0
     group by
         rbf_year,
         indicator_id,
@@ -286,9 +322,10 @@ month_counts as (
         treating_hf_code,
         'denominator' as part,
         denominator_months as months,
-        count(*) as n_counted
+        sum(case when counting_unit = 'contacts' then denominator_contacts else 1 end)
+            as n_counted
     from match_entities
-    where is_restricted
+    where is_restricted and denominator_months <> 0
     group by
         rbf_year,
         indicator_id,
