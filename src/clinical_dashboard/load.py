@@ -417,7 +417,7 @@ def spark_conf(spark_dir: str) -> dict[str, str]:
     metastore: src/tests/test_load_spark.py checks that the two stay in step."""
     return {
         "spark.master": "local[2]",
-        "spark.driver.memory": os.environ.get("CLINICAL_DASHBOARD_SPARK_DRIVER_MEMORY", "2g"),
+        "spark.driver.memory": os.environ.get("CLINICAL_DASHBOARD_SPARK_DRIVER_MEMORY", "4g"),
         "spark.sql.shuffle.partitions": "4",
         "spark.default.parallelism": "2",
         "spark.ui.enabled": "false",
