@@ -133,7 +133,8 @@ dbt-build-postgres: setup
 
 # The same on Spark (dbt-spark, method session: pyspark in the dbt process, local[2], Java 17),
 # not part of `make test`. Installs the spark extra (pyspark), loads the test extracts as parquet
-# raw tables registered in a fresh metastore under SPARK_DIR and runs dbt build --target spark.
+# raw tables registered in a fresh metastore under SPARK_DIR and runs dbt build --target spark,
+# one dbt process (a fresh Spark driver) per layer: scripts/dbt-build-in-layers.sh.
 SPARK_DIR := target/spark
 test-spark: SYNC_EXTRAS := --extra spark
 test-spark: setup test-extracts
@@ -144,7 +145,7 @@ dbt-build-spark: setup
 	rm -rf $(SPARK_DIR)
 	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) $(CLI) load --raw-dir $(TEST_RAW) --target spark \
 		--report-dir $(TEST_REPORTS)/spark --no-progress
-	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) $(DBT) build --target spark
+	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) DBT=$(DBT) scripts/dbt-build-in-layers.sh --target spark
 
 pytest: setup
 	$(PYTEST) -q $(PYTEST_DIR)

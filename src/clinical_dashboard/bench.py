@@ -12,7 +12,9 @@ Measures, in one run on this machine, the stages of the main job at a given scal
 * ``incremental``: one delivery (``held_back``, default the newest NPR-SOM year: a new
   tertial of the largest source) is taken out of the loaded warehouse before the full build
   (its raw rows and its line in raw._deliveries), then loaded on its own after it, and
-  ``dbt build`` runs again: the base models rebuild only what the delivery touches;
+  ``dbt build --select source:raw.<its source>+`` runs (what ``clinical-dashboard build
+  --sources <source>`` runs): the models and tests that read the source, the base model
+  rebuilding only the files the delivery touches;
 * ``scan``: the floor, one DuckDB pass that reads every raw table once (every column of every
   row, as text lengths), in the same process as the figures it is compared with;
 * ``postgres``: the same load and build at a small scale (default 0.1) on DuckDB and on a
@@ -38,6 +40,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from .publish import changed_sources_selection
 
 RESULTS = Path("benchmarks/results/latest.json")
 
@@ -287,8 +291,9 @@ def run(config: BenchConfig) -> dict:
         stages["incremental_load"] = load_stage("incremental_load", new, "duckdb", None, log_dir,
                                                 keep=warehouse)
         if stages["incremental_load"].returncode == 0:
-            stages["incremental_build"] = build_stage("incremental_build", "duckdb", warehouse, log_dir,
-                                                      config.dbt_args)
+            stages["incremental_build"] = build_stage(
+                "incremental_build", "duckdb", warehouse, log_dir,
+                changed_sources_selection((config.held_back.split("/", 1)[0],)) + config.dbt_args)
     scan = scan_raw(warehouse) if load_ok else None
     if scan:
         print(f"[bench] scan (floor): {scan['rows']:,} raw rows in {scan['seconds']:,.1f} s", flush=True)

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--published", type=Path, default=Path("target/warehouse.duckdb"),
                        help="the file readers use, replaced only after a green build (default target/warehouse.duckdb)")
     build.add_argument("--project-dir", type=Path, default=Path("."))
+    build.add_argument("--sources", type=lambda s: tuple(x for x in s.split(",") if x), default=(),
+                       help="after new deliveries of these raw sources only (comma-separated, e.g. npr_som): "
+                            "build what reads them (dbt --select source:raw.<source>+); the rest of the "
+                            "warehouse did not change. Default: everything. After a change to the project "
+                            f"(models, seeds, vars) build everything. Sources: {', '.join(SOURCES)}")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                        help="further dbt build arguments after --, e.g. -- --select staging")
 
@@ -189,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             from .publish import PublishConfig, PublishError, build_and_publish
 
+            from .publish import changed_sources_selection
+
             dbt_args = tuple(arg for arg in args.dbt_args if arg != "--")
             try:
+                dbt_args = changed_sources_selection(args.sources) + dbt_args
                 return build_and_publish(PublishConfig(work=args.work, published=args.published,
                                                        project_dir=args.project_dir,
                                                        profiles_dir=args.project_dir, dbt_args=dbt_args))

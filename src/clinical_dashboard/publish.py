@@ -51,6 +51,22 @@ class PublishConfig:
     target: str = "duckdb"
 
 
+def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
+    """dbt arguments that build only what reads the raw tables of ``sources`` (the sources of
+    new deliveries): ``--select source:raw.<source>+ ...``; nothing for no sources (build
+    everything). Only the base models read the raw schema (models/staging/_raw__sources.yml),
+    and they build incrementally by delivery file, so the models and tests outside the
+    selection are those whose input did not change."""
+    from .config import SOURCES
+
+    unknown = sorted(set(sources) - set(SOURCES))
+    if unknown:
+        raise PublishError(f"unknown sources {unknown}; choose from {', '.join(SOURCES)}")
+    if not sources:
+        return ()
+    return ("--select", *(f"source:raw.{source}+" for source in sources))
+
+
 def remove_leftovers(published: Path) -> list[Path]:
     """Delete temporary copies a killed publish left beside the published file."""
     removed = []

@@ -11,8 +11,10 @@ the time). The first build is a full build of every delivery. The second gets th
 in two steps, as a registry sends them, with one dbt thread instead of two (models run in
 another order): first without the newest NPR-TSB year and with the newest NPR-SOM year cut
 to its first half (a tertial delivered early), built; then every delivery (the new file, and
-the NPR-SOM year re-delivered whole, which replaces its rows), built again incrementally: the
-base models rebuild only the files that changed and the files sharing a record id with them
+the NPR-SOM year re-delivered whole, which replaces its rows), built again incrementally, as
+``clinical-dashboard build --sources npr_som,npr_tsb`` builds: only the models that read the
+two sources (``--select source:raw.npr_som+ source:raw.npr_tsb+``), whose base models rebuild
+only the files that changed and the files sharing a record id with them
 (macros/staging/deduplication.sql). Then every public mart (every model under models/marts, from the manifest) is compared
 row for row, order-independent and exactly, floats included: ``EXCEPT ALL`` both ways over
 the two attached files, and equal row counts. No mart may be empty (an empty mart would
@@ -31,18 +33,24 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from clinical_dashboard.publish import changed_sources_selection
 from test_staging import _dbt, _load_raw
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _build(database: Path, work: Path, threads: int) -> None:
-    """Seeds and every model up to the public marts on ``database``."""
+def _build(database: Path, work: Path, threads: int, sources: tuple[str, ...] = ()) -> None:
+    """Seeds and every model up to the public marts on ``database``; with ``sources`` (the
+    sources of new deliveries) only the models that read them, as ``clinical-dashboard build
+    --sources`` selects them."""
     previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
     os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
     try:
-        _dbt(["seed", "--threads", str(threads)], work)
-        _dbt(["run", "--select", "+path:models/marts", "--threads", str(threads)], work)
+        if sources:
+            _dbt(["run", *changed_sources_selection(sources), "--threads", str(threads)], work)
+        else:
+            _dbt(["seed", "--threads", str(threads)], work)
+            _dbt(["run", "--select", "+path:models/marts", "--threads", str(threads)], work)
     finally:
         if previous is None:
             os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
@@ -109,9 +117,10 @@ def two_builds(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> tupl
     # The first: every delivery, one full build (dbt lets go of the second file).
     _load_raw(config.out_dir, first, root / "validation")
     _build(first, root / "first", threads=2)
-    # The second again: the rest of the deliveries, built incrementally.
+    # The second again: the rest of the deliveries, built incrementally: only what reads the
+    # two sources (`clinical-dashboard build --sources npr_som,npr_tsb`).
     _load_raw(config.out_dir, second, root / "validation_late")
-    _build(second, root / "second", threads=1)
+    _build(second, root / "second", threads=1, sources=tuple(sorted({f.split("/")[0] for f in early})))
     assert _built_files(second) == _built_files(first)
     marts = _public_marts(root / "first")
     assert marts == _public_marts(root / "second")

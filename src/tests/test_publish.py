@@ -21,7 +21,13 @@ import pytest
 
 from clinical_dashboard.config import GeneratorConfig
 from clinical_dashboard.generate import run
-from clinical_dashboard.publish import TEMPORARY_MARK, publish, remove_leftovers
+from clinical_dashboard.publish import (
+    TEMPORARY_MARK,
+    PublishError,
+    changed_sources_selection,
+    publish,
+    remove_leftovers,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 # The NKI staging models and the tests among them (cautious: not the tests that also need seeds).
@@ -141,3 +147,20 @@ def test_publish_copies_a_consistent_file(tmp_path: Path) -> None:
     publish(work, published)
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select sum(i) from t").fetchone()[0] == 499500
+
+
+def test_sources_select_what_reads_them() -> None:
+    assert changed_sources_selection(()) == ()
+    assert changed_sources_selection(("npr_som", "helfo_lab")) == (
+        "--select", "source:raw.npr_som+", "source:raw.helfo_lab+")
+    with pytest.raises(PublishError, match=r"unknown sources \['npr_smo'\]; choose from npr_som"):
+        changed_sources_selection(("npr_smo",))
+
+
+def test_build_refuses_an_unknown_source(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "clinical_dashboard.cli", "build", "--sources", "npr_smo",
+         "--work", str(tmp_path / "none.duckdb"), "--published", str(tmp_path / "published.duckdb")],
+        capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2
+    assert "unknown sources ['npr_smo']" in result.stderr
