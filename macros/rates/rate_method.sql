@@ -37,12 +37,18 @@
 
 {% macro rate_decimals() -%}3{%- endmacro %}
 
-{# The population factor of a period: (last month) / 12, as a CASE over rate_periods(). #}
+{#
+    The population factor of a period: (last month) / 12, as a CASE over rate_periods(), in
+    double precision on every adapter (as dim_periods.population_factor). A decimal literal
+    would not do: Spark divides decimal(2,1) by 12 to six decimals (4.0 / 12 = 0.333333, a
+    population of 3,000 became 999.999 in T1), PostgreSQL to 20 digits, DuckDB in double.
+#}
 {% macro period_population_factor(period) -%}
     {%- set branches = [] -%}
     {%- for name, months in rate_periods().items() -%}
         {%- do branches.append(
-            "when " ~ period ~ " = '" ~ name ~ "' then " ~ months[1] ~ ".0 / 12") -%}
+            "when " ~ period ~ " = '" ~ name ~ "' then cast(" ~ months[1] ~ " as "
+            ~ type_double() ~ ") / 12") -%}
     {%- endfor -%}
     case
         {{ branches | join('\n        ') }}
