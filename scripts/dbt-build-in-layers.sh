@@ -22,9 +22,10 @@ list_tests "$@" | sort > "$tmp/all"
 for layer in "${layers[@]}"; do
     list_tests "$@" --select "$layer" --indirect-selection buildable
 done | sort > "$tmp/layered"
-if [ -n "$(sort "$tmp/layered" | uniq -d)" ]; then
+twice=$(uniq -d "$tmp/layered")
+if [ -n "$twice" ]; then
     echo "dbt-build-in-layers: tests selected by two layers:" >&2
-    uniq -d "$tmp/layered" >&2
+    echo "$twice" >&2
     exit 1
 fi
 rest=$(comm -23 "$tmp/all" "$tmp/layered" | tr '\n' ' ')

@@ -192,9 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"exported {len(manifest['marts'])} marts from {duckdb_path} to {args.out.resolve()}/ "
                   f"in {manifest['seconds']} s")
         elif args.command == "build":
-            from .publish import PublishConfig, PublishError, build_and_publish
-
-            from .publish import changed_sources_selection
+            from .publish import PublishConfig, PublishError, build_and_publish, changed_sources_selection
 
             dbt_args = tuple(arg for arg in args.dbt_args if arg != "--")
             try:
