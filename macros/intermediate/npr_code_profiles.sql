@@ -3,10 +3,21 @@
     profile (int_npr__code_profiles): the sample membership depends on these only.
 
     npr_code_profile_key(relation): the profile as one text key: the columns, NULL as '',
-    joined by '|' (codes never contain '|' and are never empty: staging makes them NULL). A
-    contact joins its profile on this one key: a join on the twelve columns themselves makes
-    PostgreSQL multiply twelve selectivities, estimate one row and plan nested loops (15
-    minutes instead of seconds at test scale).
+    joined by '|' (codes never contain '|' and are never empty: staging makes them NULL).
+    Stored in int_npr__code_profiles (code_profile_key) for people reading the profiles.
+
+    npr_code_profile_join_key(relation): the key a contact joins its profile on, computed on
+    both sides of the join (`npr_code_profile_join_key('contacts') =
+    npr_code_profile_join_key('profiles')`): one column, since a join on the twelve columns
+    themselves makes PostgreSQL multiply twelve selectivities, estimate one row and plan
+    nested loops (15 minutes instead of seconds at test scale). A dispatch macro: by default
+    the text key above (exact); on DuckDB a 64-bit hash of the twelve columns (hash(), NULLs
+    and order included), because building the text key for every contact was the most
+    expensive step of the sample membership at national volume (73 of 468 CPU seconds of
+    int_sample_stratum_events, evaluated again by every reader of int_npr__contact_samples).
+    A contact always finds its own profile (the profiles are the contacts' distinct
+    combinations); it could also find another only if two profiles shared a hash, which
+    tests/intermediate/assert_npr_code_profile_join_keys_are_unique.sql fails on.
 #}
 {% macro npr_code_profile_columns() -%}
     {{ return([
@@ -25,4 +36,20 @@
         {%- do parts.append("coalesce(" ~ relation ~ "." ~ column ~ ", '')") -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{% macro npr_code_profile_join_key(relation) -%}
+    {{ return(adapter.dispatch('npr_code_profile_join_key', 'clinical_dashboard')(relation)) }}
+{%- endmacro %}
+
+{% macro default__npr_code_profile_join_key(relation) -%}
+    {{ npr_code_profile_key(relation) }}
+{%- endmacro %}
+
+{% macro duckdb__npr_code_profile_join_key(relation) -%}
+    {%- set columns = [] -%}
+    {%- for column in npr_code_profile_columns() -%}
+        {%- do columns.append(relation ~ '.' ~ column) -%}
+    {%- endfor -%}
+    hash({{ columns | join(', ') }})
 {%- endmacro %}

@@ -80,7 +80,8 @@ area_levels as (
     select 'hospital' as area_level
 ),
 
--- Every member event of every stream with its stratum and what it adds to each measure.
+-- Every member event of every stream with its stratum and what it adds to each measure (NPR:
+-- groups of alike contacts, int_npr__contact_group_samples).
 member_events as (
     select
         membership.sample_id,
@@ -93,13 +94,13 @@ member_events as (
         membership.rhf_code,
         membership.hf_code,
         membership.hospital_code,
-        1 as n_contacts,
+        membership.n_contacts,
         membership.bed_days,
         0 as n_codes,
         0 as nok,
         0 as n_invoices,
         0 as n_referrals
-    from {{ ref('int_npr__contact_samples') }} as membership
+    from {{ ref('int_npr__contact_group_samples') }} as membership
     union all
     select
         membership.sample_id,
@@ -293,7 +294,8 @@ additive_events as (
     where additive_sums.area_code is not null
 ),
 
--- Patients: one row per sample, option, year, area and person: the first member contact of
+-- Patients (int_npr__patient_contact_samples: the membership of the patient samples only):
+-- one row per sample, option, year, area and person: the first member contact of
 -- the person in that area (and year) gives the stratum and the month from which the person
 -- counts (periods run from January, so a person counts in T1 when the first contact is in
 -- months 1-4, and so on).
@@ -317,7 +319,7 @@ patient_members as (
         membership.hf_code,
         membership.hospital_code,
         {{ age_group_5y('membership.age') }} as age_group
-    from {{ ref('int_npr__contact_samples') }} as membership
+    from {{ ref('int_npr__patient_contact_samples') }} as membership
     inner join patient_samples
         on membership.sample_id = patient_samples.sample_id
     where

@@ -13,12 +13,21 @@ with samples as (
 
 member_ages as (
     select
-        'int_npr__contact_samples' as model_name,
+        'int_npr__contact_group_samples' as model_name,
         sample_id,
         age as age_lower,
         age as age_upper,
         count(*) as n_rows
-    from {{ ref('int_npr__contact_samples') }}
+    from {{ ref('int_npr__contact_group_samples') }}
+    group by sample_id, age
+    union all
+    select
+        'int_npr__patient_contact_samples' as model_name,
+        sample_id,
+        age as age_lower,
+        age as age_upper,
+        count(*) as n_rows
+    from {{ ref('int_npr__patient_contact_samples') }}
     group by sample_id, age
     union all
     select

@@ -1,6 +1,8 @@
 -- No member event of a women-only sample (ref_samples.sex_scope) is of another or unknown sex,
 -- in the membership of each event stream and in the stratum events the engine reads (seed 000:
--- Breast and endocrine surgery, Women's diseases and elective obstetrics, Radiology).
+-- Breast and endocrine surgery, Women's diseases and elective obstetrics, Radiology). NPR: the
+-- memberships the engine reads (contact groups, and patient contacts; int_npr__contact_samples
+-- is the same macro as int_npr__patient_contact_samples for every sample).
 with samples as (
     select
         sample_id,
@@ -11,11 +13,19 @@ with samples as (
 
 member_sexes as (
     select
-        'int_npr__contact_samples' as model_name,
+        'int_npr__contact_group_samples' as model_name,
         sample_id,
         sex,
         count(*) as n_rows
-    from {{ ref('int_npr__contact_samples') }}
+    from {{ ref('int_npr__contact_group_samples') }}
+    group by sample_id, sex
+    union all
+    select
+        'int_npr__patient_contact_samples' as model_name,
+        sample_id,
+        sex,
+        count(*) as n_rows
+    from {{ ref('int_npr__patient_contact_samples') }}
     group by sample_id, sex
     union all
     select
