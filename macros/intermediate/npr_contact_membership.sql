@@ -6,7 +6,8 @@
     int_npr__code_profile_samples, step 2 (age, sex, provider option) per contact, both by the
     generic mechanism macros/intermediate/sample_membership.sql.
 
-    int_npr__contact_samples is this membership for every sample. A model that needs a few
+    int_npr__contact_samples is this membership for every sample. npr_contact_sample_select()
+    is the select both membership models end in (contact_id and the carried columns). A model that needs a few
     samples only passes `samples`, a relation (CTE) with a sample_id column: the profiles are
     narrowed to those samples before the contacts are joined, so the contacts of other
     samples never enter the membership (int_sample_stratum_events' patients: 14 inpatient
@@ -56,4 +57,22 @@ candidates as (
 ),
 
 {{ sample_scope_membership('npr_contact', 'candidates', carry_columns) }}
+{%- endmacro %}
+
+{% macro npr_contact_sample_select() -%}
+select
+    event_id as contact_id,
+    sample_id,
+    provider_option,
+    person_id,
+    year,
+    event_month,
+    discharge_date,
+    age,
+    sex,
+    rhf_code,
+    hf_code,
+    hospital_code,
+    bed_days
+from membership
 {%- endmacro %}

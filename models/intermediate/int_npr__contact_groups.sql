@@ -10,6 +10,11 @@
     reads int_npr__patient_contact_samples. A table (read by the membership view and its
     tests).
 #}
+{%- set group_columns = [
+    'profile_sets.sample_set_id', 'contacts.provider_type', 'contacts.sex', 'contacts.age',
+    'contacts.year', 'contacts.event_month', 'contacts.rhf_code', 'contacts.hf_code',
+    'contacts.hospital_code',
+] %}
 with contacts as (
     select * from {{ ref('int_npr__contacts') }}
 ),
@@ -19,15 +24,7 @@ profiles as (
 )
 
 select
-    profile_sets.sample_set_id,
-    contacts.provider_type,
-    contacts.sex,
-    contacts.age,
-    contacts.year,
-    contacts.event_month,
-    contacts.rhf_code,
-    contacts.hf_code,
-    contacts.hospital_code,
+    {{ group_columns | join(',\n    ') }},
     count(*) as n_contacts,
     cast(sum(contacts.bed_days) as {{ dbt.type_bigint() }}) as bed_days
 from contacts
@@ -38,12 +35,4 @@ inner join profiles
 inner join {{ ref('int_npr__code_profile_sample_sets') }} as profile_sets
     on profiles.code_profile_id = profile_sets.code_profile_id
 group by
-    profile_sets.sample_set_id,
-    contacts.provider_type,
-    contacts.sex,
-    contacts.age,
-    contacts.year,
-    contacts.event_month,
-    contacts.rhf_code,
-    contacts.hf_code,
-    contacts.hospital_code
+    {{ group_columns | join(',\n    ') }}

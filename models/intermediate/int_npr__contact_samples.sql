@@ -13,18 +13,4 @@ with
 
 {{ npr_contact_membership_ctes() }}
 
-select
-    event_id as contact_id,
-    sample_id,
-    provider_option,
-    person_id,
-    year,
-    event_month,
-    discharge_date,
-    age,
-    sex,
-    rhf_code,
-    hf_code,
-    hospital_code,
-    bed_days
-from membership
+{{ npr_contact_sample_select() }}

@@ -29,18 +29,4 @@ patient_samples as (
 
 {{ npr_contact_membership_ctes('patient_samples') }}
 
-select
-    event_id as contact_id,
-    sample_id,
-    provider_option,
-    person_id,
-    year,
-    event_month,
-    discharge_date,
-    age,
-    sex,
-    rhf_code,
-    hf_code,
-    hospital_code,
-    bed_days
-from membership
+{{ npr_contact_sample_select() }}
