@@ -6,18 +6,20 @@
     joined by '|' (codes never contain '|' and are never empty: staging makes them NULL).
     Stored in int_npr__code_profiles (code_profile_key) for people reading the profiles.
 
-    npr_code_profile_join_key(relation): the key a contact joins its profile on, computed on
-    both sides of the join (`npr_code_profile_join_key('contacts') =
-    npr_code_profile_join_key('profiles')`): one column, since a join on the twelve columns
+    npr_code_profile_join(contacts, profiles): the condition a contact joins its profile on,
+    a dispatch macro. By default the contact's text key = the stored
+    profiles.code_profile_key: one column with statistics, since a join on the twelve columns
     themselves makes PostgreSQL multiply twelve selectivities, estimate one row and plan
-    nested loops (15 minutes instead of seconds at test scale). A dispatch macro: by default
-    the text key above (exact); on DuckDB a 64-bit hash of the twelve columns (hash(), NULLs
-    and order included), because building the text key for every contact was the most
-    expensive step of the sample membership at national volume (73 of 468 CPU seconds of
-    int_sample_stratum_events, evaluated again by every reader of int_npr__contact_samples).
-    A contact always finds its own profile (the profiles are the contacts' distinct
-    combinations); it could also find another only if two profiles shared a hash, which
+    nested loops (15 minutes instead of seconds at test scale). On DuckDB a 64-bit hash of the
+    twelve columns on both sides (npr_code_profile_join_key: hash(), NULLs and order
+    included), because building the text key for every contact was the most expensive step of
+    the sample membership at national volume (73 of 468 CPU seconds of
+    int_sample_stratum_events; 11 with the hash). A contact always finds its own profile (the
+    profiles are the contacts' distinct combinations); it could also find another only if two
+    profiles shared a key, which
     tests/intermediate/assert_npr_code_profile_join_keys_are_unique.sql fails on.
+
+    npr_code_profile_join_key(relation): that key of one side (the text key by default).
 #}
 {% macro npr_code_profile_columns() -%}
     {{ return([
@@ -36,6 +38,20 @@
         {%- do parts.append("coalesce(" ~ relation ~ "." ~ column ~ ", '')") -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{% macro npr_code_profile_join(contacts, profiles) -%}
+    {{ return(
+        adapter.dispatch('npr_code_profile_join', 'clinical_dashboard')(contacts, profiles)
+    ) }}
+{%- endmacro %}
+
+{% macro default__npr_code_profile_join(contacts, profiles) -%}
+    {{ npr_code_profile_key(contacts) }} = {{ profiles }}.code_profile_key
+{%- endmacro %}
+
+{% macro duckdb__npr_code_profile_join(contacts, profiles) -%}
+    {{ npr_code_profile_join_key(contacts) }} = {{ npr_code_profile_join_key(profiles) }}
 {%- endmacro %}
 
 {% macro npr_code_profile_join_key(relation) -%}

@@ -6,13 +6,13 @@
     int_npr__code_profile_samples, step 2 (age, sex, provider option) per contact, both by the
     generic mechanism macros/intermediate/sample_membership.sql.
 
-    int_npr__contact_samples is this membership for every sample. npr_contact_sample_select()
-    is the select both membership models end in (contact_id and the carried columns). A model that needs a few
-    samples only passes `samples`, a relation (CTE) with a sample_id column: the profiles are
-    narrowed to those samples before the contacts are joined, so the contacts of other
-    samples never enter the membership (int_sample_stratum_events' patients: 14 inpatient
-    samples, 6 of 113 million contacts at national volume, instead of filtering the 400
-    million rows of every sample afterwards).
+    int_npr__contact_samples is this membership for every sample; npr_contact_sample_select()
+    is the select both membership models end in (contact_id and the carried columns). A model
+    that needs a few samples only passes `samples`, a relation (CTE) with a sample_id column:
+    the profiles are narrowed to those samples before the contacts are joined, so the
+    contacts of other samples never enter the membership (int_npr__patient_contact_samples: 14 inpatient samples, 6 of
+    113 million contacts at national volume, instead of filtering the 400 million rows of
+    every sample afterwards).
 #}
 {% macro npr_contact_membership_ctes(samples=none) -%}
 {%- set carry_columns = [
@@ -49,9 +49,7 @@ candidates as (
         contacts.bed_days
     from {{ ref('int_npr__contacts') }} as contacts
     inner join {{ ref('int_npr__code_profiles') }} as profiles
-        on
-            {{ npr_code_profile_join_key('contacts') }}
-            = {{ npr_code_profile_join_key('profiles') }}
+        on {{ npr_code_profile_join('contacts', 'profiles') }}
     inner join membership_profile_samples
         on profiles.code_profile_id = membership_profile_samples.code_profile_id
 ),

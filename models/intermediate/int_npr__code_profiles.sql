@@ -4,9 +4,10 @@
     diagnosis, the five procedure codes) that occurs, with a number. Which samples a contact
     belongs to by its codes depends on its profile only, so the code matching runs once per
     profile instead of once per contact (43,510 profiles for 5.6 million contacts at scale
-    0.05). code_profile_key (macro npr_code_profile_key) is the profile as one text key;
-    contacts join their profile on npr_code_profile_join_key (that key, or a hash on DuckDB). A new code column for the samples is one more column
-    in npr_code_profile_columns() and in int_npr__code_profile_codes.
+    0.05). code_profile_key (macro npr_code_profile_key) is the profile as one text key, the
+    key contacts join their profile on (npr_code_profile_join: a hash of the columns on
+    DuckDB). A new code column for the samples is one more column in
+    npr_code_profile_columns() and in int_npr__code_profile_codes.
 #}
 {%- set profile_columns = npr_code_profile_columns() %}
 with profiles as (

@@ -29,9 +29,7 @@ select
     cast(sum(contacts.bed_days) as {{ dbt.type_bigint() }}) as bed_days
 from contacts
 inner join profiles
-    on
-        {{ npr_code_profile_join_key('contacts') }}
-        = {{ npr_code_profile_join_key('profiles') }}
+    on {{ npr_code_profile_join('contacts', 'profiles') }}
 inner join {{ ref('int_npr__code_profile_sample_sets') }} as profile_sets
     on profiles.code_profile_id = profile_sets.code_profile_id
 group by

@@ -299,12 +299,6 @@ additive_events as (
 -- the person in that area (and year) gives the stratum and the month from which the person
 -- counts (periods run from January, so a person counts in T1 when the first contact is in
 -- months 1-4, and so on).
-patient_samples as (
-    select sample_measures.sample_id
-    from sample_measures
-    where sample_measures.measure = 'patients'
-),
-
 patient_members as (
     select
         membership.sample_id,
@@ -320,8 +314,6 @@ patient_members as (
         membership.hospital_code,
         {{ age_group_5y('membership.age') }} as age_group
     from {{ ref('int_npr__patient_contact_samples') }} as membership
-    inner join patient_samples
-        on membership.sample_id = patient_samples.sample_id
     where
         membership.person_id is not null
         and membership.sex is not null
