@@ -35,24 +35,10 @@
 {% macro complementary_suppression(name, input, keys, hierarchy, min_count=none) -%}
     {%- set min_count = var('min_cell_count') if min_count is none else min_count -%}
     {%- set key_list = keys | join(', ') -%}
-    {%- set child_keys = [] -%}
-    {%- set cell_join = [] -%}
-    {%- set group_join = [] -%}
-    {%- for key in keys -%}
-        {%- do child_keys.append('children.' ~ key) -%}
-        {%- do cell_join.append('previous.' ~ key ~ ' = child_flags.' ~ key) -%}
-        {%- do group_join.append('previous.' ~ key ~ ' = unreachable.' ~ key) -%}
-    {%- endfor -%}
-    {%- set parent_join = [] -%}
-    {%- for key in keys -%}
-        {%- do parent_join.append('children.' ~ key ~ ' = parents.' ~ key) -%}
-    {%- endfor -%}
-    {%- set group_keys = child_keys | join(', ') ~ ', children.parent_code' -%}
     {%- set steps = [] -%}
     {%- for pair in hierarchy -%}
         {%- do steps.append(complementary_suppression_step(
-            name ~ '_step_' ~ loop.index0, name ~ '_step_' ~ loop.index, pair, keys, key_list,
-            child_keys, parent_join, cell_join, group_join, group_keys, min_count)) -%}
+            name ~ '_step_' ~ loop.index0, name ~ '_step_' ~ loop.index, pair, keys, min_count)) -%}
     {%- endfor %}
     {{ name }}_step_0 as (
         select
@@ -83,65 +69,70 @@
     )
 {%- endmacro %}
 
-{# One pair of levels of complementary_suppression: the CTEs <step>_children .. <step>. #}
-{% macro complementary_suppression_step(
-    previous, step, pair, keys, key_list, child_keys, parent_join, cell_join, group_join,
-    group_keys, min_count
-) -%}
-    {%- set previous_keys = [] -%}
-    {%- for key in keys -%}
-        {%- do previous_keys.append('previous.' ~ key) -%}
-    {%- endfor %}
+{#
+    One pair of levels of complementary_suppression: the CTEs <step>_families .. <step>.
+    Every quantity of a parent and its children is a window over the family (the keys and
+    the parent's code): <previous> is read once per step. (A join of <previous> to itself per
+    step, read again for the result, made the plan grow 4-5 fold per level: Spark, which
+    inlines CTEs, spent many minutes planning the three levels of the utilisation rates.)
+#}
+{% macro complementary_suppression_step(previous, step, pair, keys, min_count) -%}
+    {%- set key_list = keys | join(', ') -%}
+    {%- set family = keys | join(', ') ~ ', family_code' -%}
+    {%- set is_parent = "area_level = '" ~ pair[0] ~ "'" -%}
+    {%- set is_child = "area_level = '" ~ pair[1] ~ "'" %}
+    {{ step }}_families as (
+        select
+            *,
+            case
+                when {{ is_child }} then parent_code
+                when {{ is_parent }} then area_code
+            end as family_code,
+            coalesce({{ is_child }} and not is_hidden and events > 0, false) as is_candidate
+        from {{ previous }}
+    ),
+
     {{ step }}_children as (
         select
-            {{ child_keys | join(',\n        ') }},
-            children.area_code,
-            children.parent_code,
-            children.is_hidden,
-            parents.is_hidden as is_parent_hidden,
-            parents.is_complementary as is_parent_complementary,
-            coalesce(children.events, 0) as events,
-            not children.is_hidden and coalesce(children.events, 0) > 0 as is_candidate,
-            coalesce(parents.events, 0) as parent_events,
-            sum(coalesce(children.events, 0)) over (
-                partition by {{ group_keys }}
+            *,
+            max(case when {{ is_parent }} then 1 else 0 end) over (
+                partition by {{ family }}
+            ) = 1 as has_parent,
+            coalesce(max(case when {{ is_parent }} then coalesce(events, 0) end) over (
+                partition by {{ family }}
+            ), 0) as parent_events,
+            max(case when {{ is_parent }} and is_hidden then 1 else 0 end) over (
+                partition by {{ family }}
+            ) = 1 as is_parent_hidden,
+            max(case when {{ is_parent }} and is_complementary then 1 else 0 end) over (
+                partition by {{ family }}
+            ) = 1 as is_parent_complementary,
+            sum(case when {{ is_child }} then coalesce(events, 0) else 0 end) over (
+                partition by {{ family }}
             ) as children_events,
-            sum(case when children.is_hidden then coalesce(children.events, 0) else 0 end) over (
-                partition by {{ group_keys }}
+            sum(case when {{ is_child }} and is_hidden then coalesce(events, 0) else 0 end) over (
+                partition by {{ family }}
             ) as hidden_children_events,
-            sum(
-                case
-                    when not children.is_hidden and children.events > 0 then children.events
-                    else 0
-                end
-            ) over (partition by {{ group_keys }}) as candidate_events,
-            sum(case when children.is_hidden then 1 else 0 end) over (
-                partition by {{ group_keys }}
+            sum(case when is_candidate then events else 0 end) over (
+                partition by {{ family }}
+            ) as candidate_events,
+            sum(case when {{ is_child }} and is_hidden then 1 else 0 end) over (
+                partition by {{ family }}
             ) as hidden_children,
-            sum(
-                case when not children.is_hidden and children.events > 0 then 1 else 0 end
-            ) over (partition by {{ group_keys }}) as candidates,
+            sum(case when is_candidate then 1 else 0 end) over (
+                partition by {{ family }}
+            ) as candidates,
             count(*) over (
-                partition by
-                    {{ group_keys }},
-                    not children.is_hidden and coalesce(children.events, 0) > 0
-                order by children.events, children.area_code
+                partition by {{ family }}, is_candidate
+                order by events, area_code
                 rows between unbounded preceding and 1 preceding
             ) as candidates_before,
-            coalesce(sum(coalesce(children.events, 0)) over (
-                partition by
-                    {{ group_keys }},
-                    not children.is_hidden and coalesce(children.events, 0) > 0
-                order by children.events, children.area_code
+            coalesce(sum(coalesce(events, 0)) over (
+                partition by {{ family }}, is_candidate
+                order by events, area_code
                 rows between unbounded preceding and 1 preceding
             ), 0) as events_before
-        from {{ previous }} as children
-        inner join {{ previous }} as parents
-            on
-                {{ parent_join | join('\n            and ') }}
-                and parents.area_level = '{{ pair[0] }}'
-                and children.parent_code = parents.area_code
-        where children.area_level = '{{ pair[1] }}'
+        from {{ step }}_families
     ),
 
     {{ step }}_remainders as (
@@ -165,73 +156,65 @@
         from {{ step }}_remainders
     ),
 
+    -- per child with a parent row: whether the family cannot be protected (its parent is
+    -- then hidden) and whether the child is hidden as complementary
     {{ step }}_flags as (
         select
-            {{ key_list }},
-            area_code,
-            parent_code,
-            (
-                is_parent_exposed
-                and (
-                    hidden_events + candidate_events < {{ min_count }}
-                    or (hidden_children > 0 and hidden_units + candidates < 2)
-                )
-            )
-            or (
-                is_parent_complementary
-                and hidden_events + candidate_events < {{ min_count }}
-            ) as is_unreachable,
-            is_candidate
-            and (
-                (
-                    is_parent_exposed
-                    and (
-                        hidden_events + events_before < {{ min_count }}
-                        or (hidden_children > 0 and hidden_units + candidates_before < 2)
-                    )
-                )
-                or (
-                    is_parent_complementary
-                    and hidden_events + events_before < {{ min_count }}
-                )
-            ) as is_complementary
+            *,
+            {{ is_child }} and has_parent
+            and {{ complementary_shortfall('candidate_events', 'candidates', min_count) }}
+            as is_unreachable,
+            is_candidate and has_parent
+            and {{ complementary_shortfall('events_before', 'candidates_before', min_count) }}
+            as is_child_complementary
         from {{ step }}_groups
     ),
 
-    {{ step }}_unreachable as (
-        select distinct
-            {{ key_list }},
-            parent_code
+    {{ step }}_marks as (
+        select
+            *,
+            {{ is_parent }} and max(case when is_unreachable then 1 else 0 end) over (
+                partition by {{ family }}
+            ) = 1 as is_parent_unreachable
         from {{ step }}_flags
-        where is_unreachable
     ),
 
     {{ step }} as (
         select
-            {{ previous_keys | join(',\n        ') }},
-            previous.area_level,
-            previous.area_code,
-            previous.parent_code,
-            previous.events,
-            previous.is_primary,
-            previous.is_hidden
-            or coalesce(child_flags.is_complementary, false)
-            or unreachable.parent_code is not null as is_hidden,
-            previous.is_complementary
-            or (not previous.is_hidden and (
-                coalesce(child_flags.is_complementary, false)
-                or unreachable.parent_code is not null
-            )) as is_complementary
-        from {{ previous }} as previous
-        left join {{ step }}_flags as child_flags
-            on
-                {{ cell_join | join('\n            and ') }}
-                and previous.area_level = '{{ pair[1] }}'
-                and previous.area_code = child_flags.area_code
-        left join {{ step }}_unreachable as unreachable
-            on
-                {{ group_join | join('\n            and ') }}
-                and previous.area_level = '{{ pair[0] }}'
-                and previous.area_code = unreachable.parent_code
+            {{ key_list }},
+            area_level,
+            area_code,
+            parent_code,
+            events,
+            is_primary,
+            is_hidden or is_child_complementary or is_parent_unreachable as is_hidden,
+            is_complementary
+            or (not is_hidden and (is_child_complementary or is_parent_unreachable))
+            as is_complementary
+        from {{ step }}_marks
+    )
+{%- endmacro %}
+
+
+{#
+    The condition of complementary_suppression under which a family is short of protection
+    when `extra_events` events in `extra_units` more published children are hidden as well
+    (all the candidates: the family cannot be protected; the candidates before a child: that
+    child must be hidden): a published parent with a hidden part needs min hidden events and,
+    when a child is hidden, 2 hidden units; a parent hidden as complementary needs min.
+#}
+{% macro complementary_shortfall(extra_events, extra_units, min_count) -%}
+    (
+        (
+            is_parent_exposed
+            and (
+                hidden_events + {{ extra_events }} < {{ min_count }}
+                or (hidden_children > 0 and hidden_units + {{ extra_units }} < 2)
+            )
+        )
+        or (
+            is_parent_complementary
+            and hidden_events + {{ extra_events }} < {{ min_count }}
+        )
     )
 {%- endmacro %}

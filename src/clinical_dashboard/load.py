@@ -428,6 +428,7 @@ def spark_conf(spark_dir: str) -> dict[str, str]:
         "spark.ui.retainedTasks": "1000",
         "spark.ui.dagGraph.retainedRootRDDs": "50",
         "spark.sql.session.timeZone": "UTC",
+        "spark.sql.analyzer.maxIterations": "1000",
         "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
         "spark.hadoop.javax.jdo.option.ConnectionURL":
             f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true",
