@@ -1,8 +1,9 @@
 {#
     The ONE mechanism that decides which events belong to which sample, driven by the codebook
     seeds (seeds/codebooks). Adding a sample is adding rows to ref_samples and
-    ref_sample_codes; no SQL changes. It reads them through int_samples / int_sample_codes
-    (models/intermediate/procedures), which add the ranked procedure branches. Two steps, two macros, each rendering CTEs for a model's
+    ref_sample_codes; no SQL changes. NPR contacts read them through int_samples /
+    int_sample_codes (models/intermediate/procedures), which add the ranked procedure
+    branches; the other event types read the seeds (membership_sample_relation). Two steps, two macros, each rendering CTEs for a model's
     `with` (the membership models int_*_samples use both):
         with events as (...), event_codes as (...),
         {{ sample_code_membership('helfo_lab_code', 'events', 'event_codes') }},
@@ -51,6 +52,23 @@
       - Provider options: 'inclusive' and 'all' take every provider type; 'exclusive' only the
         sample's `exclusive_provider_types`.
 #}
+{#
+    membership_sample_relation(event_type, part='samples'): where the membership of
+    `event_type` reads its sample definitions (part 'samples') or code rules ('codes').
+    NPR contacts read int_samples / int_sample_codes, which add the ranked procedure
+    branches (all of event type 'npr_contact', int_samples.sql); every other event type reads
+    the codebook seeds themselves, the same rows for it. So the HELFO and FHI membership
+    models do not depend on the NPR procedure rankings: a new NPR delivery
+    (`--select source:raw.npr_som+`) leaves them, and their tests, out of the build.
+#}
+{% macro membership_sample_relation(event_type, part='samples') -%}
+    {%- if event_type == 'npr_contact' -%}
+        {{ ref('int_samples') if part == 'samples' else ref('int_sample_codes') }}
+    {%- else -%}
+        {{ ref('ref_samples') if part == 'samples' else ref('ref_sample_codes') }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro sample_code_membership(event_type, events, event_codes) -%}
 membership_samples as (
     select
@@ -58,7 +76,7 @@ membership_samples as (
         row_number() over (order by sample_id) as sample_number,
         sources,
         care_types
-    from {{ ref('int_samples') }}
+    from {{ membership_sample_relation(event_type) }}
     where event_type = '{{ event_type }}'
 ),
 
@@ -99,7 +117,7 @@ membership_rules as (
             when codes.rule <> 'exclude'
                 then dense_rank() over (order by codes.rule, codes.code_field)
         end as group_number
-    from {{ ref('int_sample_codes') }} as codes
+    from {{ membership_sample_relation(event_type, 'codes') }} as codes
     inner join membership_samples
         on codes.sample_id = membership_samples.sample_id
 ),
@@ -359,7 +377,7 @@ scope_samples as (
         age_from,
         age_to,
         sex_scope
-    from {{ ref('int_samples') }}
+    from {{ membership_sample_relation(event_type) }}
     where event_type = '{{ event_type }}'
 ),
 

@@ -54,7 +54,24 @@
 {%- for column in period_columns %}
     {%- do level_sums.append('sum(additive_cells.' ~ column ~ ') as ' ~ column) %}
 {%- endfor %}
-with samples as (
+{#- Year by year (macros/incremental/year_rebuild.sql): a year's strata count that year's
+    events only; the samples and their code rules (ranked procedure branches: from every
+    complete year) are compared whole. -#}
+{%- set output_columns = [
+    'sample_id', 'measure', 'provider_option', 'year', 'period', 'area_level', 'area_code',
+    'sex', 'age_group', 'events',
+] %}
+{%- set plan = year_rebuild_plan(
+    base_year_entries([
+        'base_npr__som', 'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv',
+        'base_npr__phbu', 'base_npr__tsb', 'base_helfo__lab_invoices',
+        'base_helfo__imaging_invoices', 'base_fhi__waiting_lists',
+    ]),
+    cross_year=['int_samples', 'int_sample_codes'],
+) %}
+with {{ year_rebuild_ctes(plan) }},
+
+samples as (
     select
         sample_id,
         stratification,
@@ -101,6 +118,7 @@ member_events as (
         0 as n_invoices,
         0 as n_referrals
     from {{ ref('int_npr__contact_group_samples') }} as membership
+    where {{ year_rebuild_filter(plan, 'membership.year') }}
     union all
     select
         membership.sample_id,
@@ -122,6 +140,7 @@ member_events as (
     from {{ ref('int_helfo__lab_code_group_samples') }} as membership
     inner join {{ ref('int_helfo__lab_code_groups') }} as lab_groups
         on membership.lab_group_id = lab_groups.lab_group_id
+    where {{ year_rebuild_filter(plan, 'lab_groups.year') }}
     union all
     select
         membership.sample_id,
@@ -143,6 +162,7 @@ member_events as (
     from {{ ref('int_helfo__imaging_invoice_samples') }} as membership
     inner join {{ ref('int_helfo__imaging_invoices') }} as invoices
         on membership.invoice_id = invoices.invoice_id
+    where {{ year_rebuild_filter(plan, 'invoices.year') }}
     union all
     select
         membership.sample_id,
@@ -164,6 +184,7 @@ member_events as (
     from {{ ref('int_fhi__referral_samples') }} as membership
     inner join {{ ref('int_fhi__referrals') }} as referrals
         on membership.referral_row_id = referrals.referral_row_id
+    where {{ year_rebuild_filter(plan, 'referrals.year') }}
 ),
 
 -- The stratum of each event by its sample's stratification; unknown sex or age left out.
@@ -318,6 +339,7 @@ patient_members as (
         membership.person_id is not null
         and membership.sex is not null
         and membership.age is not null
+        and {{ year_rebuild_filter(plan, 'membership.year') }}
 ),
 
 patient_contacts as (
@@ -380,31 +402,17 @@ patient_events as (
         patient_first_contacts.area_code,
         patient_first_contacts.sex,
         patient_first_contacts.age_group
+),
+
+stratum_events as (
+    select
+        {{ output_columns | join(',\n        ') }}
+    from additive_events
+    where events > 0
+    union all
+    select
+        {{ output_columns | join(',\n        ') }}
+    from patient_events
 )
 
-select
-    sample_id,
-    measure,
-    provider_option,
-    year,
-    period,
-    area_level,
-    area_code,
-    sex,
-    age_group,
-    events
-from additive_events
-where events > 0
-union all
-select
-    sample_id,
-    measure,
-    provider_option,
-    year,
-    period,
-    area_level,
-    area_code,
-    sex,
-    age_group,
-    events
-from patient_events
+{{ year_rebuild_select('stratum_events', output_columns) }}

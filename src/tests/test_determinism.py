@@ -114,6 +114,7 @@ def two_builds(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> tupl
     early_built = _built_files(second)
     for file, rows in early.items():
         assert early_built.get(file, 0) == rows, (file, early_built.get(file), rows)
+    YEAR_VERSIONS["early"] = _year_versions(second)
     # The first: every delivery, one full build (dbt lets go of the second file).
     _load_raw(config.out_dir, first, root / "validation")
     _build(first, root / "first", threads=2)
@@ -124,7 +125,27 @@ def two_builds(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> tupl
     assert _built_files(second) == _built_files(first)
     marts = _public_marts(root / "first")
     assert marts == _public_marts(root / "second")
+    YEAR_VERSIONS["first"], YEAR_VERSIONS["second"] = _year_versions(first), _year_versions(second)
+    YEAR_VERSIONS["late_years"] = {int(Path(f).stem) for f in early}
     return first, second, marts
+
+
+#: The models built year by year (macros/incremental/year_rebuild.sql) and the input_version
+#: of each of their years, after each build of the fixture (filled by two_builds).
+YEAR_REBUILD_MODELS = ("int_sample_stratum_events", "int_npr__key_figure_values", "int_patient_flow_contacts")
+YEAR_VERSIONS: dict = {}
+
+
+def _year_versions(database: Path) -> dict[str, dict[int, str]]:
+    """(model -> year -> input_version) of the year-by-year models; one version per year."""
+    versions: dict[str, dict[int, str]] = {}
+    with duckdb.connect(str(database)) as con:
+        for model in YEAR_REBUILD_MODELS:
+            rows = con.execute(f"select distinct year, input_version from main.{model}").fetchall()
+            years = [year for year, _ in rows]
+            assert len(years) == len(set(years)), f"{model}: a year with two input versions: {sorted(rows)}"
+            versions[model] = dict(rows)
+    return versions
 
 
 def test_full_and_incremental_builds_give_identical_public_marts(two_builds) -> None:
@@ -157,3 +178,18 @@ def test_full_and_incremental_builds_give_identical_public_marts(two_builds) -> 
     assert not differences, "public marts differ between a full and an incremental build of the same deliveries:\n" + "\n".join(differences)
     # an empty mart would compare equal without proving anything
     assert not empty, f"marts empty at this scale (the comparison proves nothing for them): {empty}"
+
+
+def test_year_versions_follow_the_deliveries_not_the_build_history(two_builds) -> None:
+    """The year-by-year models: the full and the incremental build hold the same input_version
+    for every year (a function of the inputs, not of how the warehouse got there), and the
+    incremental build changed exactly the versions of the years the late deliveries touched
+    (the newest NPR-SOM and NPR-TSB years), so it recomputed those and copied the rest."""
+    assert YEAR_VERSIONS["first"] == YEAR_VERSIONS["second"]
+    late = YEAR_VERSIONS["late_years"]
+    for model in YEAR_REBUILD_MODELS:
+        early, final = YEAR_VERSIONS["early"][model], YEAR_VERSIONS["second"][model]
+        assert len(final) >= 5, f"{model}: too few years to prove anything: {sorted(final)}"
+        changed = {year for year in final if early.get(year) != final[year]}
+        assert changed == late, f"{model}: versions changed for {sorted(changed)}, deliveries were for {sorted(late)}"
+

@@ -19,7 +19,15 @@
       not as patients (seed 002: 99.8 % linked).
     - Figures with nothing to count are 0: the grid is years x regions x figures.
 #}
-with contacts as (
+{#- Year by year (macros/incremental/year_rebuild.sql): a year's figures count that year's
+    contacts only. -#}
+{%- set plan = year_rebuild_plan(base_year_entries([
+    'base_npr__som', 'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv',
+    'base_npr__phbu', 'base_npr__tsb',
+])) %}
+with {{ year_rebuild_ctes(plan) }},
+
+contacts as (
     select
         year,
         person_id,
@@ -29,7 +37,9 @@ with contacts as (
         provider_id,
         rhf_code
     from {{ ref('int_npr__contacts') }}
-    where source = 'npr_som'
+    where
+        source = 'npr_som'
+        and {{ year_rebuild_filter(plan, 'year') }}
 ),
 
 institutions as (
@@ -250,16 +260,20 @@ grid as (
     from years
     cross join all_regions
     cross join figures
+),
+
+figure_values as (
+    select
+        grid.year,
+        grid.region_code,
+        grid.figure,
+        cast(coalesce(counted.n_counted, 0) as {{ dbt.type_int() }}) as value  -- noqa: RF04
+    from grid
+    left join counted
+        on
+            grid.year = counted.year
+            and grid.region_code = counted.region_code
+            and grid.figure = counted.figure
 )
 
-select
-    grid.year,
-    grid.region_code,
-    grid.figure,
-    cast(coalesce(counted.n_counted, 0) as {{ dbt.type_int() }}) as value  -- noqa: RF04
-from grid
-left join counted
-    on
-        grid.year = counted.year
-        and grid.region_code = counted.region_code
-        and grid.figure = counted.figure
+{{ year_rebuild_select('figure_values', ['year', 'region_code', 'figure', 'value']) }}

@@ -19,7 +19,19 @@
     hf_area_code. Provider option: `all`, or `inclusive` for a sample with the choice.
     Person-level (contact ids).
 #}
-with flow_samples as (
+{#- Year by year (macros/incremental/year_rebuild.sql): a contact's flow follows from the
+    contact alone; the samples (ranked procedure branches: from every complete year) are
+    compared whole. -#}
+{%- set plan = year_rebuild_plan(
+    base_year_entries([
+        'base_npr__som', 'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv',
+        'base_npr__phbu', 'base_npr__tsb',
+    ]),
+    cross_year=['int_samples', 'int_sample_codes'],
+) %}
+with {{ year_rebuild_ctes(plan) }},
+
+flow_samples as (
     select samples.sample_id
     from {{ ref('int_samples') }} as samples
     inner join {{ ref('ref_sample_sub_areas') }} as sub_areas
@@ -45,6 +57,7 @@ members as (
     where
         membership.provider_option in ('all', 'inclusive')
         and membership.hf_code is not null
+        and {{ year_rebuild_filter(plan, 'membership.year') }}
 ),
 
 contacts as (
@@ -52,6 +65,7 @@ contacts as (
         contact_id,
         provider_id
     from {{ ref('int_npr__contacts') }}
+    where {{ year_rebuild_filter(plan, 'year') }}
 ),
 
 institutions as (
@@ -68,35 +82,42 @@ specialists as (
         practice_id,
         agreement_rhf_code
     from {{ ref('ref_contracted_specialists') }}
+),
+
+flow_contacts as (
+    select
+        members.contact_id,
+        members.sample_id,
+        members.year,
+        members.event_month,
+        members.rhf_code,
+        members.hf_code,
+        contacts.provider_id,
+        case
+            when
+                specialists.practice_id is not null
+                and specialists.agreement_rhf_code = members.rhf_code
+                then 'contracted_specialist'
+            when specialists.practice_id is not null then 'other_rhf'
+            when
+                institutions.institution_type = 'private'
+                and institutions.agreement_rhf_code = members.rhf_code
+                then 'private'
+            when institutions.institution_type = 'private' then 'other_rhf'
+            when institutions.hf_area_code = members.hf_code then 'own_hf'
+            when institutions.agreement_rhf_code = members.rhf_code then 'own_rhf'
+            else 'other_rhf'
+        end as flow_category
+    from members
+    inner join contacts
+        on members.contact_id = contacts.contact_id
+    left join specialists
+        on contacts.provider_id = specialists.practice_id
+    left join institutions
+        on contacts.provider_id = institutions.org_number
 )
 
-select
-    members.contact_id,
-    members.sample_id,
-    members.year,
-    members.event_month,
-    members.rhf_code,
-    members.hf_code,
-    contacts.provider_id,
-    case
-        when
-            specialists.practice_id is not null
-            and specialists.agreement_rhf_code = members.rhf_code
-            then 'contracted_specialist'
-        when specialists.practice_id is not null then 'other_rhf'
-        when
-            institutions.institution_type = 'private'
-            and institutions.agreement_rhf_code = members.rhf_code
-            then 'private'
-        when institutions.institution_type = 'private' then 'other_rhf'
-        when institutions.hf_area_code = members.hf_code then 'own_hf'
-        when institutions.agreement_rhf_code = members.rhf_code then 'own_rhf'
-        else 'other_rhf'
-    end as flow_category
-from members
-inner join contacts
-    on members.contact_id = contacts.contact_id
-left join specialists
-    on contacts.provider_id = specialists.practice_id
-left join institutions
-    on contacts.provider_id = institutions.org_number
+{{ year_rebuild_select('flow_contacts', [
+    'contact_id', 'sample_id', 'year', 'event_month', 'rhf_code', 'hf_code', 'provider_id',
+    'flow_category',
+]) }}
