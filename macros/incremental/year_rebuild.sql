@@ -14,6 +14,8 @@
         ... the model's CTEs, each yearly input read `where {{ year_rebuild_filter('a.year') }}`,
         ending in a CTE with the model's rows ...
         {{ year_rebuild_select('final_cte', [its columns]) }}
+    A model whose year column is not `year` (e.g. data_year) names it in both:
+    year_rebuild_plan(..., year_column='data_year') and year_rebuild_select(..., 'data_year').
 
     How a year is judged changed: every row carries `input_version`, the version of the
     inputs its year was computed from: an md5 over
@@ -85,13 +87,13 @@ year_rebuild_versions as (
 
 {#- The model's final select: the computed rows of `relation` (a CTE) with their year's
     input_version, and on an incremental run the previous rows of the unchanged years. -#}
-{% macro year_rebuild_select(relation, columns) -%}
+{% macro year_rebuild_select(relation, columns, year_column='year') -%}
 select
     {{ relation }}.{{ columns | join(',\n    ' ~ relation ~ '.') }},
     year_rebuild_versions.input_version
 from {{ relation }}
 left join year_rebuild_versions
-    on {{ relation }}.year = year_rebuild_versions.year
+    on {{ relation }}.{{ year_column }} = year_rebuild_versions.year
 {% if year_rebuild_can_copy(columns) -%}
 union all
 select
@@ -100,7 +102,7 @@ select
 from {{ this }} as year_rebuild_previous
 inner join year_rebuild_versions
     on
-        year_rebuild_previous.year = year_rebuild_versions.year
+        year_rebuild_previous.{{ year_column }} = year_rebuild_versions.year
         and year_rebuild_previous.input_version = year_rebuild_versions.input_version
 {% endif -%}
 {%- endmacro %}

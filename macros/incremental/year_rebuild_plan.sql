@@ -151,7 +151,7 @@
 
 {#- The years this run computes: every year, or on an incremental run those whose current
     version the model does not hold. -#}
-{% macro year_rebuild_changed_years(versions) -%}
+{% macro year_rebuild_changed_years(versions, year_column) -%}
     {%- if not year_rebuild_is_incremental() -%}
         {{ return(versions.keys() | list) }}
     {%- endif -%}
@@ -161,7 +161,8 @@
     {%- if 'input_version' not in year_rebuild_built_columns() -%}
         {{ return(versions.keys() | list | sort) }}
     {%- endif -%}
-    {%- set built = run_query("select distinct year, input_version from " ~ this) -%}
+    {%- set built = run_query("select distinct " ~ year_column ~ " as year, input_version from "
+                              ~ this) -%}
     {%- for row in built.rows -%}
         {%- do held.append((row['year'] | int) ~ ':' ~ row['input_version']) -%}
     {%- endfor -%}
@@ -177,9 +178,10 @@
 {#- The plan of this run: {'versions': {year: input_version}, 'changed': [years to compute]}.
     `entries`: dicts with model (an upstream model that reads a source), year (its year
     column) and columns (what identifies a row and its outcome there); `cross_year`:
-    upstream tables whose rows summarise several years (all their columns are compared). At
-    parse time (no database) and in unit tests an empty plan. -#}
-{% macro year_rebuild_plan(entries, cross_year=[]) -%}
+    upstream tables whose rows summarise several years (all their columns are compared);
+    `year_column`: the model's own year column. At parse time (no database) and in unit
+    tests an empty plan. -#}
+{% macro year_rebuild_plan(entries, cross_year=[], year_column='year') -%}
     {#- A unit test builds the model from its fixtures in one statement: nothing to compare. -#}
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return({'versions': {}, 'changed': []}) }}
@@ -196,7 +198,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set versions = year_rebuild_versions(entries, cross_year) -%}
-    {%- set changed = year_rebuild_changed_years(versions) -%}
+    {%- set changed = year_rebuild_changed_years(versions, year_column) -%}
     {%- if year_rebuild_is_incremental() -%}
         {{ log(model.name ~ ": year_rebuild computes " ~ ((changed | join(', ')) or 'no year')
                ~ " and copies " ~ ((versions | length) - (changed | length)) ~ " years", info=true) }}
@@ -211,13 +213,14 @@
 {%- endmacro %}
 
 {#- Entries for base models (models/staging/*/base): the year of a row is its contact year
-    (NPR), service year (HELFO) or referral year (FHI); a base row changes only when its
+    (NPR), service year (HELFO), referral year (FHI) or discharge year (NKI); a base row changes only when its
     delivery file is built again (source_file, source_line, delivery_hash) and its outcome
     (staged, quarantined, a duplicate) may change when another file is, so these four columns
     identify what a downstream model sees of it. -#}
 {% macro base_year_entries(models) -%}
     {%- set year_columns = {
         'npr': 'contact_year', 'helfo': 'service_year', 'fhi': 'referral_year',
+        'nki': 'discharge_year',
     } -%}
     {%- set entries = [] -%}
     {%- for name in models -%}

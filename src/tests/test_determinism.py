@@ -130,21 +130,35 @@ def two_builds(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> tupl
     return first, second, marts
 
 
-#: The models built year by year (macros/incremental/year_rebuild.sql) and the input_version
-#: of each of their years, after each build of the fixture (filled by two_builds).
-YEAR_REBUILD_MODELS = ("int_sample_stratum_events", "int_npr__key_figure_values", "int_patient_flow_contacts")
+#: The models built year by year (macros/incremental/year_rebuild.sql), each with its year
+#: column, and the input_version of each of their years after each build of the fixture
+#: (filled by two_builds).
+YEAR_REBUILD_MODELS = {
+    "int_sample_stratum_events": "year",
+    "int_npr__key_figure_values": "year",
+    "int_patient_flow_contacts": "year",
+    "int_rbf__indicator_units": "data_year",
+}
 YEAR_VERSIONS: dict = {}
 
 
 def _year_versions(database: Path) -> dict[str, dict[int, str]]:
-    """(model -> year -> input_version) of the year-by-year models; one version per year."""
+    """(model -> year -> input_version) of the year-by-year models; one version per year.
+    Under ``calculations``: (data year -> the rows of int_rbf__calculation_periods reading
+    it), the RBF units' other yearly input."""
     versions: dict[str, dict[int, str]] = {}
     with duckdb.connect(str(database)) as con:
-        for model in YEAR_REBUILD_MODELS:
-            rows = con.execute(f"select distinct year, input_version from main.{model}").fetchall()
+        for model, year_column in YEAR_REBUILD_MODELS.items():
+            rows = con.execute(f"select distinct {year_column}, input_version from main.{model}").fetchall()
             years = [year for year, _ in rows]
             assert len(years) == len(set(years)), f"{model}: a year with two input versions: {sorted(rows)}"
             versions[model] = dict(rows)
+        calculations: dict[int, list] = {}
+        for row in con.execute("select * from main.int_rbf__calculation_periods").fetchall():
+            calculations.setdefault(row[6], []).append(row)
+        columns = [c[0] for c in con.execute("select * from main.int_rbf__calculation_periods limit 0").description]
+        assert columns[6] == "data_year", columns
+        versions["calculations"] = {year: sorted(rows) for year, rows in calculations.items()}
     return versions
 
 
@@ -184,12 +198,23 @@ def test_year_versions_follow_the_deliveries_not_the_build_history(two_builds) -
     """The year-by-year models: the full and the incremental build hold the same input_version
     for every year (a function of the inputs, not of how the warehouse got there), and the
     incremental build changed exactly the versions of the years the late deliveries touched
-    (the newest NPR-SOM and NPR-TSB years), so it recomputed those and copied the rest."""
+    (the newest NPR-SOM and NPR-TSB years), so it recomputed those and copied the rest. The
+    RBF units also recompute the data years whose calculations changed (the late deliveries
+    complete the newest year's T1, so the next RBF year's preliminary calculation, which
+    reads NKI two years back, becomes calculable), and only those."""
     assert YEAR_VERSIONS["first"] == YEAR_VERSIONS["second"]
     late = YEAR_VERSIONS["late_years"]
+    early_calculations = YEAR_VERSIONS["early"]["calculations"]
+    final_calculations = YEAR_VERSIONS["second"]["calculations"]
+    recalculated = {year for year in set(early_calculations) | set(final_calculations)
+                    if early_calculations.get(year) != final_calculations.get(year)}
     for model in YEAR_REBUILD_MODELS:
         early, final = YEAR_VERSIONS["early"][model], YEAR_VERSIONS["second"][model]
         assert len(final) >= 5, f"{model}: too few years to prove anything: {sorted(final)}"
         changed = {year for year in final if early.get(year) != final[year]}
-        assert changed == late, f"{model}: versions changed for {sorted(changed)}, deliveries were for {sorted(late)}"
+        expected = set(late)
+        if model == "int_rbf__indicator_units":
+            assert recalculated - late, f"the late deliveries changed no older year's RBF calculations: {sorted(recalculated)}"
+            expected = (late | recalculated) & set(final)
+        assert changed == expected, f"{model}: versions changed for {sorted(changed)}, expected {sorted(expected)}"
 

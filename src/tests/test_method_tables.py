@@ -28,8 +28,12 @@ def test_committed_table_is_what_the_builder_writes():
     rebuilt = mt.table_rows()
     assert len(committed) == len(rebuilt)
     assert [int(row[0]) for row in committed] == [row[0] for row in rebuilt]
+    # 1e-12, not exact: NumPy's exp and SciPy's gammaincinv differ by a few ulp between CPUs
+    # (their SIMD paths; 2.2e-15 relative seen on one machine). Any change to the builder's
+    # grid or probabilities moves the values by far more; the interpolation itself is good to
+    # 2e-7 (next test), so 1e-12 cannot show in a published figure.
     np.testing.assert_allclose(np.array(committed, dtype=float)[:, 1:],
-                               np.array([row[1:] for row in rebuilt], dtype=float), rtol=1e-15)
+                               np.array([row[1:] for row in rebuilt], dtype=float), rtol=1e-12)
 
 
 def test_interpolated_quantiles_are_within_2e7_of_scipy():

@@ -35,6 +35,25 @@
     RHF and Norway figures are sums over the units (fct_rbf_indicators): "alle unike i et HF
     i RHF-et skal inkluderes", a patient treated by two HFs counts in both.
 #}
+{#- Data year by data year (macros/incremental/year_rebuild.sql): a row of data year Y counts
+    the contacts and NKI discharges of Y for the calculations that read Y; the calculations
+    are an entry of their own by data year, so a calculation that becomes calculable (a new
+    tertial) recomputes the data years it reads, not every year. -#}
+{%- set plan = year_rebuild_plan(
+    base_year_entries([
+        'base_npr__som', 'base_npr__phv', 'base_npr__phbu', 'base_npr__tsb',
+        'base_nki__discharge_summaries',
+    ]) + [{
+        'model': 'int_rbf__calculation_periods',
+        'year': 'data_year',
+        'columns': [
+            'rbf_year', 'calculation', 'indicator_id', 'data_source', 'sector', 'counting_unit',
+            'data_year', 'period', 'first_month', 'last_month', 'is_period_complete',
+            'is_calculable',
+        ],
+    }],
+    year_column='data_year',
+) %}
 {%- set code_columns = [
     ('stg_code', 'stg_code'),
     ('contact_form_code', 'contact_form_code'),
@@ -45,7 +64,9 @@
     ('procedure_code', 'procedure_code_4'),
     ('procedure_code', 'procedure_code_5'),
 ] %}
-with calculations as (
+with {{ year_rebuild_ctes(plan) }},
+
+calculations as (
     select
         rbf_year,
         calculation,
@@ -61,7 +82,9 @@ with calculations as (
         cast(power(2, last_month) - power(2, first_month - 1) as {{ dbt.type_int() }})
             as period_months
     from {{ ref('int_rbf__calculation_periods') }}
-    where is_calculable
+    where
+        is_calculable
+        and {{ year_rebuild_filter(plan, 'data_year') }}
 ),
 
 indicator_codes as (
@@ -141,6 +164,7 @@ contact_profiles as (
                 code_{{ loop.index }}.code_field = '{{ code_field }}'
                 and contacts.{{ column }} = code_{{ loop.index }}.code
     {%- endfor %}
+    where {{ year_rebuild_filter(plan, 'contacts.year') }}
 ),
 
 -- The contacts in two groupings from one read: per HF, profile and month (the contact
@@ -414,6 +438,7 @@ nki as (
             when sector in ('mental_health', 'substance_use') then 'mental_health_tsb'
         end as sector
     from {{ ref('stg_nki__discharge_summaries') }}
+    where {{ year_rebuild_filter(plan, 'discharge_year') }}
 ),
 
 nki_units as (
@@ -447,19 +472,26 @@ units as (
     select * from npr_units
     union all
     select * from nki_units
+),
+
+indicator_units as (
+    select
+        units.rbf_year,
+        units.calculation,
+        units.indicator_id,
+        units.data_year,
+        units.period,
+        units.treating_hf_code,
+        health_trusts.treating_rhf_code,
+        health_trusts.hf_area_code,
+        cast(units.numerator as {{ dbt.type_bigint() }}) as numerator,
+        cast(units.denominator as {{ dbt.type_bigint() }}) as denominator
+    from units
+    inner join health_trusts
+        on units.treating_hf_code = health_trusts.treating_hf_code
 )
 
-select
-    units.rbf_year,
-    units.calculation,
-    units.indicator_id,
-    units.data_year,
-    units.period,
-    units.treating_hf_code,
-    health_trusts.treating_rhf_code,
-    health_trusts.hf_area_code,
-    cast(units.numerator as {{ dbt.type_bigint() }}) as numerator,
-    cast(units.denominator as {{ dbt.type_bigint() }}) as denominator
-from units
-inner join health_trusts
-    on units.treating_hf_code = health_trusts.treating_hf_code
+{{ year_rebuild_select('indicator_units', [
+    'rbf_year', 'calculation', 'indicator_id', 'data_year', 'period', 'treating_hf_code',
+    'treating_rhf_code', 'hf_area_code', 'numerator', 'denominator',
+], 'data_year') }}
