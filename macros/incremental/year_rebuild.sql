@@ -3,15 +3,17 @@
     its inputs' rows of that year (and on small inputs without a year: samples, codebooks).
     A new delivery of one year then recomputes that year only; the other years are copied
     from the model's previous build. Config (the model's yml):
-        materialized: incremental       (Spark/Databricks: table, dbt_project.yml)
+        materialized: incremental       (Spark/Databricks: table, in the model's yml)
         incremental_strategy: year_rebuild
-        on_schema_change: fail
-    and the model's SQL:
-        with {{ year_rebuild_ctes([
-                 {'relation': ref('a'), 'year': 'year', 'columns': [...]},   a yearly input
-                 {'relation': ref('b'), 'columns': [...]},                   a global input
-             ]) }},
-        ... the model's CTEs, each yearly input read `where {{ year_rebuild_filter('a.year') }}`,
+        on_schema_change: sync_all_columns
+    and the model's SQL (year_rebuild_plan.sql describes the plan's arguments):
+        {%- set plan = year_rebuild_plan(
+            base_year_entries(['base_npr__som', ...]),   the base models it reads, by year
+            cross_year=['int_samples'],                  inputs compared whole
+        ) %}
+        with {{ year_rebuild_ctes(plan) }},
+        ... the model's CTEs, each yearly input read
+            `where {{ year_rebuild_filter(plan, 'a.year') }}`,
         ending in a CTE with the model's rows ...
         {{ year_rebuild_select('final_cte', [its columns]) }}
     A model whose year column is not `year` (e.g. data_year) names it in both:
