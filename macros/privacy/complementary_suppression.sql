@@ -31,25 +31,58 @@
     Top-down order makes a complementary suppression at one level protected by the next
     pair (its children are then checked as the children of a suppressed parent); a parent
     suppressed by the last clause was already primary, so one pass over the pairs suffices.
+
+    Options for marts that chain passes over crossing relations (each pass's output is the
+    next pass's input; all default off, and then the SQL is the same as without them):
+    carry              columns of `input` passed through every step to the output as they
+                       are (so that the next pass reads this pass's output alone: a pass that
+                       joined its input back to its output would read the input twice, and
+                       Spark, which inlines CTEs, would plan a chain of passes exponentially).
+    candidate_column   a boolean column of `input`: only a child where it is true may be
+                       suppressed as complementary (e.g. a cell that its other relation could
+                       not protect in turn). A family short of candidates hides its parent.
+    complementary_column  a boolean column of `input`: the cell is hidden (is_primary) but
+                       not because it is small, so as a parent it needs its own protection
+                       (hidden >= min below it, the rule for a parent suppressed as
+                       complementary). Without it, a cell suppressed as complementary in an
+                       earlier pass counts as primary here and is recoverable from its
+                       published children. The output's suppression_reason is then
+                       'complementary' for such a cell.
 #}
-{% macro complementary_suppression(name, input, keys, hierarchy, min_count=none) -%}
+{% macro complementary_suppression(
+    name, input, keys, hierarchy, min_count=none, carry=[], candidate_column=none,
+    complementary_column=none
+) -%}
     {%- set min_count = var('min_cell_count') if min_count is none else min_count -%}
     {%- set key_list = keys | join(', ') -%}
+    {#- the options as SQL text: empty (or the plain rule) when not given -#}
+    {%- set carried = [] -%}
+    {%- for column in carry -%}
+        {%- do carried.append('\n            ' ~ column ~ ',') -%}
+    {%- endfor -%}
+    {%- set carried = carried | join('') -%}
+    {%- set candidate_select = '' if candidate_column is none else
+        '\n            coalesce(' ~ candidate_column ~ ', false) as can_be_candidate,' -%}
+    {%- set complementary_select = 'false' if complementary_column is none else
+        'coalesce(is_primary and ' ~ complementary_column ~ ', false)' -%}
+    {%- set primary_condition = 'is_primary' if complementary_column is none else
+        'is_primary and not is_complementary' -%}
     {%- set steps = [] -%}
     {%- for pair in hierarchy -%}
         {%- do steps.append(complementary_suppression_step(
-            name ~ '_step_' ~ loop.index0, name ~ '_step_' ~ loop.index, pair, keys, min_count)) -%}
+            name ~ '_step_' ~ loop.index0, name ~ '_step_' ~ loop.index, pair, keys, min_count,
+            carried, candidate_column is not none)) -%}
     {%- endfor %}
     {{ name }}_step_0 as (
         select
             {{ key_list }},
             area_level,
-            area_code,
+            area_code,{{ carried }}
             parent_code,
             events,
-            is_primary,
+            is_primary,{{ candidate_select }}
             is_primary as is_hidden,
-            false as is_complementary
+            {{ complementary_select }} as is_complementary
         from {{ input }}
     ),
 
@@ -59,10 +92,10 @@
         select
             {{ key_list }},
             area_level,
-            area_code,
+            area_code,{{ carried }}
             is_hidden as is_suppressed,
             case
-                when is_primary then 'primary'
+                when {{ primary_condition }} then 'primary'
                 when is_hidden then 'complementary'
             end as suppression_reason
         from {{ name ~ '_step_' ~ (hierarchy | length) }}
@@ -76,11 +109,16 @@
     step, read again for the result, made the plan grow 4-5 fold per level: Spark, which
     inlines CTEs, spent many minutes planning the three levels of the utilisation rates.)
 #}
-{% macro complementary_suppression_step(previous, step, pair, keys, min_count) -%}
+{% macro complementary_suppression_step(
+    previous, step, pair, keys, min_count, carried='', has_candidate_column=false
+) -%}
     {%- set key_list = keys | join(', ') -%}
     {%- set family = keys | join(', ') ~ ', family_code' -%}
     {%- set is_parent = "area_level = '" ~ pair[0] ~ "'" -%}
-    {%- set is_child = "area_level = '" ~ pair[1] ~ "'" %}
+    {%- set is_child = "area_level = '" ~ pair[1] ~ "'" -%}
+    {%- set candidate_select = 'coalesce(' ~ is_child ~ ' and not is_hidden and events > 0'
+        ~ (' and can_be_candidate' if has_candidate_column else '') ~ ', false)' -%}
+    {%- set candidate_column = '\n            can_be_candidate,' if has_candidate_column else '' %}
     {{ step }}_families as (
         select
             *,
@@ -88,7 +126,7 @@
                 when {{ is_child }} then parent_code
                 when {{ is_parent }} then area_code
             end as family_code,
-            coalesce({{ is_child }} and not is_hidden and events > 0, false) as is_candidate
+            {{ candidate_select }} as is_candidate
         from {{ previous }}
     ),
 
@@ -183,10 +221,10 @@
         select
             {{ key_list }},
             area_level,
-            area_code,
+            area_code,{{ carried }}
             parent_code,
             events,
-            is_primary,
+            is_primary,{{ candidate_column }}
             is_hidden or is_child_complementary or is_parent_unreachable as is_hidden,
             is_complementary
             or (not is_hidden and (is_child_complementary or is_parent_unreachable))

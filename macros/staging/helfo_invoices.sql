@@ -35,6 +35,7 @@
         ('alder', 'age'),
         ('refusjon_nok', 'reimbursement_nok'),
     ]) + [
+        data_year_check('service_year', service_date_column),
         quarantine_check(
             'impossible_age',
             impossible_age_condition('age', 'birth_year', 'service_year'),

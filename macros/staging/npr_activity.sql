@@ -22,6 +22,15 @@
     end
 {%- endmacro %}
 
+{#- Checks in priority order (macros/staging/quarantine.sql). The dates: the discharge year
+    (contact_year, the year the row counts in) must be one of the data years (var
+    data_years); a stay must not end before it starts, nor be longer than the source's
+    longest plausible stay (var max_length_of_stay_days: a stay is counted whole in its
+    discharge year, so one stay admitted 1990-01-01 and discharged 2023-06-01 would add
+    12,204 bed days to 2023). An admission more than that bound before 1 January of the
+    discharge year gets a reason of its own (admission_long_before_period: the admission
+    date is most likely wrong); a longer stay that began closer to the period is
+    stay_longer_than_bound. -#}
 {% macro npr_activity_base(source_name) -%}
 {%- set diagnosis_columns = [
     ('hovedtilstand', 'main_diagnosis_code'),
@@ -48,6 +57,7 @@
         '(dated.' ~ code_column ~ ' is not null and '
         ~ code_column ~ '_known.procedure_code is null)') -%}
     {%- endfor -%}
+    {%- set max_stay = max_length_of_stay_days(source_name) -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'kontakt_id is null', 'kontakt_id'),
     ] + unparseable_checks([('kontakt_id', 'contact_id')]) + [
@@ -60,8 +70,19 @@
         ('alder', 'age'),
         ('korrvekt', 'isf_points'),
     ]) + [
+        data_year_check('contact_year', 'utdato'),
         quarantine_check(
             'discharge_before_admission', 'discharge_date < admission_date', 'inndato'),
+        quarantine_check(
+            'admission_long_before_period',
+            days_between('admission_date', dbt.date_trunc('year', 'discharge_date'))
+            ~ ' > ' ~ max_stay,
+            'inndato'),
+        quarantine_check(
+            'stay_longer_than_bound',
+            days_between('admission_date', 'discharge_date') ~ ' > ' ~ max_stay,
+            'inndato',
+            dbt.concat(['inndato', "' .. '", 'utdato'])),
         quarantine_check(
             'impossible_age',
             impossible_age_condition('age', 'birth_year', 'contact_year'),

@@ -12,7 +12,8 @@
     texts: the only place where a reason is named. A base model lists its checks in priority
     order with quarantine_check() (quarantine_check.sql); the first that holds decides the
     reason of a row, so a row with several problems shows the most basic one (record id, then
-    required and unparseable values, then date order and age). The macros that return data
+    required and unparseable values, then the data year, date order and plausible spans, then
+    age). The bounds of the plausibility checks are vars (plausibility_bounds.sql). The macros that return data
     rather than SQL sit in files of their own: sqlfluff's jinja templater passes a `return`
     value on only between macros of different files.
     The exact-duplicate and record-id window columns come from deduplication_ctes()
@@ -39,6 +40,22 @@
             'missing_required_value', raw_column ~ ' is null', raw_column)) -%}
     {%- endfor -%}
     {{ return(checks) }}
+{%- endmacro %}
+
+{#- The check that a row's year (year_column, derived from raw_column) is one of the data
+    years the build computes (var data_years; macros/staging/plausibility_bounds.sql): a row
+    dated 2031 must not make the year-by-year models compute 2031. -#}
+{% macro data_year_check(year_column, raw_column) -%}
+    {%- set years = data_years() -%}
+    {{ return(quarantine_check(
+        'outside_data_years',
+        '(' ~ year_column ~ ' not between ' ~ years.first ~ ' and ' ~ years.last ~ ')',
+        raw_column)) }}
+{%- endmacro %}
+
+{#- Whole days from first_date to second_date (second - first). -#}
+{% macro days_between(first_date, second_date) -%}
+    {{ dbt.datediff(first_date, second_date, 'day') }}
 {%- endmacro %}
 
 {#- Age outside 0-110, or inconsistent with the birth year by more than one year. -#}

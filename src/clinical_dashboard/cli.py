@@ -76,10 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Spark warehouse and metastore folder of the dbt target spark (default: env "
                            "CLINICAL_DASHBOARD_SPARK_DIR, else target/spark)")
     load.add_argument("--duckdb-path", type=Path, default=None,
-                      help="DuckDB file (default: env CLINICAL_DASHBOARD_DUCKDB, else target/warehouse.duckdb)")
+                      help="DuckDB file (default: env CLINICAL_DASHBOARD_DUCKDB, else the working copy "
+                           "target/work/warehouse.duckdb; the published target/warehouse.duckdb is refused: "
+                           "`clinical-dashboard build` publishes)")
     load.add_argument("--report-dir", type=Path, default=Path("target/validation"),
                       help="where report.md and report.json go (default target/validation)")
     load.add_argument("--strict", action="store_true", help="exit 1 when a file is rejected (the others still load)")
+    load.add_argument("--withdraw", action="append", default=[], metavar="SOURCE/YEAR.csv",
+                      help="remove the rows of a delivery that is no longer delivered (removed from the raw dir) "
+                           "and log it as withdrawn; repeatable")
     load.add_argument("--no-progress", action="store_true")
 
     export = sub.add_parser("export", help="write the public marts the dashboard reads as parquet (after dbt build)")
@@ -171,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 return run_load(LoadConfig(raw_dir=args.raw_dir, target=args.target, duckdb_path=args.duckdb_path,
                                            spark_dir=args.spark_dir, report_dir=args.report_dir, strict=args.strict,
-                                           show_progress=not args.no_progress)).exit_code
+                                           show_progress=not args.no_progress,
+                                           withdraw=tuple(args.withdraw))).exit_code
             except LoaderError as error:
                 print(f"clinical-dashboard load: error: {error}", file=sys.stderr)
                 return 2

@@ -12,10 +12,12 @@ The raw contract (the staging models rely on it):
   the header is line 1, the first data row line 2) and ``_delivery_hash`` (text, sha256 of the
   file's bytes).
 - ``raw._deliveries``, one row per load attempt that changed something: ``file``, ``source``,
-  ``year``, ``delivery_hash``, ``rows``, ``bytes``, ``status`` ('loaded' | 'rejected'),
-  ``error`` (the :class:`~clinical_dashboard.validate.DeliveryError` message), ``loaded_by_version``,
-  ``attempted_at`` (timestamp) and ``failed_expectations`` (row-level expectations that flagged
-  rows). The current state of a file is its newest row.
+  ``year``, ``delivery_hash``, ``rows``, ``bytes``, ``status`` ('loaded' | 'rejected' |
+  'withdrawn'), ``error`` (the :class:`~clinical_dashboard.validate.DeliveryError` message, or
+  why a delivery was withdrawn), ``loaded_by_version``, ``attempted_at`` (timestamp) and
+  ``failed_expectations`` (row-level expectations that flagged rows). The current state of a
+  file is its newest row; its rows are in raw when its newest 'loaded' or 'withdrawn' row is
+  'loaded'.
 
 Rules:
 
@@ -26,16 +28,44 @@ Rules:
   of the same file stays, the rejection is logged in ``raw._deliveries`` (once per distinct
   file content and error) and in the report, and the load goes on with the other files. With
   ``--strict`` the exit code is then 1 (every file is still tried, each all-or-nothing).
+- Any unexpected error while handling one file (a loader bug, a file that vanished, a reader
+  that gave up) rejects that file the same way, naming the file and the error (the traceback
+  goes to ``<report-dir>/files/<source>/<year>.traceback.txt``): the target's transaction is
+  rolled back, so nothing of the file is half loaded, and the run goes on.
 - Row-level problems never stop a file: the rows are loaded and the report flags them.
 - The file name is the delivery year: a year after the current year (a delivery for a year
   that has not happened) is rejected like a contract breach; the current year is fine (NPR
-  delivers the running year as T1/T2 extracts).
+  delivers the running year as T1/T2 extracts). A file with fewer than
+  ``ValidationSettings.period_min_share`` (one half) of its rows in that year (by the suite's
+  period column) is rejected: another year's delivery under this name.
 - A file with the same bytes (sha256) as the loaded version of *another* file is rejected: a
   copy of a delivery in the wrong folder or under the wrong year would count its rows twice.
+- The manifest ``<raw-dir>/_manifest.json`` (``{"files": [{"file": "npr_tsb/2023.csv",
+  "rows": 6361}, ...]}``) vouches for each file's data rows: a file whose count differs is
+  rejected (cut short in transfer, rows appended ...). No manifest: a WARNING on stderr and in
+  the report, and each file's count is only compared with its source's plausible band (a
+  row-level flag). A manifest that cannot be read (not JSON, no ``files`` list, an entry
+  without a whole ``rows`` ...) **refuses the run** (:class:`LoaderError`, exit 2) before
+  anything is opened: it is the delivery's own statement of what it holds, and which files it
+  vouches for is unknown. A delivered file the manifest does not list, and a listed file that
+  is not delivered, are WARNINGs.
+- A delivery is a regular file in a real folder of the raw dir. A symbolic link (to a file
+  inside or outside the raw dir, dangling, a loop, to a directory) as a delivery file or as a
+  source folder is rejected unread: a link's bytes can change without a new delivery and a link
+  can point at any file the loader can read; copy the delivery in (``cp -L``).
+- A file that was loaded before and is no longer in the raw dir keeps its rows (a raw dir that
+  holds only new deliveries is a normal way to load); each such file is a WARNING on stderr and
+  in the report until it is withdrawn explicitly with ``--withdraw <source>/<year>.csv``, which
+  deletes its rows and logs a 'withdrawn' row, in one transaction (refused while the file is
+  still in the raw dir, which would bring it back).
+- A file that changes while it is loaded (still being uploaded) is rejected.
 
-DuckDB: the target file is ``--duckdb-path``, else env ``CLINICAL_DASHBOARD_DUCKDB``, else
-``target/warehouse.duckdb`` (as profiles.yml). The delivery is read by DuckDB's ``read_csv`` into
-a temporary table (the validation's staging) and inserted from there. PostgreSQL: env
+DuckDB: the target file is ``--duckdb-path``, else env ``CLINICAL_DASHBOARD_DUCKDB``, else the
+**working copy** ``target/work/warehouse.duckdb`` (:data:`clinical_dashboard.publish.DEFAULT_WORK`).
+The loader never writes the published warehouse ``target/warehouse.duckdb``: a path that
+resolves to it (or is the same file, e.g. a link) is refused; ``clinical-dashboard build``
+publishes the working copy after a green dbt build. The delivery is read by DuckDB's ``read_csv``
+into a temporary table (the validation's staging) and inserted from there. PostgreSQL: env
 ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD``/``PGDATABASE`` (defaults 127.0.0.1, 5433,
 postgres, '', clinical_dashboard, as profiles.yml); the file is staged and validated in an
 in-memory DuckDB, written by DuckDB to a temporary CSV with the three extra columns, and streamed
@@ -48,12 +78,15 @@ default ``target/spark``) and registered as external tables in that folder's met
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
+import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -64,12 +97,14 @@ from typing import Any, Protocol
 import duckdb
 from tqdm import tqdm
 
-from .config import SOURCES
-from .validate import (DeliveryError, FileResult, ScanResult, Suite, ValidationSettings, attach_ge, compile_checks,
-                       count_unexpected, ge_frame, load_suite, scan_file, stage, validate_frame, write_report,
-                       year_of, _lit, _q)
+from .config import REPO_ROOT, SOURCES
+from .publish import DEFAULT_PUBLISHED, DEFAULT_WORK
+from .validate import (DeliveryError, FileResult, ScanResult, Suite, ValidationSettings, attach_ge, check_period,
+                       check_row_count, compile_checks, count_unexpected, ge_frame, load_suite, scan_file, stage,
+                       validate_frame, write_report, year_of, _lit, _q)
 
-DEFAULT_DUCKDB_PATH = "target/warehouse.duckdb"
+#: The loader's DuckDB file by default: the working copy, never the published warehouse.
+DEFAULT_DUCKDB_PATH = str(DEFAULT_WORK)
 DEFAULT_SPARK_DIR = "target/spark"
 #: Log4j 2 configuration of the local Spark driver, relative to the repository root (as in profiles.yml).
 SPARK_LOG4J2 = "spark/log4j2.properties"
@@ -85,6 +120,8 @@ DELIVERIES_COLUMNS = (
     ("attempted_at", "timestamp"), ("failed_expectations", "integer"),
 )
 EXTRA_COLUMNS = (("_file", "text"), ("_line", "bigint"), ("_delivery_hash", "text"))
+#: WARNING lines printed per kind on stderr (the report lists them all).
+MAX_WARNINGS_SHOWN = 20
 
 
 class LoaderError(RuntimeError):
@@ -104,7 +141,7 @@ class LoadConfig:
 
     raw_dir: Path
     target: str = "duckdb"
-    #: DuckDB file; ``None``: env CLINICAL_DASHBOARD_DUCKDB, else target/warehouse.duckdb.
+    #: DuckDB file; ``None``: env CLINICAL_DASHBOARD_DUCKDB, else the working copy target/work/warehouse.duckdb.
     duckdb_path: Path | None = None
     report_dir: Path = DEFAULT_REPORT_DIR
     strict: bool = False
@@ -114,9 +151,16 @@ class LoadConfig:
     postgres: dict | None = None
     #: Spark warehouse + metastore folder; ``None``: env CLINICAL_DASHBOARD_SPARK_DIR, else target/spark.
     spark_dir: Path | None = None
+    #: Deliveries (``<source>/<year>.csv``) no longer delivered whose rows to remove from raw.
+    withdraw: tuple[str, ...] = ()
 
     def resolved_duckdb_path(self) -> Path:
         return Path(self.duckdb_path or os.environ.get("CLINICAL_DASHBOARD_DUCKDB") or DEFAULT_DUCKDB_PATH)
+
+    def duckdb_path_origin(self) -> str:
+        if self.duckdb_path:
+            return "--duckdb-path"
+        return "env CLINICAL_DASHBOARD_DUCKDB" if os.environ.get("CLINICAL_DASHBOARD_DUCKDB") else "the default"
 
     def resolved_spark_dir(self) -> str:
         return str(self.spark_dir or os.environ.get("CLINICAL_DASHBOARD_SPARK_DIR") or DEFAULT_SPARK_DIR)
@@ -137,51 +181,136 @@ class Delivery:
     source: str
     year: int | None
     path: Path
+    #: why the entry is refused unread, (expected, found, hint): a symbolic link
+    problem: tuple[str, str, str] | None = None
+
+
+_LINK_HINT = ("deliveries are not read through symbolic links: a link's bytes can change without a new "
+              "delivery, and a link can point at any file; copy the delivery itself into the raw dir (cp -L)")
+
+
+def _link_problem(link: Path, root: Path, expected: str, name: str = "") -> tuple[str, str, str]:
+    """(expected, found, hint) for the symbolic link ``link`` (``name``: what to call it, when it
+    is not the delivery file itself)."""
+    try:
+        target = os.readlink(link)
+    except OSError as error:  # pragma: no cover - it was a link a moment ago
+        target = f"(unreadable: {error.strerror})"
+    try:
+        resolved = link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11: 'Symlink loop from ...'
+        found = f"a symbolic link to {target!r} that loops back on itself"
+    except OSError as error:
+        found = f"a symbolic link to {target!r}, " + (
+            "a loop that never reaches a file" if error.errno == errno.ELOOP
+            else "which does not exist (a dangling link)")
+    else:
+        kind = "a directory" if resolved.is_dir() else "a file"
+        where = "inside" if resolved == root or resolved.is_relative_to(root) else "outside"
+        found = f"a symbolic link to {kind} {where} the raw dir ({target!r})"
+    return expected, f"{name}: {found}" if name else found, _LINK_HINT
+
+
+def walk_raw_dir(raw_dir: Path) -> tuple[list[Delivery], list[str]]:
+    """(deliveries, ignored entries) of ``raw_dir``.
+
+    A delivery is every ``<source>/<name>.csv`` (names starting with '_' or '.' ignored); one
+    that is a symbolic link, or lies in a source folder that is one, carries its ``problem``
+    (a source folder link that leads nowhere is one refused entry of its own). Ignored (named,
+    not read): anything in a source folder that is not ``<name>.csv`` (``2023.csv.gz``,
+    ``2023.CSV``, a sub-folder) and a ``.csv`` directly in the raw dir.
+    """
+    if not raw_dir.is_dir():
+        raise LoaderError(f"raw dir {raw_dir} does not exist: generate extracts first "
+                          "(clinical-dashboard generate --out ...) or pass --raw-dir")
+    root = raw_dir.resolve()
+    found: list[Delivery] = []
+    ignored: list[str] = []
+    for folder in sorted(raw_dir.iterdir()):
+        source = folder.name
+        if source.startswith(("_", ".")):
+            continue
+        if folder.is_symlink() and not folder.is_file():
+            # a source folder that is a link (to a directory, dangling, a loop): its files are refused
+            problem = _link_problem(folder, root, "a source folder that is a real folder of the raw dir",
+                                    f"the folder {source}")
+            entries = sorted(e for e in folder.iterdir() if e.suffix == ".csv" and not e.name.startswith(("_", "."))) \
+                if folder.is_dir() else []
+            for entry in entries:
+                rel = f"{source}/{entry.name}"
+                found.append(Delivery(rel, source, year_of(rel), entry, problem))
+            if not entries:
+                found.append(Delivery(source, source, None, folder, problem))
+            continue
+        if folder.is_file():
+            if folder.suffix.lower() == ".csv":
+                ignored.append(f"{source}: not in a source folder (<source>/<year>.csv)")
+            continue
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(("_", ".")):
+                continue
+            rel = f"{source}/{entry.name}"
+            if entry.suffix == ".csv" and entry.is_symlink():
+                found.append(Delivery(rel, source, year_of(rel), entry,
+                                      _link_problem(entry, root, "a delivery file (a regular file)")))
+            elif entry.suffix == ".csv" and entry.is_file():
+                found.append(Delivery(rel, source, year_of(rel), entry))
+            else:
+                ignored.append(f"{rel}: not a file named <year>.csv")
+    order = {s: i for i, s in enumerate(SOURCES)}
+    found.sort(key=lambda d: (order.get(d.source, len(order)), d.source, d.rel))
+    return found, ignored
 
 
 def discover(raw_dir: Path) -> list[Delivery]:
     """Every ``<source>/<name>.csv`` under ``raw_dir`` (names starting with '_' ignored)."""
-    if not raw_dir.is_dir():
-        raise LoaderError(f"raw dir {raw_dir} does not exist: generate extracts first "
-                          "(clinical-dashboard generate --out ...) or pass --raw-dir")
-    found = []
-    for path in raw_dir.glob("*/*.csv"):
-        source = path.parent.name
-        if source.startswith("_") or path.name.startswith("_") or source.startswith(".") or not path.is_file():
-            continue
-        rel = f"{source}/{path.name}"
-        found.append(Delivery(rel, source, year_of(rel), path))
-    order = {s: i for i, s in enumerate(SOURCES)}
-    return sorted(found, key=lambda d: (order.get(d.source, len(order)), d.source, d.rel))
+    return walk_raw_dir(raw_dir)[0]
 
 
 def ignored_entries(raw_dir: Path) -> list[str]:
-    """What the loader does not read although it may be a delivery: anything in a source folder
-    that is not a file ``<name>.csv`` (e.g. ``2023.csv.gz``, ``2023.CSV``, a sub-folder) and a
-    ``.csv`` directly in the raw dir. Names starting with '_' or '.' are meant to be ignored."""
-    ignored = []
-    for path in sorted(raw_dir.iterdir()):
-        if path.name.startswith(("_", ".")):
-            continue
-        if path.is_file() and path.suffix.lower() == ".csv":
-            ignored.append(f"{path.name}: not in a source folder (<source>/<year>.csv)")
-        elif path.is_dir():
-            for entry in sorted(path.iterdir()):
-                if entry.name.startswith(("_", ".")) or (entry.suffix == ".csv" and entry.is_file()):
-                    continue
-                ignored.append(f"{path.name}/{entry.name}: not a file named <year>.csv")
-    return ignored
+    """What the loader does not read although it may be a delivery (see :func:`walk_raw_dir`)."""
+    return walk_raw_dir(raw_dir)[1]
 
 
-def read_manifest_rows(raw_dir: Path) -> dict[str, int]:
-    """file -> data rows from the delivery manifest, when there is one."""
+def read_manifest_rows(raw_dir: Path) -> dict[str, int] | None:
+    """file -> data rows from the delivery manifest; ``None`` when there is none.
+
+    Raises :class:`LoaderError` for a manifest that cannot be read: it vouches for every file
+    of the delivery, so the run is refused rather than any file loaded unchecked.
+    """
     path = raw_dir / MANIFEST_NAME
-    if not path.is_file():
-        return {}
+    if not path.exists() and not path.is_symlink():
+        return None
+
+    def broken(reason: str) -> LoaderError:
+        return LoaderError(f"the delivery manifest {path} cannot be read ({reason}); it vouches for the row "
+                           "count of every file of the delivery, so nothing was loaded. Ask the registry for the "
+                           f"manifest again, or move it out of the way (any name but {MANIFEST_NAME}) to load "
+                           "with the row-count bands only (the report then says there is no manifest)")
+
     try:
-        return {f["file"]: int(f["rows"]) for f in json.loads(path.read_text("utf-8")).get("files", [])}
-    except (ValueError, KeyError, TypeError):
-        return {}
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as error:
+        raise broken(f"{type(error).__name__}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise broken(f"not UTF-8: byte 0x{error.object[error.start]:02X} at byte offset {error.start:,}") from None
+    except ValueError as error:
+        raise broken(f"not JSON: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise broken('expected a JSON object with a list "files"')
+    rows: dict[str, int] = {}
+    for i, entry in enumerate(data["files"]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            raise broken(f'files[{i}] has no "file" name')
+        name, count = entry["file"], entry.get("rows")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise broken(f'files[{i}] ({name}) has "rows" {count!r}, expected a whole number of data rows')
+        if rows.get(name, count) != count:
+            raise broken(f"{name} is listed twice, with {rows[name]:,} and {count:,} rows")
+        rows[name] = count
+    return rows
 
 
 # ------------------------------------------------------------------------------------------
@@ -198,6 +327,9 @@ class Target(Protocol):
     def table_exists(self, source: str) -> bool: ...
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None: ...
     def record(self, delivery: dict) -> None: ...
+    def current_files(self) -> dict[str, tuple[str, int]]: ...
+    def withdraw(self, source: str, rel: str, delivery: dict) -> int: ...
+    def abort(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -220,11 +352,27 @@ def _check_columns(source: str, found: list[str], columns: tuple[str, ...], wher
 
 
 def _copy_of_sql(placeholder: str) -> str:
-    """Another file whose current (newest loaded) version has the given hash."""
+    """Another file whose current (newest loaded, not withdrawn since) version has the given hash."""
     return (f"select d.file from {RAW_SCHEMA}._deliveries as d where d.status = 'loaded' and d.delivery_hash = "
             f"{placeholder} and d.file <> {placeholder} and not exists (select 1 from {RAW_SCHEMA}._deliveries as n "
-            "where n.file = d.file and n.status = 'loaded' and n.attempted_at > d.attempted_at) "
+            "where n.file = d.file and n.status in ('loaded', 'withdrawn') and n.attempted_at > d.attempted_at) "
             "order by d.file limit 1")
+
+
+#: file, source, rows of every file whose rows are in raw: its newest 'loaded' or 'withdrawn' row is 'loaded'.
+_CURRENT_FILES_SQL = (
+    "select file, source, \"rows\" from (select file, source, \"rows\", status, row_number() over "
+    "(partition by file order by attempted_at desc) as newest "
+    f"from {RAW_SCHEMA}._deliveries where status in ('loaded', 'withdrawn')) as current_state "
+    "where newest = 1 and status = 'loaded' order by file")
+
+#: The temporary tables a delivery's staging may leave behind when it stops half-way.
+_STAGING_TABLES = (STAGED, f"{STAGED}_rejects", f"{STAGED}_rejects_scan", "_delivery_row")
+
+
+def _drop_staging(con) -> None:
+    for name in _STAGING_TABLES:
+        con.execute(f"drop table if exists {name}")
 
 
 def _delivery_values(d: dict) -> list:
@@ -285,6 +433,34 @@ class DuckDBTarget:
     def record(self, delivery: dict) -> None:
         self.con.execute(f"insert into {RAW_SCHEMA}._deliveries values ({', '.join('?' * len(DELIVERIES_COLUMNS))})",
                          _delivery_values(delivery))
+
+    def current_files(self) -> dict[str, tuple[str, int]]:
+        return {f: (s, r) for f, s, r in self.con.execute(_CURRENT_FILES_SQL).fetchall()}
+
+    def withdraw(self, source: str, rel: str, delivery: dict) -> int:
+        """Delete the rows of ``rel`` and log ``delivery`` (status 'withdrawn'), in one transaction."""
+        table = f"{RAW_SCHEMA}.{_q(source)}"
+        exists = self.table_exists(source)
+        self.con.execute("begin transaction")
+        try:
+            rows = self.con.execute(f"select count(*) from {table} where _file = ?", [rel]).fetchone()[0] \
+                if exists else 0
+            if rows:
+                self.con.execute(f"delete from {table} where _file = ?", [rel])
+            self.record({**delivery, "rows": rows})
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        return rows
+
+    def abort(self) -> None:
+        """After an unexpected error: roll back an open transaction, drop the staging tables."""
+        try:
+            self.con.execute("rollback")
+        except duckdb.Error:
+            pass  # no transaction was open
+        _drop_staging(self.con)
 
     def close(self) -> None:
         self.con.execute(f"drop table if exists {STAGED}")
@@ -404,6 +580,34 @@ class PostgresTarget:
             cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})", _delivery_values(delivery))
         self.pg.commit()
 
+    def current_files(self) -> dict[str, tuple[str, int]]:
+        with self.pg.cursor() as cur:
+            cur.execute(_CURRENT_FILES_SQL)
+            found = {f: (s, r) for f, s, r in cur.fetchall()}
+        self.pg.commit()
+        return found
+
+    def withdraw(self, source: str, rel: str, delivery: dict) -> int:
+        exists = self.table_exists(source)
+        try:
+            with self.pg.cursor() as cur:
+                rows = 0
+                if exists:
+                    cur.execute(f"delete from {RAW_SCHEMA}.{_q(source)} where _file = %s", [rel])
+                    rows = cur.rowcount
+                placeholders = ", ".join(["%s"] * len(DELIVERIES_COLUMNS))
+                cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})",
+                            _delivery_values({**delivery, "rows": rows}))
+            self.pg.commit()
+        except BaseException:
+            self.pg.rollback()
+            raise
+        return rows
+
+    def abort(self) -> None:
+        self.pg.rollback()
+        _drop_staging(self.stage_con)
+
     def close(self) -> None:
         self.stage_con.close()
         self.pg.close()
@@ -516,12 +720,31 @@ class SparkTarget:
         cols = ", ".join(_q(c) for c in columns)
         path = self._parquet_path(source, rel)
         tmp = path.with_name(f".{path.name}.tmp")
-        self.stage_con.execute(
-            f"copy (select {cols}, {_lit(rel)} as _file, rowid + 2 as _line, "
-            f"{_lit(delivery['delivery_hash'])} as _delivery_hash from {STAGED} order by rowid) "
-            f"to {_lit(str(tmp))} (format parquet, compression zstd)")
-        os.replace(tmp, path)
+        try:
+            self.stage_con.execute(
+                f"copy (select {cols}, {_lit(rel)} as _file, rowid + 2 as _line, "
+                f"{_lit(delivery['delivery_hash'])} as _delivery_hash from {STAGED} order by rowid) "
+                f"to {_lit(str(tmp))} (format parquet, compression zstd)")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
         self.record(delivery)
+
+    def current_files(self) -> dict[str, tuple[str, int]]:
+        return self.lookups.current_files()
+
+    def withdraw(self, source: str, rel: str, delivery: dict) -> int:
+        path = self._parquet_path(source, rel)
+        rows = self.stage_con.execute(f"select count(*) from read_parquet({_lit(str(path))})").fetchone()[0] \
+            if path.is_file() else 0
+        path.unlink(missing_ok=True)  # registered tables are folders: the file's rows are gone
+        self.record({**delivery, "rows": rows})
+        return rows
+
+    def abort(self) -> None:
+        _drop_staging(self.stage_con)
+        for leftover in self.tables_dir.glob("*/.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
     def record(self, delivery: dict) -> None:
         placeholders = ", ".join("?" * len(DELIVERIES_COLUMNS))
@@ -577,9 +800,35 @@ class SparkTarget:
             shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
+def published_warehouses() -> tuple[Path, ...]:
+    """The published warehouse (``clinical-dashboard build --published``'s default), relative to
+    the working directory and to the repository."""
+    return (DEFAULT_PUBLISHED, REPO_ROOT / DEFAULT_PUBLISHED)
+
+
+def refuse_published(path: Path, origin: str = "--duckdb-path") -> None:
+    """Raise :class:`LoaderError` when ``path`` is the published warehouse (the same resolved
+    path, or the same file through a link)."""
+    resolved = path.resolve()
+    for published in published_warehouses():
+        same = resolved == published.resolve()
+        if not same:
+            try:
+                same = os.path.samefile(path, published)
+            except OSError:  # one of them does not exist: not the same file
+                same = False
+        if same:
+            raise LoaderError(
+                f"{path} (from {origin}) is the published warehouse {published}: the loader only writes the "
+                f"working copy ({DEFAULT_WORK}, its default), and `clinical-dashboard build` publishes that after "
+                f"a green dbt build. Load with --duckdb-path {DEFAULT_WORK} (or unset CLINICAL_DASHBOARD_DUCKDB)")
+
+
 def open_target(config: LoadConfig) -> Target:
     if config.target == "duckdb":
-        return DuckDBTarget(config.resolved_duckdb_path())
+        path = config.resolved_duckdb_path()
+        refuse_published(path, config.duckdb_path_origin())
+        return DuckDBTarget(path)
     if config.target == "postgres":
         return PostgresTarget(config.postgres or postgres_settings())
     if config.target == "spark":
@@ -614,10 +863,32 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_rows: dict[str, int],
+def _reject(delivery: Delivery, target: Target, error: DeliveryError, sha: str, size: int, suite: Suite | None,
+            started: float) -> FileResult:
+    """Log the rejection of ``delivery`` (once per distinct content and message) and its result."""
+    row = {"file": delivery.rel, "source": delivery.source, "year": delivery.year,
+           "loaded_by_version": loader_version(), "delivery_hash": sha, "rows": None, "bytes": size, "status": "rejected", "error": error.message,
+           "attempted_at": _now(), "failed_expectations": None}
+    latest = target.latest(delivery.rel)
+    if not (latest and latest["status"] == "rejected" and latest["delivery_hash"] == sha
+            and latest["error"] == error.message):
+        target.record(row)
+    return FileResult(delivery.rel, delivery.source, delivery.year, "rejected", sha, None, size, error.as_dict(),
+                      suite.name if suite else "", suite.basis if suite else "",
+                      seconds=time.perf_counter() - started, validated_at=str(row["attempted_at"]))
+
+
+def _file_state(path: Path) -> tuple[int, int]:
+    """(size, modification time in ns): a file that changes while it is loaded changes these."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_rows: dict[str, int] | None,
               bar: tqdm, ge_pool: ThreadPoolExecutor) -> tuple[FileResult, Future | None]:
     """Validate one delivery file and load it (or reject it, or skip it when unchanged).
 
+    ``manifest_rows``: file -> data rows of the delivery manifest (``None``: no manifest).
     Returns the result and, for a loaded file, the pending Great Expectations run.
     """
     started = time.perf_counter()
@@ -629,21 +900,15 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
         timings[name] = round(now - clock[0], 2)
         clock[0] = now
 
-    rel, size = delivery.rel, delivery.path.stat().st_size
+    rel = delivery.rel
+    if delivery.problem is not None:  # a symbolic link: refused unread
+        return _reject(delivery, target, DeliveryError(rel, 1, 1, *delivery.problem), "", 0, None, started), None
+    state = _file_state(delivery.path)
+    size = state[0]
     suite: Suite | None = load_suite(delivery.source)
-    base = {"file": rel, "source": delivery.source, "year": delivery.year, "loaded_by_version": loader_version()}
 
     def reject(error: DeliveryError, scan: ScanResult | None) -> FileResult:
-        sha = scan.sha256 if scan else ""
-        row = {**base, "delivery_hash": sha, "rows": None, "bytes": size, "status": "rejected",
-               "error": error.message, "attempted_at": _now(), "failed_expectations": None}
-        latest = target.latest(rel)
-        if not (latest and latest["status"] == "rejected" and latest["delivery_hash"] == sha
-                and latest["error"] == error.message):
-            target.record(row)
-        return FileResult(rel, delivery.source, delivery.year, "rejected", sha, None, size, error.as_dict(),
-                          suite.name if suite else "", suite.basis if suite else "",
-                          seconds=time.perf_counter() - started, validated_at=str(row["attempted_at"]))
+        return _reject(delivery, target, error, scan.sha256 if scan else "", size, suite, started)
 
     bar.set_postfix_str(f"scan {rel}")
     if suite is None:
@@ -689,13 +954,27 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     con = target.stage_con
     bar.set_postfix_str(f"read {rel}")
     try:
-        rows = stage(con, scan, columns, STAGED)
+        try:
+            rows = stage(con, scan, columns, STAGED)
+        finally:
+            # a file that changed since the scan explains any disagreement of the reader with it
+            now = _file_state(delivery.path)
+            if now != state:
+                raise DeliveryError(rel, 1, 1, "a file that stays the same while it is loaded",
+                                    f"{state[0]:,} bytes when the load began, {now[0]:,} bytes and a new "
+                                    "modification time after reading it", "the file changed while it was loaded: "
+                                    "still being uploaded or written? load it again when it is complete")
+        # the delivery as a whole, before it may replace anything
+        if manifest_rows is not None and rel in manifest_rows:
+            check_row_count(rel, rows, manifest_rows[rel], scan.lines, MANIFEST_NAME)
+        check_period(con, STAGED, suite, rel, delivery.year, rows, config.validation.period_min_share)
     except DeliveryError as error:
+        con.execute(f"drop table if exists {STAGED}")
         bar.update(size)
         return reject(error, scan), None
     step("read")
     bar.set_postfix_str(f"check {rel}")
-    checks = compile_checks(suite, delivery.year, manifest_rows=manifest_rows.get(rel))
+    checks = compile_checks(suite, delivery.year, manifest_rows=(manifest_rows or {}).get(rel))
     results = count_unexpected(con, STAGED, checks, rows)
     pending = None
     if config.validation.use_great_expectations:
@@ -703,7 +982,8 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
         frame, info = ge_frame(con, STAGED, columns, rows, config.validation)
         pending = ge_pool.submit(validate_frame, frame, info, rel, checks, columns)
     failed = sum(not r.success for r in results)
-    row = {**base, "delivery_hash": scan.sha256, "rows": rows, "bytes": size, "status": "loaded", "error": None,
+    row = {"file": rel, "source": delivery.source, "year": delivery.year, "loaded_by_version": loader_version(),
+           "delivery_hash": scan.sha256, "rows": rows, "bytes": size, "status": "loaded", "error": None,
            "attempted_at": _now(), "failed_expectations": failed}
     step("check")
     bar.set_postfix_str(f"load {rel}")
@@ -717,6 +997,83 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
                         suite.basis, results, None, seconds=time.perf_counter() - started,
                         validated_at=str(row["attempted_at"]), timings=timings)
     return result, pending
+
+
+def _unexpected(delivery: Delivery, target: Target, report_dir: Path, error: Exception,
+                started: float) -> FileResult:
+    """An unexpected error while handling ``delivery``: roll the target back and reject the file,
+    naming it and the error (the traceback goes to a file beside its report)."""
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    path = _result_path(report_dir, delivery.rel).with_suffix(".traceback.txt")
+    try:
+        target.abort()
+    except Exception as abort_error:  # noqa: BLE001 - the target is unusable: stop the run, clearly
+        raise LoaderError(f"{delivery.rel}: an unexpected {type(error).__name__} ({error}), and the target could "
+                          f"not be rolled back after it ({abort_error!r}): the run stops here") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(trace, "utf-8")
+        where = f"the traceback is in {path}"
+    except OSError:
+        where = "the traceback could not be written"
+    first = next((line for line in str(error).strip().splitlines() if line.strip()), "")
+    rejection = DeliveryError(delivery.rel, 1, 1, "a delivery the loader can read and load",
+                              f"an unexpected {type(error).__name__}" + (f": {first}" if first else ""),
+                              f"nothing of it was loaded (an earlier delivery of it, if any, stays); {where}; "
+                              "please report it with the file")
+    try:
+        return _reject(delivery, target, rejection, "", 0, None, started)
+    except Exception as record_error:  # noqa: BLE001
+        raise LoaderError(f"{rejection.message}; recording the rejection failed too ({record_error!r}): the run "
+                          "stops here") from None
+
+
+_REL = re.compile(r"[^/\\]+/[^/\\]+\.csv")
+
+
+def _check_withdrawals(config: LoadConfig, delivered: set[str]) -> tuple[str, ...]:
+    """The files to withdraw, checked before anything is opened."""
+    for rel in config.withdraw:
+        if not _REL.fullmatch(rel):
+            raise LoaderError(f"--withdraw {rel!r}: name the delivery as <source>/<year>.csv, as in raw._deliveries "
+                              "(e.g. npr_tsb/2022.csv)")
+        if rel in delivered or os.path.lexists(config.raw_dir / rel):
+            raise LoaderError(f"--withdraw {rel}: the file is still in {config.raw_dir} and this load would bring it "
+                              "back; remove it from the raw dir first (nothing was changed)")
+    return tuple(dict.fromkeys(config.withdraw))
+
+
+def _withdraw(target: Target, files: tuple[str, ...], out) -> list[dict]:
+    """Withdraw ``files`` (all checked first: any that has no rows in raw refuses them all)."""
+    if not files:
+        return []
+    current = target.current_files()
+    missing = [rel for rel in files if rel not in current]
+    if missing:
+        raise LoaderError(f"--withdraw {', '.join(missing)}: no rows of it in raw (never loaded, or withdrawn "
+                          "already; see raw._deliveries); nothing was changed")
+    done = []
+    for rel in files:
+        source = current[rel][0]
+        latest = target.latest(rel) or {}
+        row = {"file": rel, "source": source, "year": year_of(rel), "delivery_hash": latest.get("delivery_hash"),
+               "rows": 0, "bytes": None, "status": "withdrawn",
+               "error": "withdrawn (clinical-dashboard load --withdraw): no longer delivered",
+               "loaded_by_version": loader_version(), "attempted_at": _now(), "failed_expectations": None}
+        rows = target.withdraw(source, rel, row)
+        print(f"withdrawn {rel}: {rows:,} rows removed from {RAW_SCHEMA}.{source}", file=out)
+        done.append({"file": rel, "source": source, "rows": rows})
+    return done
+
+
+def _warn(warnings: list[str], lines: list[str], kind: str) -> None:
+    """Print ``lines`` as WARNING lines on stderr (at most MAX_WARNINGS_SHOWN) and keep them all."""
+    warnings.extend(lines)
+    for line in lines[:MAX_WARNINGS_SHOWN]:
+        tqdm.write(f"WARNING  {line}", file=sys.stderr)
+    if len(lines) > MAX_WARNINGS_SHOWN:
+        tqdm.write(f"WARNING  ... and {len(lines) - MAX_WARNINGS_SHOWN:,} more {kind} (see the report)",
+                   file=sys.stderr)
 
 
 def _finish(result: FileResult, pending: Future | None, report_dir: Path) -> None:
@@ -752,21 +1109,53 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
     """Validate and load every delivery file under ``config.raw_dir``; write the report."""
     out = out or sys.stdout
     started, started_at = time.perf_counter(), _now()
-    deliveries = discover(config.raw_dir)
-    ignored = ignored_entries(config.raw_dir)
+    deliveries, ignored = walk_raw_dir(config.raw_dir)
     for entry in ignored:
         print(f"IGNORED  {entry}", file=sys.stderr)
-    manifest_rows = read_manifest_rows(config.raw_dir)
+    manifest_rows = read_manifest_rows(config.raw_dir)  # LoaderError when it cannot be read
+    delivered = {d.rel for d in deliveries}
+    withdraw = _check_withdrawals(config, delivered)
+    warnings: list[str] = []
+    if manifest_rows is None:
+        manifest = {"status": "missing", "note": f"no {MANIFEST_NAME}: row counts are not checked against the "
+                    "registry's, only against each source's plausible band"}
+        _warn(warnings, [f"no {MANIFEST_NAME} in {config.raw_dir}: the row counts cannot be checked against the "
+                         "registry's; each file's count is only compared with its source's plausible band"],
+              "about the manifest")
+    else:
+        manifest = {"status": "read", "files": len(manifest_rows),
+                    "note": f"{MANIFEST_NAME} lists {len(manifest_rows):,} files; a file whose data rows differ "
+                            "from its count is rejected"}
+        _warn(warnings, [f"{d.rel} is not listed in {MANIFEST_NAME}: its row count cannot be checked against the "
+                         f"registry's (only against the {d.source} band)"
+                         for d in deliveries if d.rel not in manifest_rows and d.problem is None],
+              "files not in the manifest")
+        _warn(warnings, [f"{rel} is listed in {MANIFEST_NAME} ({rows:,} rows) but is not in {config.raw_dir}: "
+                         "lost in transfer?" for rel, rows in sorted(manifest_rows.items()) if rel not in delivered],
+              "files of the manifest not delivered")
     target = open_target(config)
     results: list[FileResult] = []
-    total = sum(d.path.stat().st_size for d in deliveries) * 2
+    withdrawn: list[dict] = []
+    total = sum(_size(d) for d in deliveries) * 2
     bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="load", disable=not config.show_progress,
                file=sys.stderr, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {elapsed}<{remaining} {postfix}")
     pending: list[tuple[FileResult, Future | None]] = []
     ge_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="great-expectations")
     try:
+        withdrawn = _withdraw(target, withdraw, out)
+        _warn(warnings, [f"{rel} was loaded before but is no longer delivered (not in {config.raw_dir}): its "
+                         f"{rows:,} rows stay in {RAW_SCHEMA}.{source} until you withdraw it with "
+                         f"`clinical-dashboard load --withdraw {rel}`"
+                         for rel, (source, rows) in target.current_files().items() if rel not in delivered],
+              "loaded files no longer delivered")
         for delivery in deliveries:
-            result, future = load_file(delivery, target, config, manifest_rows, bar, ge_pool)
+            file_started = time.perf_counter()
+            try:
+                result, future = load_file(delivery, target, config, manifest_rows, bar, ge_pool)
+            except LoaderError:
+                raise  # the target or the project is wrong (a raw table of another shape ...): stop
+            except Exception as error:  # noqa: BLE001 - any other failure rejects this file only
+                result, future = _unexpected(delivery, target, config.report_dir, error, file_started), None
             results.append(result)
             if result.status == "loaded":
                 pending.append((result, future))
@@ -779,6 +1168,11 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
                            file=out)
             else:
                 tqdm.write(f"unchanged {delivery.rel} (same sha256 as loaded {result.validated_at})", file=out)
+                expected = (manifest_rows or {}).get(delivery.rel)
+                if expected is not None and result.rows is not None and expected != result.rows:
+                    _warn(warnings, [f"{delivery.rel} is unchanged since it was loaded with {result.rows:,} rows, but "
+                                     f"{MANIFEST_NAME} now says {expected:,}: the loaded rows stay; ask the registry "
+                                     "which is right"], "manifest disagreements")
         bar.set_postfix_str("great expectations")
         for result, future in pending:
             _finish(result, future, config.report_dir)
@@ -789,7 +1183,8 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
         target.close()
     seconds = time.perf_counter() - started
     meta = {"raw_dir": str(config.raw_dir.resolve()), "target": description, "started_at": str(started_at),
-            "seconds": round(seconds, 2), "version": loader_version(), "ignored": ignored}
+            "seconds": round(seconds, 2), "version": loader_version(), "ignored": ignored, "manifest": manifest,
+            "withdrawn": withdrawn, "warnings": warnings}
     md, js = write_report(config.report_dir, results, meta)
     run = LoadRun(results, md, js, description, seconds)
     loaded = [r for r in results if r.status == "loaded"]
@@ -802,3 +1197,10 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
         if config.strict:
             run.exit_code = 1
     return run
+
+
+def _size(delivery: Delivery) -> int:
+    try:
+        return delivery.path.stat().st_size if delivery.problem is None else 0
+    except OSError:  # gone since it was found: load_file says so
+        return 0

@@ -9,8 +9,27 @@ column, what was expected and what was found, and nothing of the file is loaded.
 empty file, header only, missing / unknown (extra) / renamed / reordered / duplicated column,
 wrong delimiter, a line with too few or too many fields (e.g. a truncated last line), an empty
 line, a quoted value running over several lines, a line longer than ``MAX_LINE_SIZE``, bytes
-that are not UTF-8 (with a hint for gzip and UTF-16 files), NUL bytes, and a carriage return
-(CR) that does not end a CRLF line break (old Mac line breaks).
+that are not UTF-8 (with a hint for Windows-1252 and UTF-16 files), NUL bytes, a carriage
+return (CR) that does not end a CRLF line break (old Mac line breaks), **mixed line breaks**
+(one CRLF line in an LF file, or the reverse), a byte order mark after the start of the file
+or the header row again in the middle (two files concatenated), and a file that is not text at
+all, recognised by its first bytes (gzip, zip / Excel, parquet, PDF, an HTML page such as a
+failed download's error page, UTF-16 with or without a byte order mark ...).
+
+*Line-break decision*: a file whose line breaks are not all the header's (LF, or CRLF) is
+**refused**, naming the first line that differs. A registry's export program writes one kind;
+a mix means the file was edited or pieced together after the export (one line saved by a
+Windows editor), so it is not the file the registry sent. DuckDB's strict reader takes one kind
+per file, and reading CRLF as LF would keep the CR in the last field (a silently wrong code);
+reading it right would need a rewritten copy of a 1-2 GB file. ``sed -i 's/\\r$//'`` (or
+``dos2unix``) fixes it knowingly.
+
+*Period* (:func:`check_period`): the file name's year is the delivery's period; the suite's
+period column (its ``in_year`` date, or its ``delivery_year`` integer) gives each row's year.
+A file where fewer than ``ValidationSettings.period_min_share`` (default
+:data:`PERIOD_MIN_SHARE`, one half) of the rows fall in that year is refused: it is another
+year's delivery under this name. Rows of neighbouring years in a real delivery stay row-level
+flags.
 
 *Encoding decision*: a file that is not valid UTF-8 (e.g. latin-1) is **refused**, with the
 line, column and byte offset of the first offending byte and its latin-1 reading. Guessing an
@@ -23,9 +42,10 @@ in ``expectations/*.yml`` (formats in ``expectations/formats.yml``): types parse
 documented (integers, ``YYYY-MM-DD`` dates, decimals), code formats by regex (ICD-10,
 NCSP/NCMP/NCRP, NLK, municipality, district, organisation number ...), value sets and integer
 ranges, not-null and unique keys, dates in the delivery year, discharge not before admission,
-and a plausible row count (equal to the delivery manifest's count when ``_manifest.json`` lists
-the file, else a per-source band at national volume). A failing row is loaded and flagged in
-the report: per expectation and column the unexpected count and a few example lines.
+and a plausible row count (a per-source band at national volume when ``_manifest.json`` does not
+list the file; a count that differs from the manifest's is a contract breach, refused by the
+loader). A failing row is loaded and flagged in the report: per expectation and column the
+unexpected count and a few example lines.
 
 How the work is split, and why (national scale: 1-2 GB, ~8 M rows per file):
 
@@ -68,6 +88,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import duckdb
 import yaml
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent / "expectations"
@@ -80,6 +101,13 @@ MAX_FOUND_CHARS = 200
 #: Examples of unexpected values kept per expectation.
 N_EXAMPLES = 5
 _OTHER_DELIMITERS = (",", "\t", "|", ":")
+#: A delivery is refused when fewer than this share of its data rows have their period column
+#: (:attr:`Suite.period_column`) in the year of the file name: it is another year's file under
+#: this name (e.g. a 2023 file saved as 2022.csv). Generated extracts have every row in their
+#: year; real NPR files hold a few rows of neighbouring years, and the running year's T1/T2 file
+#: is a partial year of that year's rows, so one half is far from both. (Stragglers of other years
+#: in a good file stay row-level flags, the ``in_year`` expectation.)
+PERIOD_MIN_SHARE = 0.5
 # Python's csv module refuses fields over 128 KiB; a line DuckDB accepts may hold one field of
 # almost MAX_LINE_SIZE (only raises the process-wide limit).
 csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_SIZE + 2))
@@ -139,6 +167,12 @@ class Suite:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def period_column(self) -> str | None:
+        """The column that gives a row's year (its period): the ``in_year`` date (NPR's discharge
+        date, HELFO's service date ...) or the ``delivery_year`` integer of aggregated sources."""
+        return next((c.name for c in self.columns if c.in_year or c.format == "delivery_year"), None)
 
 
 _TYPES = ("text", "integer", "decimal", "date")
@@ -392,21 +426,64 @@ def _check_header(rel: str, raw: str, expected: tuple[str, ...]) -> None:
     raise DeliveryError(rel, 1, i + 1, f"header {expected[i]!r}", "end of line", hint)
 
 
-#: Files that are not text at all, recognised by their first bytes: (magic, hint).
+#: Files that are not a text extract at all, recognised by their first bytes: (magic, what it
+#: is, hint). A delivery is a ';'-separated UTF-8 text file; these are refused at line 1 column 1.
 _MAGIC_HINTS = (
-    (b"\x1f\x8b", "the file is gzip-compressed: unpack it (gunzip) and deliver the .csv"),
-    (b"PK\x03\x04", "the file is a zip archive (or an Excel workbook): deliver the ';'-separated .csv"),
-    (b"\xff\xfe", "the file is UTF-16 (byte order mark FF FE): convert it with `iconv -f UTF-16 -t UTF-8`"),
-    (b"\xfe\xff", "the file is UTF-16 (byte order mark FE FF): convert it with `iconv -f UTF-16 -t UTF-8`"),
+    (b"\x1f\x8b", "gzip-compressed data", "the file is gzip-compressed: unpack it (gunzip) and deliver the .csv"),
+    (b"PK\x03\x04", "a zip archive (an Excel workbook .xlsx is one)",
+     "the file is a zip archive or an Excel workbook: deliver the ';'-separated .csv export"),
+    (b"PK\x05\x06", "an empty zip archive", "deliver the ';'-separated .csv export"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document (an old Excel workbook .xls?)",
+     "deliver the ';'-separated .csv export, not the workbook"),
+    (b"PAR1", "a parquet file", "deliver the ';'-separated .csv export, not parquet"),
+    (b"%PDF-", "a PDF document", "a PDF is not an extract: deliver the ';'-separated .csv"),
+    (b"\xfd7zXZ\x00", "xz-compressed data", "the file is xz-compressed: unpack it (unxz) and deliver the .csv"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data",
+     "the file is zstd-compressed: unpack it (unzstd) and deliver the .csv"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it and deliver the .csv"),
+    (b"\xff\xfe", "UTF-16 text (byte order mark FF FE)",
+     "the file is UTF-16 (byte order mark FF FE): convert it with `iconv -f UTF-16 -t UTF-8`"),
+    (b"\xfe\xff", "UTF-16 text (byte order mark FE FF)",
+     "the file is UTF-16 (byte order mark FE FF): convert it with `iconv -f UTF-16 -t UTF-8`"),
 )
-_MAGIC_NUMBERS = tuple(magic for magic, _ in _MAGIC_HINTS)
+#: Text that is not an extract, by how it starts (lower case, after a BOM and white space).
+_TEXT_HINTS = (
+    (("<!doctype html", "<html", "<head", "<body"), "an HTML page",
+     "a web page saved under the delivery's name (the error or login page of a failed download?): "
+     "download the delivery again"),
+    (("<?xml",), "an XML document", "deliver the ';'-separated .csv export"),
+    (("{", "["), "JSON", "deliver the ';'-separated .csv export"),
+)
+_BOM = b"\xef\xbb\xbf"
 #: Bytes that valid UTF-8 may hold but the contract does not: (byte, expected, hint).
 _BAD_BYTES = (
     (b"\x00", "text without NUL bytes", "a NUL byte is not text (a binary or broken export?); "
                                         "PostgreSQL cannot store it"),
     (b"\r", "lines ending in LF or CRLF", "a carriage return (CR) that is not part of a CRLF line break "
                                           "(old Mac line breaks?): convert them to LF"),
+    (_BOM, "no byte order mark (U+FEFF) after the start of the file",
+     "a byte order mark inside the file is where a second file starts (two files concatenated?) or an "
+     "editor's artefact: deliver each file on its own"),
 )
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(what the file is, hint) when its first bytes show it is not a text extract, else ``None``."""
+    for magic, what, hint in _MAGIC_HINTS:
+        if head.startswith(magic):
+            return what, hint
+    if head.startswith(b"BZh") and head[3:4].isdigit() and head[4:10] == b"1AY&SY":
+        return "bzip2-compressed data", "the file is bzip2-compressed: unpack it (bunzip2) and deliver the .csv"
+    sample = head[:64]
+    if len(sample) >= 8 and sample.count(b"\x00") >= len(sample) // 2 - 2:
+        order = "LE" if sample[1::2].count(0) > sample[0::2].count(0) else "BE"
+        return (f"UTF-16{order} text without a byte order mark (every other byte is 0x00)",
+                f"the file is UTF-16: convert it with `iconv -f UTF-16{order} -t UTF-8`")
+    text = head[:256].removeprefix(_BOM).lstrip().lower()
+    for starts, what, hint in _TEXT_HINTS:
+        if text.startswith(tuple(s.encode() for s in starts)):
+            return what, hint
+    return None
 
 
 def _sources_with_header(found: list[str]) -> list[str]:
@@ -465,12 +542,43 @@ def _column_label(expected: tuple[str, ...], column: int) -> str:
     return f" {expected[column - 1]!r}" if 0 < column <= len(expected) else ""
 
 
+def _find_line(buf: bytes, pos: int, line: bytes, final: bool) -> int:
+    """Offset of the first line from ``pos`` (a line start) that is exactly ``line`` (LF or
+    CRLF), or -1."""
+    hits = [pos] if buf.startswith(line + b"\n", pos) or buf.startswith(line + b"\r\n", pos) else []
+    hits += [k + 1 for k in (buf.find(b"\n" + line + b"\n", pos), buf.find(b"\n" + line + b"\r\n", pos)) if k >= 0]
+    tail = len(buf) - len(line)
+    if final and tail >= pos and buf.endswith(line) and (tail == pos or buf[tail - 1] == 0x0A):
+        hits.append(tail)
+    return min(hits) if hits else -1
+
+
+def _runaway_line_error(rel: str, prefix: bytes, line: int, offset: int,
+                        expected: tuple[str, ...]) -> DeliveryError:
+    """A line already longer than MAX_LINE_SIZE before its line break (``prefix``: its bytes so
+    far, from byte ``offset``). Found in the scan so that a file without line breaks is never
+    held in memory whole: old Mac line breaks (CR only), NUL bytes, or one endless line."""
+    for bad, expected_text, hint in _BAD_BYTES[:2]:
+        at = prefix.find(bad)
+        if at >= 0:
+            return DeliveryError(rel, line, _column_at(prefix[:at + 1], at), expected_text,
+                                 f"byte 0x{bad.hex().upper()} at byte offset {offset + at:,}", hint)
+    at = MAX_LINE_SIZE
+    column = prefix.count(b";", 0, at) + 1 if b'"' not in prefix[:at] else _column_at(prefix[:at + 1], at)
+    return DeliveryError(rel, line, column, f"a line of at most {MAX_LINE_SIZE:,} bytes",
+                         f"a line of more than {len(prefix):,} bytes without a line break",
+                         f"column {column}{_column_label(expected, column)} runs past byte {MAX_LINE_SIZE:,} of "
+                         "the line: no registry value is that long (a broken export?)")
+
+
 def scan_file(path: Path, rel: str, expected: tuple[str, ...],
               progress: Callable[[int], Any] | None = None) -> ScanResult:
-    """Stream the file once: hash, size, lines, UTF-8, header, empty lines, checkpoints.
+    """Stream the file once: hash, size, lines, UTF-8, header, empty lines, line breaks,
+    checkpoints.
 
     Never raises for a broken delivery: the first contract breach is in ``result.error`` (the
-    hash and size still cover the whole file, for the delivery log).
+    hash and size still cover the whole file, for the delivery log). Memory stays bounded: a
+    line that runs past ``MAX_LINE_SIZE`` without a line break ends the checks.
     """
     result = ScanResult(file=rel, path=path)
     digest = hashlib.sha256()
@@ -480,10 +588,12 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
     error: DeliveryError | None = None
     decoder_check = codecs.getdecoder("utf-8")
     last: list = []  # [line number, bytes] of the last data line seen
+    crlf: bool | None = None  # the header's line break: every line must end like it
+    header_line = b""  # the header row's bytes (no BOM, no line break): seen again = a second file
 
     def process(buf: bytes, final: bool) -> None:
         """Check complete lines ``buf`` (ending with a newline unless ``final``)."""
-        nonlocal line_no, error
+        nonlocal line_no, error, crlf, header_line
         if error is not None or not buf:
             return
         try:
@@ -493,22 +603,29 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
             line = line_no + buf.count(b"\n", 0, exc.start) + 1
             column = _column_at(buf[start:exc.start + 1], exc.start - start)
             bad = buf[exc.start:exc.end]
-            hint = "the file is not UTF-8 (latin-1 or Windows-1252?): convert it with " \
-                   "`iconv -f ISO-8859-1 -t UTF-8` or ask for a UTF-8 delivery"
-            if base == 0 and buf.startswith(_MAGIC_NUMBERS):
-                hint = next(text for magic, text in _MAGIC_HINTS if buf.startswith(magic))
+            if 0x80 <= bad[0] <= 0x9F:  # C1 controls in latin-1: Windows-1252's quotes, dashes, euro
+                reading = f"{bad[:1].decode('cp1252', 'replace')!r} if read as Windows-1252"
+                hint = "the file is not UTF-8 (Windows-1252: bytes 0x80-0x9F are its smart quotes, dashes " \
+                       "and euro sign): convert it with `iconv -f WINDOWS-1252 -t UTF-8` or ask for a UTF-8 delivery"
+            else:
+                reading = f"{bad.decode('latin-1')!r} if read as latin-1"
+                hint = "the file is not UTF-8 (latin-1 or Windows-1252?): convert it with " \
+                       "`iconv -f ISO-8859-1 -t UTF-8` or ask for a UTF-8 delivery"
             error = DeliveryError(
                 rel, line, column, "UTF-8 text" + _column_label(expected, column).replace(" '", " in '"),
-                f"byte 0x{bad.hex().upper()} at byte offset {base + exc.start:,} "
-                f"({bad.decode('latin-1')!r} if read as latin-1)", hint)
+                f"byte 0x{bad.hex().upper()} at byte offset {base + exc.start:,} ({reading})", hint)
             return
         for bad, expected_text, hint in _BAD_BYTES:
             if bad not in buf:
                 continue
             if bad == b"\r":
                 if buf.count(b"\r") == buf.count(b"\r\n"):
-                    continue  # CRLF line breaks are fine
+                    continue  # CRLF line breaks are fine (whether they are the file's: below)
                 at = re.search(rb"\r(?!\n)", buf).start()  # type: ignore[union-attr]
+            elif bad == _BOM:
+                at = buf.find(bad, len(_BOM) if base == 0 and buf.startswith(bad) else 0)
+                if at < 0:
+                    continue  # a byte order mark at the start of the file is fine
             else:
                 at = buf.index(bad)
             start = buf.rfind(b"\n", 0, at) + 1
@@ -516,6 +633,28 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
             error = DeliveryError(rel, line_no + buf.count(b"\n", 0, at) + 1, column, expected_text,
                                   f"byte 0x{bad.hex().upper()} at byte offset {base + at:,}", hint)
             return
+        if line_no == 0:
+            end = buf.find(b"\n")
+            crlf = end > 0 and buf[end - 1] == 0x0D
+        # mixed line breaks: every line ends like the header (LF, or CRLF)
+        if crlf is not None:
+            if crlf:
+                found = re.search(rb"(?<!\r)\n", buf)
+                at = found.start() if found else -1
+            else:
+                at = buf.find(b"\r\n")
+            if at >= 0:
+                start = buf.rfind(b"\n", 0, at) + 1
+                line_end = at if crlf else at + 1
+                column = _column_at(buf[start:line_end], line_end - start - (0 if crlf else 1))
+                error = DeliveryError(
+                    rel, line_no + buf.count(b"\n", 0, at) + 1, column,
+                    f"the header's line break ({'CRLF' if crlf else 'LF'}) at the end of every line",
+                    f"{'an LF' if crlf else 'a CRLF'} line break at byte offset {base + at:,}",
+                    "mixed line breaks: the file was edited or pieced together after the export (a line "
+                    "saved by a Windows editor?); convert them all to LF (`sed -i 's/\\r$//' FILE` or "
+                    "dos2unix) or ask the registry for the file again")
+                return
         pos = 0
         if line_no == 0:  # the header
             end = buf.find(b"\n")
@@ -530,6 +669,7 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
             except DeliveryError as exc:
                 error = exc
                 return
+            header_line = header.encode("utf-8")
             pos = end + 1
         # empty lines: a record per line, no blank lines
         first_line = line_no + (1 if pos else 0) + 1  # number of the line starting at pos
@@ -542,6 +682,15 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
             line = line_no + buf.count(b"\n", 0, min(hits) + 1) + 1
             error = DeliveryError(rel, line, 1, f"a record of {len(expected)} fields", "an empty line")
             return
+        # the header row again: a second file concatenated to this one
+        if header_line and pos < len(buf):
+            at = _find_line(buf, pos, header_line, final)
+            if at >= 0:
+                error = DeliveryError(rel, line_no + buf.count(b"\n", 0, at) + 1, 1,
+                                      f"a record of {len(expected)} fields", "the header row again",
+                                      "a second file's header: two files concatenated? deliver each "
+                                      "source and year as one file with one header")
+                return
         extra = _extra_empty_fields(buf, pos, len(expected), final)
         if extra is not None:
             start, n = extra
@@ -566,6 +715,11 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
             if not block:
                 break
             digest.update(block)
+            if result.bytes == 0:
+                what = sniff(block)
+                if what is not None:
+                    error = DeliveryError(rel, 1, 1, "a ';'-separated UTF-8 text file (the extract)",
+                                          f"{what[0]} (first bytes {block[:8].hex(' ').upper()})", what[1])
             result.bytes += len(block)
             if progress:
                 progress(len(block))
@@ -573,12 +727,12 @@ def scan_file(path: Path, rel: str, expected: tuple[str, ...],
                 continue  # keep hashing: the delivery log records the hash of a rejected file too
             data = carry + block
             cut = data.rfind(b"\n") + 1
-            if cut == 0:
-                carry = data
-                continue
-            process(data[:cut], final=False)
-            base += cut
+            if cut:
+                process(data[:cut], final=False)
+                base += cut
             carry = data[cut:]
+            if error is None and len(carry) > MAX_LINE_SIZE + 1:  # longer than any line DuckDB reads
+                error = _runaway_line_error(rel, carry, line_no + 1, base, expected)
     if error is None:
         process(carry, final=True)
         if last:
@@ -624,11 +778,22 @@ def stage(con, scan: ScanResult, expected: tuple[str, ...], table: str) -> int:
     rejects_table, rejects_scan = f"{table}_rejects", f"{table}_rejects_scan"
     for name in (table, rejects_table, rejects_scan):
         con.execute(f"drop table if exists {name}")
-    con.execute(
-        f"create temp table {table} as select * from read_csv(?, delim=';', quote='\"', escape='\"', "
-        f"header=true, columns={columns}, auto_detect=false, strict_mode=true, null_padding=false, "
-        f"store_rejects=true, rejects_table='{rejects_table}', rejects_scan='{rejects_scan}', "
-        f"max_line_size={MAX_LINE_SIZE}, encoding='utf-8')", [str(scan.path)])
+    try:
+        con.execute(
+            f"create temp table {table} as select * from read_csv(?, delim=';', quote='\"', escape='\"', "
+            f"header=true, columns={columns}, auto_detect=false, strict_mode=true, null_padding=false, "
+            f"store_rejects=true, rejects_table='{rejects_table}', rejects_scan='{rejects_scan}', "
+            f"max_line_size={MAX_LINE_SIZE}, encoding='utf-8')", [str(scan.path)])
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        # the reader gave up on the file (the scan's checks should have named the reason first)
+        for name in (table, rejects_table, rejects_scan):
+            con.execute(f"drop table if exists {name}")
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        line = re.search(r"\bline:? (\d+)", str(error), re.IGNORECASE)
+        raise DeliveryError(rel, max(int(line.group(1)), 1) if line else 1, 1,
+                            "a file DuckDB's strict CSV reader can read", repr(first),
+                            "the reader stopped without naming the line; nothing of the file was loaded "
+                            "(please report it with the file)") from None
     rejects = con.execute(
         f"select line, line_byte_position, column_idx, column_name, error_type, error_message, "
         f"count(distinct line) over () from {rejects_table} order by line limit 1").fetchone()
@@ -730,6 +895,56 @@ def _verify_numbering(con, scan: ScanResult, expected: tuple[str, ...], table: s
                                        "the line numbering cannot be trusted (a loader bug: please report it)")
 
 
+def check_period(con, table: str, suite: Suite, rel: str, year: int, rows: int,
+                 min_share: float = PERIOD_MIN_SHARE) -> None:
+    """Refuse a staged delivery whose rows do not belong to its year (the file name's).
+
+    Each row's year is the first four digits of the suite's period column (a ``YYYY-MM-DD``
+    date or a ``YYYY`` year); fewer than ``min_share`` of the rows in ``year`` raises
+    :class:`DeliveryError` at the first line outside the year, saying how many rows are in the
+    year and which years the others fall in.
+    """
+    column = suite.period_column
+    if column is None or rows == 0:
+        return
+    qc = _q(column)
+    row_year = f"case when regexp_matches({qc}, '^[0-9]{{4}}(-|$)') then substr({qc}, 1, 4) end"
+    counts = con.execute(f"select {row_year} as row_year, count(*) as n from {table} group by 1 "
+                         "order by 2 desc, 1").fetchall()
+    in_year = sum(n for y, n in counts if y == str(year))
+    if in_year >= min_share * rows:
+        return
+    line = con.execute(f"select min(rowid) + 2 from {table} where ({row_year}) is distinct from "
+                       f"{_lit(str(year))}").fetchone()[0]
+    others = [(y, n) for y, n in counts if y != str(year)]
+    shown = ", ".join(f"{y} ({n:,})" if y else f"no readable year ({n:,})" for y, n in others[:5])
+    if len(others) > 5:
+        shown += f" and {len(others) - 5} more years"
+    raise DeliveryError(rel, int(line), suite.column_names.index(column) + 1,
+                        f"at least {min_share:.0%} of the data rows with {column!r} in {year} (the year in the "
+                        "file name)", f"{in_year:,} of {rows:,} rows in {year}; the others in {shown}",
+                        f"another year's delivery under the name {year}? nothing of it is loaded and the "
+                        f"loaded delivery of {rel}, if any, stays")
+
+
+def check_row_count(rel: str, rows: int, expected: int, lines: int, manifest: str) -> None:
+    """Refuse a staged delivery whose data rows differ from its manifest's count (``lines``:
+    the file's physical lines, the header included)."""
+    if rows == expected:
+        return
+    if rows < expected:
+        raise DeliveryError(rel, lines + 1, 1, f"{expected:,} data rows, as {manifest} says",
+                            f"{rows:,} data rows (the file ends after line {lines:,})",
+                            f"{expected - rows:,} rows missing: cut short in transfer (a partial upload?) or "
+                            f"another version than {manifest} describes; the loaded delivery of {rel}, if "
+                            "any, stays")
+    raise DeliveryError(rel, expected + 2, 1, f"{expected:,} data rows, as {manifest} says (the last on line "
+                        f"{expected + 1:,})", f"{rows:,} data rows",
+                        f"{rows - expected:,} rows more than the manifest says: rows appended, two files in one, "
+                        f"or another version than {manifest} describes; the loaded delivery of {rel}, if any, "
+                        "stays")
+
+
 class NumberingError(RuntimeError):
     """A checkpoint line differs from the staged row of its number (:func:`stage` rejects the file)."""
 
@@ -804,6 +1019,12 @@ class ValidationSettings:
     ge_sample_rows: int = 20_000
     #: Run GE at all (the DuckDB counts are always computed).
     use_great_expectations: bool = True
+    #: Refuse a file with fewer than this share of its rows in its year (:data:`PERIOD_MIN_SHARE`).
+    period_min_share: float = PERIOD_MIN_SHARE
+
+    def __post_init__(self) -> None:
+        if not 0 < self.period_min_share <= 1:
+            raise ValueError(f"period_min_share must be in (0, 1], got {self.period_min_share}")
 
 
 _GE_CONTEXT: list = []
@@ -976,9 +1197,15 @@ def render_markdown(results: list[FileResult], meta: dict) -> str:
         f"**rejected {len(rejected)}**",
         *([f"- **ignored** (not read, not a `<source>/<year>.csv` file): {'; '.join(meta['ignored'])}"]
           if meta.get("ignored") else []),
+        *([f"- manifest: {_md(meta['manifest']['note'])}"] if meta.get("manifest") else []),
+        *[f"- withdrawn: `{w['file']}` ({w['rows']:,} rows removed from raw.{w['source']})"
+          for w in meta.get("withdrawn", [])],
+        *[f"- **WARNING**: {_md(w)}" for w in meta.get("warnings", [])],
         "",
-        "Contract breaches (columns, encoding, delimiter, fields per line) reject the whole file: nothing of "
-        "it is loaded. Row-level expectations flag rows; flagged rows are loaded, and staging decides what "
+        "Contract breaches (columns, encoding, delimiter, line breaks, fields per line, a row count other than "
+        "the manifest's, rows of another year than the file name's, a file that is not a CSV extract or is a "
+        "symbolic link) reject the whole file: nothing of it is loaded. Row-level expectations flag rows; "
+        "flagged rows are loaded, and staging decides what "
         "to do with them. Unexpected counts cover every row (DuckDB); the GE column is Great Expectations "
         "on the same suite (all rows, or a sample for large files, as stated per file).",
         "", "| file | status | rows | failed expectations | flagged values |", "|---|---|---:|---:|---:|",

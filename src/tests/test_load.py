@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -21,6 +22,7 @@ from clinical_dashboard.cli import main
 from clinical_dashboard.config import GeneratorConfig
 from clinical_dashboard.generate import LEDGER_NAME, run
 from clinical_dashboard.generate.docs import source_columns
+from clinical_dashboard import load
 from clinical_dashboard.load import LoadConfig, postgres_settings, run_load
 from clinical_dashboard.validate import ValidationSettings
 
@@ -57,6 +59,15 @@ def _query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def _lines(path: Path) -> list[str]:
     return path.read_bytes().decode("utf-8").splitlines()
+
+
+def _set_manifest_rows(raw: Path, rel: str, rows: int) -> None:
+    """A new version of ``rel`` arrives with its manifest saying its new row count."""
+    manifest = json.loads((raw / "_manifest.json").read_text("utf-8"))
+    for entry in manifest["files"]:
+        if entry["file"] == rel:
+            entry["rows"] = rows
+    (raw / "_manifest.json").write_text(json.dumps(manifest), "utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +156,7 @@ def test_a_changed_file_replaces_its_rows(delivery: Path, tmp_path: Path) -> Non
     lines = _lines(path)
     kept = lines[:-10]
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    _set_manifest_rows(raw, VICTIM, len(kept) - 1)
     other_before = _query(db, "select count(*) from raw.npr_som")
     result = _load(raw, tmp_path)
     assert {r.file: r.status for r in result.results}[VICTIM] == "loaded"
@@ -345,6 +357,49 @@ def test_the_duckdb_path_comes_from_the_environment(delivery: Path, tmp_path: Pa
     assert _query(tmp_path / "env.duckdb", "select count(*) from raw._deliveries") == [(1,)]
 
 
+def test_the_default_is_the_working_copy_and_the_published_warehouse_is_refused(delivery: Path, tmp_path: Path,
+                                                                              monkeypatch, capsys) -> None:
+    """Issue 26 item 4: without --duckdb-path the loader writes the working copy
+    target/work/warehouse.duckdb; a path that is the published target/warehouse.duckdb (as given,
+    through '..', by env, through a symbolic or a hard link) is refused and the file is untouched."""
+    from clinical_dashboard.publish import DEFAULT_PUBLISHED, DEFAULT_WORK
+
+    assert DEFAULT_WORK == Path("target/work/warehouse.duckdb") and DEFAULT_PUBLISHED == Path("target/warehouse.duckdb")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CLINICAL_DASHBOARD_DUCKDB", raising=False)
+    raw = tmp_path / "raw"
+    (raw / "npr_tsb").mkdir(parents=True)
+    shutil.copy(delivery / VICTIM, raw / VICTIM)
+    args = ["load", "--raw-dir", str(raw), "--report-dir", str(tmp_path / "v"), "--no-progress"]
+    assert main(args) == 0
+    assert _query(tmp_path / DEFAULT_WORK, "select count(*) from raw._deliveries") == [(1,)]
+    assert not (tmp_path / DEFAULT_PUBLISHED).exists()
+    capsys.readouterr()
+    # a published warehouse (what `clinical-dashboard build` copies there)
+    published = tmp_path / DEFAULT_PUBLISHED
+    shutil.copy(tmp_path / DEFAULT_WORK, published)
+    content = published.read_bytes()
+    (tmp_path / "symlink.duckdb").symlink_to(published)
+    os.link(published, tmp_path / "hardlink.duckdb")
+    for extra, env in ((["--duckdb-path", "target/warehouse.duckdb"], None),
+                       (["--duckdb-path", "target/work/../warehouse.duckdb"], None),
+                       (["--duckdb-path", str(published)], None),
+                       (["--duckdb-path", str(tmp_path / "symlink.duckdb")], None),
+                       (["--duckdb-path", str(tmp_path / "hardlink.duckdb")], None),
+                       ([], "target/warehouse.duckdb")):
+        if env:
+            monkeypatch.setenv("CLINICAL_DASHBOARD_DUCKDB", env)
+        assert main(args + extra) == 2, (extra, env)
+        err = capsys.readouterr().err
+        assert "is the published warehouse" in err and "Traceback" not in err, err
+        assert ("from env CLINICAL_DASHBOARD_DUCKDB" if env else "from --duckdb-path") in err
+        assert f"--duckdb-path {DEFAULT_WORK}" in err
+    assert published.read_bytes() == content and not Path(f"{published}.wal").exists()
+    # another file (make dbt-build's target/test.duckdb) is fine
+    monkeypatch.setenv("CLINICAL_DASHBOARD_DUCKDB", "target/test.duckdb")
+    assert main(args) == 0 and (tmp_path / "target/test.duckdb").is_file()
+
+
 # ---------------------------------------------------------------------------- PostgreSQL
 def _postgres_reachable() -> str | None:
     settings = postgres_settings()
@@ -389,6 +444,7 @@ def test_postgres_target(delivery: Path, tmp_path: Path, scratch_postgres: dict)
     assert [r.status for r in second.results] == ["loaded", "unchanged", "unchanged"]
     lines = _lines(raw / VICTIM)
     (raw / VICTIM).write_text("\n".join(lines[:-5]) + "\n", encoding="utf-8")  # a changed file
+    _set_manifest_rows(raw, VICTIM, len(lines) - 6)
     third = run_load(config, out=io.StringIO())
     assert [r.status for r in third.results] == ["unchanged", "loaded", "unchanged"]
     connection = psycopg2.connect(**scratch_postgres)
@@ -417,3 +473,37 @@ def test_postgres_target(delivery: Path, tmp_path: Path, scratch_postgres: dict)
                                   ("helfo_imaging/2023.csv", "loaded"), ("npr_som/2023.csv", "loaded"),
                                   ("npr_tsb/2023.csv", "loaded")]
     connection.close()
+    # issue 26 on PostgreSQL: a cut file is refused and the loaded rows stay; an unexpected error
+    # inside the COPY transaction rolls it back; a withdrawn delivery is removed in one transaction
+    tsb_rows = len(_lines(raw / VICTIM)) - 1
+
+    def count(sql: str, params: list | None = None) -> int:
+        with psycopg2.connect(**scratch_postgres) as con, con.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchone()[0]
+
+    (raw / VICTIM).write_text("\n".join(_lines(raw / VICTIM)[:-7]) + "\n", encoding="utf-8")
+    cut = {r.file: r for r in run_load(config, out=io.StringIO()).results}[VICTIM]
+    assert cut.status == "rejected"
+    assert f"expected {tsb_rows:,} data rows, as _manifest.json says" in cut.error["message"]
+    assert count("select count(*) from raw.npr_tsb") == tsb_rows
+    _set_manifest_rows(raw, VICTIM, tsb_rows - 7)
+    original = load.PostgresTarget.replace
+
+    def failing(self, source, rel, columns, row, bar):
+        original(self, source, rel, columns, {**row, "year": "not a year"}, bar)  # the log insert fails
+
+    load.PostgresTarget.replace = failing
+    try:
+        broken = {r.file: r for r in run_load(config, out=io.StringIO()).results}[VICTIM]
+    finally:
+        load.PostgresTarget.replace = original
+    assert broken.status == "rejected" and "an unexpected" in broken.error["message"]
+    assert count("select count(*) from raw.npr_tsb") == tsb_rows  # the delete and the COPY rolled back
+    (raw / VICTIM).unlink()
+    withdrawn = run_load(LoadConfig(raw_dir=raw, target="postgres", report_dir=tmp_path / "v", show_progress=False,
+                                    postgres=scratch_postgres, withdraw=(VICTIM,)), out=io.StringIO())
+    assert VICTIM not in {r.file for r in withdrawn.results}
+    assert count("select count(*) from raw.npr_tsb") == 0
+    assert count("select count(*) from raw._deliveries where file = %s and status = 'withdrawn' and rows = %s",
+                 [VICTIM, tsb_rows]) == 1

@@ -337,3 +337,161 @@ def test_nothing_else_is_rejected_or_flagged(con, ledger: list[dict[str, str]]) 
         if unknown != injected:
             problems.append(f"{model}: {unknown} codes flagged unknown, {injected} injected")
     assert not problems, _report(problems, "rows rejected or flagged without an injected defect")
+
+
+# ------------------------------------------------------------------------------- plausibility (issue 26)
+#: The delivery issue 26 was found with: one stay of 12,204 days and one row dated 2031.
+HOSTILE_FILE = "npr_tsb/2023.csv"
+LONG_STAY = ("1990-01-01", "2023-06-01")
+STRAY_YEAR = ("2031-02-20", "2031-03-01")
+NPR_ACTIVITY = ("npr_som", "npr_avtalesom", "npr_phv", "npr_avtalephv", "npr_phbu", "npr_tsb")
+PROJECT = REPO / "dbt_project.yml"
+
+
+def _project_vars() -> dict:
+    import yaml
+
+    return yaml.safe_load(PROJECT.read_text("utf-8"))["vars"]
+
+
+def test_data_years_are_the_generators_years() -> None:
+    """var data_years (the years a build computes) = the years the registries deliver."""
+    from clinical_dashboard.config import YEARS
+
+    data_years = _project_vars()["data_years"]
+    configured = tuple(range(data_years["first"], data_years["last"] + 1))
+    assert configured == tuple(YEARS), (
+        f"dbt_project.yml vars.data_years {data_years} must span the generator's YEARS {YEARS} "
+        "(src/clinical_dashboard/config.py): change both together")
+
+
+def test_no_stay_bound_is_below_the_generators_longest_stay() -> None:
+    """A bound below the generator's cap would quarantine good generated stays."""
+    import re
+
+    activity = (REPO / "src" / "clinical_dashboard" / "generate" / "activity.py").read_text("utf-8")
+    cap = re.search(r"los = np\.minimum\(los, (\d+)\)", activity)
+    assert cap, "activity.py no longer caps the length of stay with `los = np.minimum(los, N)`: update this test"
+    referrals = (REPO / "src" / "clinical_dashboard" / "generate" / "referrals.py").read_text("utf-8")
+    wait = re.search(r"assessed = day \+ 1 \+ np\.minimum\(rng\.geometric\([^)]*\), (\d+)\)", referrals)
+    assert wait, "referrals.py no longer caps the assessment wait as expected: update this test"
+    bounds = _project_vars()["max_length_of_stay_days"]
+    assert set(bounds) == set(NPR_ACTIVITY), f"max_length_of_stay_days must name every NPR activity source: {bounds}"
+    low = {source: bound for source, bound in bounds.items() if bound < int(cap.group(1))}
+    assert not low, f"max_length_of_stay_days below the generator's longest stay ({cap.group(1)} days): {low}"
+    assert _project_vars()["max_referral_assessment_days"] >= 1 + int(wait.group(1))
+
+
+@pytest.fixture(scope="module")
+def hostile_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, tuple[str, str]]]:
+    """The NPR extracts of 2023 with issue 26's two rows written over two clean inpatient stays
+    of npr_tsb/2023.csv, loaded and built through NPR staging (models, data tests including
+    rows_conserved, unit tests). Returns the DuckDB file and {line: (inndato, utdato)}."""
+    from clinical_dashboard.config import GeneratorConfig
+    from clinical_dashboard.generate import run
+
+    raw = tmp_path_factory.mktemp("raw_implausible")
+    run(GeneratorConfig(scale=0.001, seed=5, years=(2023,), sources=NPR_ACTIVITY + ("npr_phbu_referrals",),
+                        out_dir=raw, show_progress=False))
+    with (raw / LEDGER_NAME).open(encoding="utf-8", newline="") as handle:
+        dirty = {int(d["line_number"]) for d in csv.DictReader(handle, delimiter=";") if d["file"] == HOSTILE_FILE}
+    path = raw / HOSTILE_FILE
+    lines = path.read_text("utf-8").splitlines()
+    header = lines[0].split(";")
+    start, end, level = header.index("inndato"), header.index("utdato"), header.index("omsorgsniva")
+    # clean inpatient lines only, and not a first copy of an injected duplicate (its id is shared)
+    candidates = [n for n in range(2, len(lines) + 1)
+                  if n not in dirty and n - 1 not in dirty and n + 1 not in dirty
+                  and lines[n - 1].split(";")[level] == "1"]
+    changed = {candidates[0]: LONG_STAY, candidates[-1]: STRAY_YEAR}
+    for line, (admission, discharge) in changed.items():
+        fields = lines[line - 1].split(";")
+        fields[start], fields[end] = admission, discharge
+        lines[line - 1] = ";".join(fields)
+    path.write_text("\n".join(lines) + "\n", "utf-8")  # same row count: the manifest still holds
+
+    work = tmp_path_factory.mktemp("staging_implausible")
+    database = work / "implausible.duckdb"
+    _load_raw(raw, database, work / "validation")
+    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
+    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
+    try:
+        _dbt(["seed"], work)
+        _dbt(["build", "--select", "path:models/staging/npr", "--indirect-selection", "cautious"], work)
+    finally:
+        if previous is None:
+            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
+        else:
+            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
+        shutil.rmtree(work / "logs", ignore_errors=True)
+    return database, changed
+
+
+def test_implausible_stay_and_stray_year_end_in_quarantine(hostile_warehouse) -> None:
+    """Issue 26 items 2 and 7: the stay of 12,204 days is quarantined as
+    admission_long_before_period, the row dated 2031 as outside_data_years; neither is staged,
+    and every raw row of the file is staged or quarantined exactly once."""
+    database, changed = hostile_warehouse
+    con = duckdb.connect(str(database))  # not read_only: dbt-duckdb holds the file (see `con`)
+    try:
+        expected = {line: ("admission_long_before_period" if dates == LONG_STAY else "outside_data_years")
+                    for line, dates in changed.items()}
+        found = dict(con.execute(
+            "select line, reason_code from main.stg_npr__quarantine where file = ? and outcome = 'quarantined' "
+            "and line in (select unnest(?::bigint[]))", [HOSTILE_FILE, list(changed)]).fetchall())
+        assert found == expected, f"{HOSTILE_FILE}: quarantine reasons by line {found}, expected {expected}"
+        staged = con.execute("select count(*) from main.stg_npr__tsb where source_file = ? "
+                             "and source_line in (select unnest(?::bigint[]))",
+                             [HOSTILE_FILE, list(changed)]).fetchone()[0]
+        assert staged == 0, f"{staged} of the implausible rows of {HOSTILE_FILE} staged"
+        bound = _project_vars()["max_length_of_stay_days"]["npr_tsb"]
+        longest, years = con.execute(
+            "select max(discharge_date - admission_date), list(distinct contact_year) "
+            "from main.stg_npr__tsb").fetchone()
+        assert longest <= bound, f"a staged TSB stay of {longest} days (bound {bound})"
+        assert years == [2023], f"staged TSB years {years}, expected only 2023"
+        raw_rows, staged_rows, other_rows = con.execute(
+            "select (select count(*) from raw.npr_tsb where _file = $1), "
+            "(select count(*) from main.stg_npr__tsb where source_file = $1), "
+            "(select count(*) from main.stg_npr__quarantine where file = $1)", [HOSTILE_FILE]).fetchone()
+        assert raw_rows == staged_rows + other_rows, (
+            f"{HOSTILE_FILE}: {raw_rows} raw rows, {staged_rows} staged + {other_rows} quarantined")
+    finally:
+        con.close()
+
+
+def test_a_stray_year_gets_no_year_rebuild_version(hostile_warehouse, tmp_path: Path) -> None:
+    """The year-by-year models compute only the configured years: the base model holds the
+    2031 row (quarantined), yet the plan's versions are the data years only (2023 here), and
+    a full build's year filter is the configured data years."""
+    from dbt.cli.main import dbtRunner
+
+    database, _ = hostile_warehouse
+    sql = ("select 1 as x from {{ ref('base_npr__tsb') }} where {{ year_rebuild_filter({}, 'contact_year') }} "
+           "-- years: {% if execute %}{{ tojson("
+           "year_rebuild_versions(base_year_entries(['base_npr__tsb']), []).keys() | list | sort) }}{% endif %}")
+    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
+    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
+    try:
+        result = dbtRunner().invoke([
+            "compile", "--inline", sql, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
+            "--target", "duckdb", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+            "--quiet"])
+    finally:
+        if previous is None:
+            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
+        else:
+            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
+    assert result.success, result.exception
+    compiled = result.result.results[0].node.compiled_code
+    con = duckdb.connect(str(database))  # not read_only: dbt-duckdb holds the file (see `con`)
+    try:
+        held = [r[0] for r in con.execute("select distinct contact_year from main.base_npr__tsb order by 1").fetchall()]
+    finally:
+        con.close()
+    assert 2031 in held, f"the fixture's 2031 row is not in base_npr__tsb (years {held})"
+    assert "-- years: [2023]" in compiled, f"year_rebuild versions: {compiled.split('-- years:')[-1].strip()}"
+    # a full build reads the configured data years only
+    data_years = _project_vars()["data_years"]
+    expected = f"where contact_year between {data_years['first']} and {data_years['last']}"
+    assert expected in compiled, f"full-build year filter: {compiled.split(' -- ')[0]}"

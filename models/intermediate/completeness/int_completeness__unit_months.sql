@@ -15,11 +15,14 @@
     - Month: of the date the row counts by (NPR activity: discharge date; referrals: date
       received; HELFO: service date); NULL when the date could not be read (such rows are
       quarantined). Year: of that date, else the year of the delivered file
-      (`<source>/<year>.csv`).
+      (`<source>/<year>.csv`); a date outside the configured data years (var data_years;
+      quarantined as `outside_data_years`) is not trusted either: such a row is placed in
+      its file's year with month NULL, so one row dated 2031 adds no year 2031 here.
     - Valid main diagnosis: present and a code of ref_icd10_codes after staging's
       normalisation; NULL for the sources without a diagnosis.
 #}
 {%- set npr_activity = ['som', 'avtalesom', 'phv', 'avtalephv', 'phbu', 'tsb'] %}
+{%- set years = data_years() %}
 {%- set other_sources = [
     ('base_npr__phbu_referrals', 'received_date'),
     ('base_helfo__lab_invoices', 'service_date'),
@@ -65,6 +68,13 @@ delivered_rows as (
     {%- endfor %}
 ),
 
+dated_rows as (
+    select
+        delivered_rows.*,
+        cast(extract(year from delivered_rows.event_date) as {{ dbt.type_int() }}) as event_year
+    from delivered_rows
+),
+
 placed as (
     select
         source,
@@ -74,12 +84,15 @@ placed as (
         person_id,
         is_unknown_residence,
         has_valid_main_diagnosis,
-        coalesce(
-            cast(extract(year from event_date) as {{ dbt.type_int() }}),
-            {{ checked_cast('substr(source_file, length(source) + 2, 4)', 'integer') }}
-        ) as year,
-        cast(extract(month from event_date) as {{ dbt.type_int() }}) as month  -- noqa: RF04
-    from delivered_rows
+        case
+            when event_year between {{ years.first }} and {{ years.last }} then event_year
+            else {{ checked_cast('substr(source_file, length(source) + 2, 4)', 'integer') }}
+        end as year,
+        case
+            when event_year between {{ years.first }} and {{ years.last }}
+                then cast(extract(month from event_date) as {{ dbt.type_int() }})
+        end as month  -- noqa: RF04
+    from dated_rows
 )
 
 select

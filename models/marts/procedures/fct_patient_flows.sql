@@ -8,25 +8,57 @@
     sum to 1.
 
     The cells are every complete period of the sample (int_sample_periods) x every RHF and HF
-    area of dim_areas, so an area without contacts has number 0 and null shares. Suppression
-    as in fct_utilisation_rates: a number of 1 to var('min_cell_count') - 1 is null with
-    every share, is_suppressed true; an RHF's number is the sum of its HF areas', so
-    complementary suppression (macros/privacy/complementary_suppression.sql) hides the
-    smallest HF siblings too until the hidden HFs of the RHF hold at least min_cell_count.
+    area of dim_areas, so an area without contacts has number 0 and null shares.
+
+    Suppression (README "Privacy: suppression"), in two parts:
+    1. The number. It counts the same contacts as fct_utilisation_rates' events of the
+       sample's count measure (contacts or procedures) and provider option (all/inclusive)
+       for the same year, period and residence area, so it is hidden exactly where that mart
+       hides them (one set of protected cells: otherwise the flows table would print what
+       the rate chart hides, and Norway minus the published RHFs would give it away). A
+       number of 1 to var('min_cell_count') - 1 is hidden in any case, and the RHF = its HF
+       areas relation is checked again (macros/privacy/complementary_suppression.sql); with
+       the rate mart's cells this adds nothing, it only guards a cell that mart lacks.
+    2. The shares. number x share is a count: the residents of the area treated in that
+       category. A category count of 1 to min - 1 hides its share (primary). Complementary,
+       on two relations: within the row the categories add up to the number (and the shares
+       to 1), and within an RHF each category of the RHF row is the sum of that category in
+       its HF rows. Both are protected by the same rule as the areas (complementary
+       suppression: what is hidden under a published total is 0 or at least min, in at least
+       two cells), in alternating passes (row, column, row, ...), each reading the previous
+       one's hidden cells. A column pass only hides a share whose row has another non-zero
+       category to hide with it (else the row would give it back: number minus the published
+       shares). The number itself is never hidden by the shares: should a row be left that
+       cannot be protected, all its shares are hidden (the data test
+       tests/privacy/assert_patient_flows_shares_hide_no_small_count.sql replays an
+       outsider's subtraction over both relations and fails on any 1 to min - 1 it finds).
 #}
 {%- set categories = ['own_hf', 'contracted_specialist', 'private', 'own_rhf', 'other_rhf'] %}
+{%- set min_count = var('min_cell_count') %}
+{#- rounds of (row pass, column pass): at scale 0.002 the second round hides 55 more
+    shares and the third nothing; it stays as a margin (each pass is window functions over
+    the grid, a few seconds), and the data test checks the result -#}
+{%- set share_rounds = 3 %}
 {%- set category_counts = [] %}
 {%- set category_sums = [] %}
-{%- set shares = [] %}
 {%- set cell_counts = [] %}
+{%- set nonzero_categories = [] %}
+{%- set hidden_shares = [] %}
+{%- set shares = [] %}
 {%- for category in categories %}
     {%- do cell_counts.append(
         'coalesce(counts.n_' ~ category ~ ', 0) as n_' ~ category) %}
     {%- do category_counts.append(
         "count(case when flow_category = '" ~ category ~ "' then 1 end) as n_" ~ category) %}
     {%- do category_sums.append('sum(n_' ~ category ~ ') as n_' ~ category) %}
+    {%- do nonzero_categories.append(
+        'case when coalesce(counts.n_' ~ category ~ ', 0) > 0 then 1 else 0 end') %}
+    {%- do hidden_shares.append(
+        "max(case when category = '" ~ category ~ "' and is_suppressed then 1 else 0 end)"
+        ~ ' as is_hidden_' ~ category) %}
     {%- do shares.append(
-        'case when cells.number > 0 and not cells.is_suppressed then cast(cells.n_' ~ category
+        'case when cells.number > 0 and not cells.is_suppressed and shares.is_total_hidden = 0'
+        ~ ' and shares.is_hidden_' ~ category ~ ' = 0 then cast(cells.n_' ~ category
         ~ ' as ' ~ type_double() ~ ') / cells.number end as share_' ~ category) %}
 {%- endfor %}
 with flow_contacts as (
@@ -110,6 +142,24 @@ counts as (
     group by hf_counts.sample_id, hf_counts.year, hf_counts.period, areas.rhf_code
 ),
 
+-- The rate mart's decision for the same events: the member contacts of the sample
+-- (measure contacts or procedures: both count them) under the flows' provider option.
+rate_cells as (
+    select
+        sample_id,
+        year,
+        period,
+        area_level,
+        area_code,
+        max(case when is_suppressed then 1 else 0 end) as is_rate_suppressed
+    from {{ ref('fct_utilisation_rates') }}
+    where
+        measure in ('contacts', 'procedures')
+        and provider_option in ('all', 'inclusive')
+        and area_level in ('rhf', 'hf')
+    group by sample_id, year, period, area_level, area_code
+),
+
 unsuppressed_cells as (
     select
         sample_periods.sample_id,
@@ -121,9 +171,11 @@ unsuppressed_cells as (
         areas.rhf_code,
         coalesce(counts.number, 0) as number,
         {{ cell_counts | join(',\n        ') }},
+        {{ nonzero_categories | join('\n        + ') }} as nonzero_categories,
         coalesce(
-            counts.number > 0 and counts.number < {{ var('min_cell_count') }}, false
-        ) as is_primary
+            counts.number > 0 and counts.number < {{ min_count }}, false
+        ) as is_small,
+        coalesce(rate_cells.is_rate_suppressed = 1, false) as is_rate_suppressed
     from sample_periods
     cross join areas
     left join counts
@@ -133,6 +185,13 @@ unsuppressed_cells as (
             and sample_periods.period = counts.period
             and areas.area_level = counts.area_level
             and areas.area_code = counts.area_code
+    left join rate_cells
+        on
+            sample_periods.sample_id = rate_cells.sample_id
+            and sample_periods.year = rate_cells.year
+            and sample_periods.period = rate_cells.period
+            and areas.area_level = rate_cells.area_level
+            and areas.area_code = rate_cells.area_code
 ),
 
 suppression_input as (
@@ -143,7 +202,9 @@ suppression_input as (
         area_level,
         area_code,
         number as events,
-        is_primary,
+        is_small or is_rate_suppressed as is_primary,
+        -- hidden by the rate mart's complementary suppression, not for being small
+        not is_small as is_hidden_large,
         case when area_level = 'hf' then rhf_code end as parent_code
     from unsuppressed_cells
 ),
@@ -152,7 +213,8 @@ suppression_input as (
     'suppression',
     'suppression_input',
     ['sample_id', 'year', 'period'],
-    [['rhf', 'hf']]
+    [['rhf', 'hf']],
+    complementary_column='is_hidden_large'
 ) }},
 
 cells as (
@@ -168,6 +230,142 @@ cells as (
             and unsuppressed_cells.period = suppression.period
             and unsuppressed_cells.area_level = suppression.area_level
             and unsuppressed_cells.area_code = suppression.area_code
+),
+
+-- The share grid: one row per cell and category (with `number`, the row's total), its
+-- count and whether it is hidden so far: all of a row whose number is hidden, and a
+-- category of 1 to min - 1 (primary). can_be_hidden: the row has two non-zero categories.
+share_pass_0 as (
+    select
+        sample_id,
+        year,
+        period,
+        area_level as geo_level,
+        area_code,
+        rhf_code,
+        'number' as category,
+        number as cell_count,
+        nonzero_categories >= 2 as can_be_hidden,
+        is_suppressed
+    from cells
+    {%- for category in categories %}
+        union all
+        select
+            sample_id,
+            year,
+            period,
+            area_level as geo_level,
+            area_code,
+            rhf_code,
+            '{{ category }}' as category,
+            n_{{ category }} as cell_count,
+            nonzero_categories >= 2 as can_be_hidden,
+            is_suppressed
+            or (n_{{ category }} > 0 and n_{{ category }} < {{ min_count }}) as is_suppressed
+        from cells
+    {%- endfor %}
+),
+{%- for round in range(1, share_rounds + 1) %}
+    {%- set previous = 'share_pass_' ~ (round - 1) %}
+
+    -- round {{ round }}, rows: the categories of a row add up to its number
+    share_rows_{{ round }}_input as (
+        select
+            sample_id,
+            year,
+            period,
+            geo_level,
+            area_code as geo_code,
+            category as area_code,
+            rhf_code,
+            cell_count,
+            can_be_hidden,
+            cell_count as events,
+            is_suppressed as is_primary,
+            case when category = 'number' then 'whole' else 'part' end as area_level,
+            case when category <> 'number' then 'number' end as parent_code,
+            (cell_count = 0 or cell_count >= {{ min_count }}) as is_hidden_large
+        from {{ previous }}
+    ),
+
+    {{ complementary_suppression(
+        'share_rows_' ~ round,
+        'share_rows_' ~ round ~ '_input',
+        ['sample_id', 'year', 'period', 'geo_level', 'geo_code'],
+        [['whole', 'part']],
+        carry=['rhf_code', 'cell_count', 'can_be_hidden'],
+        complementary_column='is_hidden_large'
+    ) }},
+
+    -- round {{ round }}, columns: a category of an RHF row is the sum of it in its HF
+    -- rows (the numbers are not in this relation: theirs is the rate mart's, part 1)
+    share_columns_{{ round }}_input as (
+        select
+            sample_id,
+            year,
+            period,
+            area_code as category,
+            geo_code as area_code,
+            geo_level,
+            rhf_code,
+            cell_count,
+            can_be_hidden,
+            cell_count as events,
+            is_suppressed as is_primary,
+            case when area_code = 'number' then 'total' else geo_level end as area_level,
+            case when geo_level = 'hf' then rhf_code end as parent_code,
+            (cell_count = 0 or cell_count >= {{ min_count }}) as is_hidden_large
+        from share_rows_{{ round }}
+    ),
+
+    {{ complementary_suppression(
+        'share_columns_' ~ round,
+        'share_columns_' ~ round ~ '_input',
+        ['sample_id', 'year', 'period', 'category'],
+        [['rhf', 'hf']],
+        carry=['geo_level', 'rhf_code', 'cell_count', 'can_be_hidden'],
+        candidate_column='can_be_hidden',
+        complementary_column='is_hidden_large'
+    ) }},
+
+    share_pass_{{ round }} as (
+        select
+            sample_id,
+            year,
+            period,
+            geo_level,
+            area_code,
+            rhf_code,
+            category,
+            cell_count,
+            can_be_hidden,
+            is_suppressed
+        from share_columns_{{ round }}
+    ),
+{%- endfor %}
+
+shares as (
+    select
+        sample_id,
+        year,
+        period,
+        geo_level as area_level,
+        area_code,
+        max(
+            case when category = 'number' and is_suppressed then 1 else 0 end
+        ) as is_total_hidden,
+        max(
+            case
+                when
+                    category <> 'number' and is_suppressed
+                    and cell_count > 0 and cell_count < {{ min_count }}
+                    then 1
+                else 0
+            end
+        ) as has_primary_share,
+        {{ hidden_shares | join(',\n        ') }}
+    from share_pass_{{ share_rounds }}
+    group by sample_id, year, period, geo_level, area_code
 )
 
 select
@@ -183,5 +381,22 @@ select
     end as number,
     {{ shares | join(',\n    ') }},
     cells.is_suppressed,
-    cells.suppression_reason
+    cells.suppression_reason,
+    case
+        when cells.is_suppressed or cells.number = 0 then null
+        when shares.has_primary_share = 1 then 'primary'
+        when
+            shares.is_total_hidden = 1
+            {%- for category in categories %}
+                or shares.is_hidden_{{ category }} = 1
+            {%- endfor %}
+            then 'complementary'
+    end as share_suppression_reason
 from cells
+inner join shares
+    on
+        cells.sample_id = shares.sample_id
+        and cells.year = shares.year
+        and cells.period = shares.period
+        and cells.area_level = shares.area_level
+        and cells.area_code = shares.area_code

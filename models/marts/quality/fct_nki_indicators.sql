@@ -13,11 +13,18 @@
       treating-HF code the seed does not know (Norway only, like unknown residence).
     - years: complete years only (int_rbf__source_periods, data source `nki`): the newest
       NKI year is partial like the NPR deliveries.
-    - suppression (SPEC section 12): a numerator of 1 to var('min_cell_count') - 1 is
-      published as null with the share, is_suppressed true; the denominator stays.
-      Complementary suppression over the areas (Norway > RHF > HF) and the sectors (`all`
-      = the three), see the CTEs below and README "Privacy: suppression".
+    - suppression (SPEC section 12): a numerator of 1 to var('min_cell_count') - 1, or a
+      complement (denominator - numerator: summaries not sent within 1 day) of 1 to min - 1,
+      is published as null with the share, is_suppressed true; the denominator stays (with
+      it, the numerator would give the complement away). Complementary suppression over
+      the areas (Norway > RHF > HF) and the sectors (`all` = the three), for the numerator
+      and the complement, see the CTEs below and README "Privacy: suppression".
 #}
+{%- set min_count = var('min_cell_count') %}
+{#- rounds of the four passes (areas and sectors, numerator and complement): at scale
+    0.002 the first pass of the second round hides one more cell and the three after it
+    nothing; tests/privacy/assert_nki_indicators_hide_no_small_total.sql checks the result -#}
+{%- set nki_rounds = 2 %}
 with nki as (
     select
         discharge_year as year,
@@ -137,8 +144,13 @@ flagged as (
         area_code,
         numerator,
         denominator,
-        coalesce(numerator > 0 and numerator < {{ var('min_cell_count') }}, false)
-            as is_primary,
+        denominator - numerator as complement,
+        -- primary: the summaries sent within 1 day, or those not (the denominator is
+        -- published, so the numerator gives the complement away), are 1 to min - 1
+        coalesce(numerator > 0 and numerator < {{ min_count }}, false)
+        or coalesce(
+            denominator - numerator > 0 and denominator - numerator < {{ min_count }}, false
+        ) as is_primary,
         case
             when denominator > 0
                 then
@@ -160,114 +172,113 @@ areas as (
 -- Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
 -- suppression"): Norway = the RHFs (+ unknown treating HFs), an RHF = its HF areas (+ e.g.
 -- Sunnaas), and sector `all` = the three sectors, so a suppressed numerator could be
--- recovered by subtraction. Four passes: areas, sectors, areas, sectors, each with the
--- previous one's suppressed cells as input.
-area_input as (
+-- recovered by subtraction; and as the denominators are published, so could a suppressed
+-- complement (denominator - numerator: summaries not sent within 1 day), which adds up
+-- over the same relations. Passes over areas and sectors, for the numerator and then the
+-- complement, each reading the previous one's hidden cells (a cell hidden for another
+-- cell's sake, not for being small, keeps that status: as a total it needs its own
+-- protection, macros/privacy/complementary_suppression.sql).
+pass_0 as (
     select
         flagged.year,
         flagged.sector,
         flagged.area_level,
         flagged.area_code,
-        areas.parent_area_code as parent_code,
-        flagged.numerator as events,
-        flagged.is_primary
+        areas.parent_area_code as area_parent_code,
+        flagged.numerator,
+        flagged.complement,
+        flagged.is_primary as is_suppressed
     from flagged
     left join areas
         on
             flagged.area_level = areas.area_level
             and flagged.area_code = areas.area_code
 ),
+{#- one step per measure and round: an area pass, then a sector pass -#}
+{%- set measures = ['numerator', 'complement'] * nki_rounds %}
+{%- for measure in measures %}
+    {%- set previous = 'pass_' ~ (2 * loop.index0) %}
+    {%- set areas_done = 'pass_' ~ (2 * loop.index0 + 1) %}
+    {%- set current = 'pass_' ~ (2 * loop.index0 + 2) %}
 
-{{ complementary_suppression(
-    'area_pass', 'area_input', ['year', 'sector'],
-    [['norway', 'rhf'], ['rhf', 'hf']]
-) }},
+    -- pass {{ 2 * loop.index0 + 1 }}: areas, {{ measure }}
+    {{ areas_done }}_input as (
+        select
+            year,
+            sector,
+            area_level,
+            area_code,
+            area_parent_code as parent_code,
+            area_parent_code,
+            numerator,
+            complement,
+            {{ measure }} as events,
+            is_suppressed as is_primary,
+            ({{ measure }} = 0 or {{ measure }} >= {{ min_count }}) as is_hidden_large
+        from {{ previous }}
+    ),
 
-sector_input as (
-    select
-        area_input.year,
-        area_input.area_level as geo_level,
-        area_input.area_code as geo_code,
-        area_input.sector as area_code,
-        area_input.events,
-        area_pass.is_suppressed as is_primary,
-        case when area_input.sector = 'all' then 'whole' else 'part' end as area_level,
-        case when area_input.sector <> 'all' then 'all' end as parent_code
-    from area_input
-    inner join area_pass
-        on
-            area_input.year = area_pass.year
-            and area_input.sector = area_pass.sector
-            and area_input.area_level = area_pass.area_level
-            and area_input.area_code = area_pass.area_code
-),
+    {{ complementary_suppression(
+        areas_done ~ '_areas', areas_done ~ '_input', ['year', 'sector'],
+        [['norway', 'rhf'], ['rhf', 'hf']],
+        carry=['area_parent_code', 'numerator', 'complement'],
+        complementary_column='is_hidden_large'
+    ) }},
 
-{{ complementary_suppression(
-    'sector_pass', 'sector_input', ['year', 'geo_level', 'geo_code'], [['whole', 'part']]
-) }},
+    -- pass {{ 2 * loop.index0 + 2 }}: sectors, {{ measure }}
+    {{ current }}_input as (
+        select
+            year,
+            area_level as geo_level,
+            area_code as geo_code,
+            sector as area_code,
+            area_parent_code,
+            numerator,
+            complement,
+            {{ measure }} as events,
+            is_suppressed as is_primary,
+            case when sector = 'all' then 'whole' else 'part' end as area_level,
+            case when sector <> 'all' then 'all' end as parent_code,
+            ({{ measure }} = 0 or {{ measure }} >= {{ min_count }}) as is_hidden_large
+        from {{ areas_done }}_areas
+    ),
 
-area_again_input as (
-    select
-        area_input.year,
-        area_input.sector,
-        area_input.area_level,
-        area_input.area_code,
-        area_input.parent_code,
-        area_input.events,
-        sector_pass.is_suppressed as is_primary
-    from area_input
-    inner join sector_pass
-        on
-            area_input.year = sector_pass.year
-            and area_input.sector = sector_pass.area_code
-            and area_input.area_level = sector_pass.geo_level
-            and area_input.area_code = sector_pass.geo_code
-),
+    {{ complementary_suppression(
+        current ~ '_sectors', current ~ '_input', ['year', 'geo_level', 'geo_code'],
+        [['whole', 'part']],
+        carry=['area_parent_code', 'numerator', 'complement'],
+        complementary_column='is_hidden_large'
+    ) }},
 
-{{ complementary_suppression(
-    'area_again', 'area_again_input', ['year', 'sector'],
-    [['norway', 'rhf'], ['rhf', 'hf']]
-) }},
-
-sector_again_input as (
-    select
-        sector_input.year,
-        sector_input.geo_level,
-        sector_input.geo_code,
-        sector_input.area_level,
-        sector_input.area_code,
-        sector_input.parent_code,
-        sector_input.events,
-        area_again.is_suppressed as is_primary
-    from sector_input
-    inner join area_again
-        on
-            sector_input.year = area_again.year
-            and sector_input.area_code = area_again.sector
-            and sector_input.geo_level = area_again.area_level
-            and sector_input.geo_code = area_again.area_code
-),
-
-{{ complementary_suppression(
-    'sector_again', 'sector_again_input', ['year', 'geo_level', 'geo_code'],
-    [['whole', 'part']]
-) }},
+    {{ current }} as (
+        select
+            year,
+            area_code as sector,
+            geo_level as area_level,
+            geo_code as area_code,
+            area_parent_code,
+            numerator,
+            complement,
+            is_suppressed
+        from {{ current }}_sectors
+    ),
+{%- endfor %}
 
 suppressed as (
     select
         flagged.*,
-        sector_again.is_suppressed,
+        hidden.is_suppressed,
         case
             when flagged.is_primary then 'primary'
-            when sector_again.is_suppressed then 'complementary'
+            when hidden.is_suppressed then 'complementary'
         end as suppression_reason
     from flagged
-    inner join sector_again
+    inner join pass_{{ 2 * measures | length }} as hidden
         on
-            flagged.year = sector_again.year
-            and flagged.sector = sector_again.area_code
-            and flagged.area_level = sector_again.geo_level
-            and flagged.area_code = sector_again.geo_code
+            flagged.year = hidden.year
+            and flagged.sector = hidden.sector
+            and flagged.area_level = hidden.area_level
+            and flagged.area_code = hidden.area_code
 )
 
 select

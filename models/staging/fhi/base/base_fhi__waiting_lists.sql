@@ -1,5 +1,6 @@
 {#- FHI waiting lists: every raw row typed and checked, with its outcome (staged,
-    quarantined, deduplicated); see macros/staging/quarantine.sql. -#}
+    quarantined, deduplicated); see macros/staging/quarantine.sql. The referral year (aar)
+    must be one of the data years (var data_years). -#}
 {%- set extract_columns = [
     'aar', 'opptaksomrade', 'opptaksomrade_navn', 'fagomrade', 'aldersgruppe', 'nyhenviste',
     'ventetid_gjennomsnitt', 'ventetid_median',
@@ -7,6 +8,7 @@
 {%- set key_columns = ['aar', 'opptaksomrade', 'fagomrade', 'aldersgruppe'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks([('aar', 'referral_year')]) + [
+        data_year_check('referral_year', 'aar'),
         quarantine_check(
             'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
     ] + unparseable_checks([

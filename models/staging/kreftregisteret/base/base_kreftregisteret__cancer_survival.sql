@@ -1,5 +1,6 @@
 {#- Cancer Registry survival: every raw row typed and checked, with its outcome (staged,
-    quarantined, deduplicated); see macros/staging/quarantine.sql. -#}
+    quarantined, deduplicated); see macros/staging/quarantine.sql. The publication year
+    (aar) must be one of the data years (var data_years). -#}
 {%- set extract_columns = [
     'aar', 'diagnoseperiode_fra', 'diagnoseperiode_til', 'omradeniva', 'omrade',
     'omrade_navn', 'kreftsted', 'antall_pasienter', 'relativ_overlevelse', 'nedre_ki',
@@ -8,6 +9,7 @@
 {%- set key_columns = ['aar', 'omradeniva', 'omrade', 'kreftsted'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks([('aar', 'publication_year')]) + [
+        data_year_check('publication_year', 'aar'),
         quarantine_check(
             'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
     ] + unparseable_checks([

@@ -1,11 +1,13 @@
 {#- NKI discharge summaries: every raw row typed and checked, with its outcome (staged,
-    quarantined, deduplicated); see macros/staging/quarantine.sql. -#}
+    quarantined, deduplicated); see macros/staging/quarantine.sql. The discharge year (aar)
+    must be one of the data years (var data_years). -#}
 {%- set extract_columns = [
     'aar', 'behandlende_hf', 'behandlende_hf_navn', 'sektor', 'teller', 'nevner',
 ] -%}
 {%- set key_columns = ['aar', 'behandlende_hf', 'sektor'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks([('aar', 'discharge_year')]) + [
+        data_year_check('discharge_year', 'aar'),
         quarantine_check(
             'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
     ] + missing_value_checks(['teller', 'nevner'])

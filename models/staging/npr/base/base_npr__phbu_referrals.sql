@@ -1,5 +1,8 @@
 {#- NPR-PHBU referrals: every raw row typed and checked, with its outcome (staged,
-    quarantined, deduplicated); see macros/staging/quarantine.sql. -#}
+    quarantined, deduplicated); see macros/staging/quarantine.sql. The year a referral counts
+    in (received_year) must be one of the data years (var data_years), and it must be
+    assessed on or after, and not more than var max_referral_assessment_days after, the day
+    it was received. -#}
 {%- set extract_columns = [
     'henvisning_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
     'orgnr', 'mottatt_dato', 'vurdering_dato', 'vurdering', 'fagomrade',
@@ -14,8 +17,14 @@
         ('fodselsar', 'birth_year'),
         ('alder', 'age'),
     ]) + [
+        data_year_check('received_year', 'mottatt_dato'),
         quarantine_check(
             'assessed_before_received', 'assessed_date < received_date', 'vurdering_dato'),
+        quarantine_check(
+            'assessed_long_after_received',
+            days_between('received_date', 'assessed_date')
+            ~ ' > ' ~ max_referral_assessment_days(),
+            'vurdering_dato'),
         quarantine_check(
             'impossible_age',
             impossible_age_condition('age', 'birth_year', 'received_year'),
