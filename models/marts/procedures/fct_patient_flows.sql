@@ -35,9 +35,9 @@
 #}
 {%- set categories = ['own_hf', 'contracted_specialist', 'private', 'own_rhf', 'other_rhf'] %}
 {%- set min_count = var('min_cell_count') %}
-{#- rounds of (row pass, column pass): at scale 0.002 the second round hides 55 more
-    shares and the third nothing; it stays as a margin (each pass is window functions over
-    the grid, a few seconds), and the data test checks the result -#}
+{#- rounds of (row pass, column pass): a column pass can leave a row that needs one more
+    hidden share, so the passes repeat; the last round is a margin, and
+    tests/privacy/assert_patient_flows_shares_hide_no_small_count.sql checks the result -#}
 {%- set share_rounds = 3 %}
 {%- set category_counts = [] %}
 {%- set category_sums = [] %}

@@ -21,9 +21,9 @@
       and the complement, see the CTEs below and README "Privacy: suppression".
 #}
 {%- set min_count = var('min_cell_count') %}
-{#- rounds of the four passes (areas and sectors, numerator and complement): at scale
-    0.002 the first pass of the second round hides one more cell and the three after it
-    nothing; tests/privacy/assert_nki_indicators_hide_no_small_total.sql checks the result -#}
+{#- rounds of the four passes (areas and sectors, numerator and complement): a later pass
+    can hide a cell that an earlier relation then needs to protect, so the passes repeat;
+    tests/privacy/assert_nki_indicators_hide_no_small_total.sql checks the result -#}
 {%- set nki_rounds = 2 %}
 with nki as (
     select
