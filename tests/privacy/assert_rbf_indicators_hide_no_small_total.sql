@@ -2,9 +2,11 @@
 -- as an outsider would: an RHF's numerator minus those of its published HF areas (the
 -- areas of dim_areas; units without an HF area are never published) must be 0 or at
 -- least var('min_cell_count'), and an RHF suppressed as complementary must keep an HF area
--- suppressed. And the NKI indicator must not publish a numerator that fct_nki_indicators
--- (sector `all`, same year and area) hides.
-with indicators as (
+-- suppressed. The same for the complement (denominator - numerator: the denominators are
+-- published, so a published numerator gives it): `measure` says which. And the NKI
+-- indicator must not publish a numerator that fct_nki_indicators (sector `all`, same year
+-- and area) hides.
+with published as (
     select
         rbf_year,
         calculation,
@@ -15,9 +17,42 @@ with indicators as (
         area_level,
         area_code,
         numerator,
+        denominator,
         is_suppressed,
         suppression_reason
     from {{ ref('fct_rbf_indicators') }}
+),
+
+indicators as (
+    select
+        'numerator' as measure,
+        rbf_year,
+        calculation,
+        indicator_id,
+        data_source,
+        data_year,
+        period,
+        area_level,
+        area_code,
+        numerator as cell_count,
+        is_suppressed,
+        suppression_reason
+    from published
+    union all
+    select
+        'complement' as measure,
+        rbf_year,
+        calculation,
+        indicator_id,
+        data_source,
+        data_year,
+        period,
+        area_level,
+        area_code,
+        denominator - numerator as cell_count,
+        is_suppressed,
+        suppression_reason
+    from published
 ),
 
 areas as (
@@ -30,14 +65,15 @@ areas as (
 
 children as (
     select
+        indicators.measure,
         indicators.rbf_year,
         indicators.calculation,
         indicators.indicator_id,
         indicators.data_year,
         indicators.period,
         areas.parent_area_code,
-        sum(case when not indicators.is_suppressed then indicators.numerator else 0 end)
-            as published_numerator,
+        sum(case when not indicators.is_suppressed then indicators.cell_count else 0 end)
+            as published_count,
         sum(case when indicators.is_suppressed then 1 else 0 end) as n_suppressed
     from indicators
     inner join areas
@@ -46,6 +82,7 @@ children as (
             and indicators.area_code = areas.area_code
     where indicators.area_level = 'hf'
     group by
+        indicators.measure,
         indicators.rbf_year,
         indicators.calculation,
         indicators.indicator_id,
@@ -66,6 +103,7 @@ nki as (
 
 select
     'rhf vs hf areas' as check_name,
+    parents.measure,
     parents.rbf_year,
     parents.calculation,
     parents.indicator_id,
@@ -75,7 +113,8 @@ select
 from indicators as parents
 inner join children
     on
-        parents.rbf_year = children.rbf_year
+        parents.measure = children.measure
+        and parents.rbf_year = children.rbf_year
         and parents.calculation = children.calculation
         and parents.indicator_id = children.indicator_id
         and parents.data_year = children.data_year
@@ -86,8 +125,8 @@ where
     and (
         (
             not parents.is_suppressed
-            and parents.numerator - children.published_numerator > 0
-            and parents.numerator - children.published_numerator
+            and parents.cell_count - children.published_count > 0
+            and parents.cell_count - children.published_count
             < {{ var('min_cell_count') }}
         )
         or (parents.suppression_reason = 'complementary' and children.n_suppressed = 0)
@@ -95,6 +134,7 @@ where
 union all
 select
     'published here, hidden in fct_nki_indicators' as check_name,
+    indicators.measure,
     indicators.rbf_year,
     indicators.calculation,
     indicators.indicator_id,
@@ -104,7 +144,8 @@ select
 from indicators
 inner join nki
     on
-        indicators.data_year = nki.year
+        indicators.measure = 'numerator'
+        and indicators.data_year = nki.year
         and indicators.area_level = nki.area_level
         and indicators.area_code = nki.area_code
 where

@@ -4,13 +4,21 @@
     payout share and points, from int_rbf__indicator_scores, with the indicator's and the
     area's names.
 
-    Suppression (SPEC section 12): an area whose numerator is 1 to var('min_cell_count') - 1
-    has numerator, share, attainment, payout share and points null and is_suppressed true;
-    the denominator (like a population) stays. Zero stays zero. Complementary suppression
-    (README "Privacy: suppression") within each RHF over its HF areas, on top of what
-    fct_nki_indicators hides for the NKI indicator. fct_rbf_points is computed
-    from the unsuppressed scores, so the money does not depend on what is published here.
+    Suppression (SPEC section 12): an area whose numerator, or whose complement (denominator
+    - numerator: the denominator is published, so the numerator would give it away), is 1
+    to var('min_cell_count') - 1 has numerator, share, attainment, payout share and points
+    null and is_suppressed true; the denominator (like a population) stays. Zero stays zero.
+    Complementary suppression (README "Privacy: suppression") within each RHF over its HF
+    areas, for the numerator and the complement, on top of what fct_nki_indicators hides
+    for the NKI indicator. fct_rbf_points is computed from the unsuppressed scores, so the
+    money does not depend on what is published here.
 #}
+{%- set min_count = var('min_cell_count') %}
+{#- rounds of the two passes (numerator, complement): the complement's pass can hide a
+    cell (or an RHF) that the numerator's relation then needs to protect, so the passes
+    repeat; tests/privacy/assert_rbf_indicators_hide_no_small_total.sql checks the result -#}
+{%- set rbf_rounds = 2 %}
+{%- set keys = ['rbf_year', 'calculation', 'indicator_id', 'data_year', 'period'] %}
 with scores as (
     select
         rbf_year,
@@ -28,8 +36,10 @@ with scores as (
         attainment,
         payout_share,
         points,
-        coalesce(
-            numerator > 0 and numerator < {{ var('min_cell_count') }}, false
+        denominator - numerator as complement,
+        coalesce(numerator > 0 and numerator < {{ min_count }}, false)
+        or coalesce(
+            denominator - numerator > 0 and denominator - numerator < {{ min_count }}, false
         ) as is_primary
     from {{ ref('int_rbf__indicator_scores') }}
 ),
@@ -47,8 +57,11 @@ nki_suppressed as (
 ),
 
 -- Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
--- suppression"): an RHF's numerator is the sum of its HF areas' (+ units without one).
-suppression_input as (
+-- suppression"): an RHF's numerator is the sum of its HF areas' (+ units without one), and
+-- so is its complement. A pass per measure and round, each reading the previous one's
+-- hidden cells (a cell hidden for another cell's sake keeps that status: as a total it
+-- needs its own protection).
+pass_0 as (
     select
         scores.rbf_year,
         scores.calculation,
@@ -57,9 +70,10 @@ suppression_input as (
         scores.period,
         scores.area_level,
         scores.area_code,
-        parents.parent_area_code as parent_code,
-        scores.numerator as events,
-        scores.is_primary or coalesce(nki_suppressed.is_suppressed, false) as is_primary
+        parents.parent_area_code as area_parent_code,
+        scores.numerator,
+        scores.complement,
+        scores.is_primary or coalesce(nki_suppressed.is_suppressed, false) as is_suppressed
     from scores
     left join {{ ref('dim_areas') }} as parents
         on
@@ -76,13 +90,31 @@ suppression_input as (
             and scores.area_level = nki_suppressed.area_level
             and scores.area_code = nki_suppressed.area_code
 ),
+{%- set measures = ['numerator', 'complement'] * rbf_rounds %}
+{%- for measure in measures %}
 
-{{ complementary_suppression(
-    'suppression',
-    'suppression_input',
-    ['rbf_year', 'calculation', 'indicator_id', 'data_year', 'period'],
-    [['rhf', 'hf']]
-) }},
+    -- pass {{ loop.index }}: {{ measure }}
+    pass_{{ loop.index }}_input as (
+        select
+            {{ keys | join(',\n            ') }},
+            area_level,
+            area_code,
+            area_parent_code as parent_code,
+            area_parent_code,
+            numerator,
+            complement,
+            {{ measure }} as events,
+            is_suppressed as is_primary,
+            ({{ measure }} = 0 or {{ measure }} >= {{ min_count }}) as is_hidden_large
+        from pass_{{ loop.index0 }}
+    ),
+
+    {{ complementary_suppression(
+        'pass_' ~ loop.index, 'pass_' ~ loop.index ~ '_input', keys, [['rhf', 'hf']],
+        carry=['area_parent_code', 'numerator', 'complement'],
+        complementary_column='is_hidden_large'
+    ) }},
+{%- endfor %}
 
 suppressed_scores as (
     select
@@ -93,7 +125,7 @@ suppressed_scores as (
             when suppression.is_suppressed then 'complementary'
         end as suppression_reason
     from scores
-    inner join suppression
+    inner join pass_{{ measures | length }} as suppression
         on
             scores.rbf_year = suppression.rbf_year
             and scores.calculation = suppression.calculation
