@@ -1,4 +1,4 @@
-"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | build-seeds | build-method-tables | load | export | build``."""
+"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | contracts | build-seeds | build-method-tables | load | export | build``."""
 
 from __future__ import annotations
 
@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     fmt = sub.add_parser("extract-formats", help="print the README section 'Extract formats' (markdown)")
     fmt.add_argument("--update-readme", type=Path, metavar="README", help="rewrite that section in README")
+
+    con = sub.add_parser("contracts", help="check the source contracts (contracts/<source>.yml) and write "
+                                           "what derives from them")
+    con_sub = con.add_subparsers(dest="contracts_command", required=True)
+    con_sub.add_parser("check", help="read and check every contract; print a line per source")
+    dbt_sources = con_sub.add_parser("dbt-sources", help="write models/staging/_raw__sources.yml from the contracts")
+    dbt_sources.add_argument("--out", type=Path, default=None, help="write here instead (default: the dbt project's)")
+    dbt_sources.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is stale")
 
     seeds = sub.add_parser("build-seeds", help="rebuild seeds/reference from the public reference files")
     seeds.add_argument("--reference-dir", type=Path, required=True)
@@ -155,13 +163,33 @@ def main(argv: list[str] | None = None) -> int:
             scale = manifest["settings"]["scale"]
             print(format_table(compare(args.raw_dir, args.seeds_dir, scale, args.year), scale, args.year))
         elif args.command == "extract-formats":
-            from .generate.docs import extract_formats_markdown, readme_with_formats
+            from .contract_docs import extract_formats_markdown, readme_with_formats
 
             if args.update_readme:
                 args.update_readme.write_text(readme_with_formats(args.update_readme.read_text("utf-8")), "utf-8")
                 print(f"updated the extract formats in {args.update_readme}")
             else:
                 print(extract_formats_markdown(), end="")
+        elif args.command == "contracts":
+            from .contract_docs import DBT_SOURCES_PATH, dbt_sources_yaml
+            from .contracts import contracts
+
+            if args.contracts_command == "check":
+                for source, contract in contracts().items():
+                    print(f"{contract.path}: {source}, {len(contract.columns)} columns, year from "
+                          f"{contract.year_column}, key {', '.join(contract.key)}")
+            else:
+                path = args.out or DBT_SOURCES_PATH
+                text = dbt_sources_yaml()
+                if args.check:
+                    current = path.read_text("utf-8") if path.exists() else ""
+                    if current != text:
+                        print(f"{path} is stale: run `clinical-dashboard contracts dbt-sources`", file=sys.stderr)
+                        return 1
+                    print(f"{path} is current")
+                else:
+                    path.write_text(text, "utf-8")
+                    print(f"wrote {path}")
         elif args.command == "build-seeds":
             from .reference import build_seeds
 

@@ -346,9 +346,9 @@ def _raw_ddl(source: str, columns: tuple[str, ...], text: str) -> str:
 def _check_columns(source: str, found: list[str], columns: tuple[str, ...], where: str) -> None:
     wanted = list(columns) + [n for n, _ in EXTRA_COLUMNS]
     if found != wanted:
-        raise LoaderError(f"{where} table {RAW_SCHEMA}.{source} has columns {found}, but the expectation suite "
-                          f"wants {wanted}: the contract changed; drop {RAW_SCHEMA}.{source} (and its rows in "
-                          f"{RAW_SCHEMA}._deliveries) to reload it")
+        raise LoaderError(f"{where} table {RAW_SCHEMA}.{source} has columns {found}, but its contract "
+                          f"(contracts/{source}.yml) wants {wanted}: the contract changed; drop "
+                          f"{RAW_SCHEMA}.{source} (and its rows in {RAW_SCHEMA}._deliveries) to reload it")
 
 
 def _copy_of_sql(placeholder: str) -> str:
@@ -913,9 +913,9 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     bar.set_postfix_str(f"scan {rel}")
     if suite is None:
         bar.update(2 * size)
-        return reject(DeliveryError(rel, 1, 1, "a source with an expectation suite", repr(delivery.source),
-                                    "unknown source: add src/clinical_dashboard/expectations/"
-                                    f"{delivery.source}.yml"), scan_file(delivery.path, rel, ())), None
+        return reject(DeliveryError(rel, 1, 1, "a source with a contract", repr(delivery.source),
+                                    f"unknown source: add contracts/{delivery.source}.yml"),
+                      scan_file(delivery.path, rel, ())), None
     columns = suite.column_names
     scan = scan_file(delivery.path, rel, columns, progress=bar.update)
     if delivery.year is None:

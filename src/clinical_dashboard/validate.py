@@ -37,8 +37,9 @@ encoding (latin-1 and Windows-1252 differ in exactly the characters Norwegian te
 pure-ASCII prefix proves nothing) would risk silently wrong names; the registry re-delivers, or
 an engineer converts knowingly with ``iconv -f ISO-8859-1 -t UTF-8``.
 
-**Row-level expectations** (bad rows = flagged). Per source an expectation suite, kept as data
-in ``expectations/*.yml`` (formats in ``expectations/formats.yml``): types parseable as
+**Row-level expectations** (bad rows = flagged). Per source an expectation suite, built from its
+contract ``contracts/<source>.yml`` (formats in ``contracts/formats.yml``; see
+:mod:`clinical_dashboard.contracts`): types parseable as
 documented (integers, ``YYYY-MM-DD`` dates, decimals), code formats by regex (ICD-10,
 NCSP/NCMP/NCRP, NLK, municipality, district, organisation number ...), value sets and integer
 ranges, not-null and unique keys, dates in the delivery year, discharge not before admission,
@@ -61,7 +62,7 @@ How the work is split, and why (national scale: 1-2 GB, ~8 M rows per file):
    counted over **every row** in DuckDB (one aggregate query, one per unique key, and one per
    failed expectation for its first example lines); these are the counts in the report.
 4. :func:`run_great_expectations`: Great Expectations 1.x runs the same suite (built from the
-   same YAML) on a pandas dataframe: the whole file when it has at most
+   same contract) on a pandas dataframe: the whole file when it has at most
    ``ValidationSettings.ge_full_max_rows`` rows (default 25,000), otherwise a deterministic
    systematic sample of about ``ge_sample_rows`` rows (default 20,000: every k-th line, so the
    sample spans the whole year, which the files are sorted by). Why not GE on everything: GE on
@@ -89,9 +90,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import duckdb
-import yaml
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parent / "expectations"
+from .contracts import TYPES, Column, Contract, contract, contracts
+from .contracts import formats as contract_formats
+
 DELIMITER = ";"
 BLOCK_SIZE = 16 << 20
 #: Longest line DuckDB accepts (a longer line is a contract breach, not a crash).
@@ -141,25 +143,13 @@ class DeliveryError(Exception):
 
 
 # ------------------------------------------------------------------------------------------
-# expectation suites (data in expectations/*.yml)
+# expectation suites (built from the source contracts, contracts/<source>.yml)
 # ------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    type: str = "text"
-    not_null: bool = False
-    unique: bool = False
-    format: str | None = None
-    values: tuple[str, ...] | None = None
-    range: tuple[int, int] | None = None
-    in_year: bool = False
-
-
 @dataclass(frozen=True)
 class Suite:
     name: str
     source: str
-    columns: tuple[ColumnSpec, ...]
+    columns: tuple[Column, ...]  # the contract's columns (checks and docs)
     pairs: tuple[tuple[str, str, str], ...] = ()  # (a, b, label): a >= b where both present
     row_count_band: tuple[int, int] | None = None
     basis: str = ""
@@ -175,84 +165,32 @@ class Suite:
         return next((c.name for c in self.columns if c.in_year or c.format == "delivery_year"), None)
 
 
-_TYPES = ("text", "integer", "decimal", "date")
+_TYPES = TYPES
 
 
-@lru_cache(maxsize=1)
 def formats() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((EXPECTATIONS_DIR / "formats.yml").read_text("utf-8"))
+    """name -> {regex, label} of the value formats (``contracts/formats.yml``)."""
+    return {name: {"regex": f.regex, "label": f.label} for name, f in contract_formats().items()}
 
 
-def _column_spec(raw: dict, where: str) -> ColumnSpec:
-    unknown = set(raw) - {f.name for f in ColumnSpec.__dataclass_fields__.values()}
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)} for column {raw.get('name')!r}")
-    spec = ColumnSpec(
-        name=str(raw["name"]), type=str(raw.get("type", "text")), not_null=bool(raw.get("not_null", False)),
-        unique=bool(raw.get("unique", False)), format=raw.get("format"),
-        values=tuple(str(v) for v in raw["values"]) if raw.get("values") is not None else None,
-        range=tuple(int(v) for v in raw["range"]) if raw.get("range") is not None else None,  # type: ignore[arg-type]
-        in_year=bool(raw.get("in_year", False)))
-    if spec.type not in _TYPES:
-        raise ValueError(f"{where}: column {spec.name!r} has type {spec.type!r}; use one of {_TYPES}")
-    if spec.format and spec.format not in formats():
-        raise ValueError(f"{where}: column {spec.name!r} uses unknown format {spec.format!r} (see formats.yml)")
-    if spec.range and spec.range[1] - spec.range[0] > 10_000:
-        raise ValueError(f"{where}: range of {spec.name!r} is too wide for a value set; use a format")
-    return spec
+def suite_of(contract: Contract) -> Suite:
+    """The loader's suite of a source contract (the same checks, in the contract's column order)."""
+    return Suite(name=contract.source, source=contract.source, columns=contract.columns,
+                 pairs=tuple((p.a, p.b, p.label) for p in contract.pairs), row_count_band=contract.row_count,
+                 basis=contract.path)
 
 
-@lru_cache(maxsize=1)
-def suite_files() -> dict[str, tuple[Path, dict]]:
-    """source -> (suite file, parsed yaml) for every suite in ``expectations/``."""
-    found: dict[str, tuple[Path, dict]] = {}
-    for path in sorted(EXPECTATIONS_DIR.glob("*.yml")):
-        if path.name == "formats.yml":
-            continue
-        data = yaml.safe_load(path.read_text("utf-8"))
-        for source in data["sources"]:
-            if source in found:
-                raise ValueError(f"source {source!r} has two suites: {found[source][0].name} and {path.name}")
-            found[source] = (path, data)
-    return found
-
-
-def _docs_suite(source: str) -> Suite | None:
-    """A types-only suite from the generator's column documentation (for sources without YAML)."""
-    try:
-        from .generate.docs import column_docs, source_columns
-
-        columns, docs = source_columns(source), column_docs(source)
-    except Exception:  # noqa: BLE001 - the source is unknown to the generator, or not built yet
-        return None
-    specs = []
-    for name in columns:
-        kind = docs[name][0].split()[0].lower() if name in docs else "text"
-        specs.append(ColumnSpec(name=name, type=kind if kind in _TYPES else "text"))
-    return Suite(name=f"{source} (from generator docs)", source=source, columns=tuple(specs),
-                 basis="derived from the generator's column documentation (columns and types only); "
-                       f"add src/clinical_dashboard/expectations/{source}.yml for formats and value sets")
+def suite_files() -> dict[str, Contract]:
+    """source -> contract of every source with a contract file (``contracts/<source>.yml``)."""
+    return contracts()
 
 
 @lru_cache(maxsize=None)
 def load_suite(source: str) -> Suite | None:
-    """The expectation suite of ``source``, or ``None`` when there is none."""
-    entry = suite_files().get(source)
-    if entry is None:
-        return _docs_suite(source)
-    path, data = entry
-    where = f"expectations/{path.name}"
-    columns = tuple(_column_spec(c, where) for c in data["columns"])
-    names = [c.name for c in columns]
-    if len(set(names)) != len(names):
-        raise ValueError(f"{where}: duplicate column names")
-    pairs = tuple((p["a"], p["b"], p.get("label", f"{p['a']} >= {p['b']}")) for p in data.get("pairs", []))
-    for a, b, _ in pairs:
-        if a not in names or b not in names:
-            raise ValueError(f"{where}: pair ({a}, {b}) names an unknown column")
-    band = (data.get("row_count") or {}).get(source)
-    return Suite(name=data["suite"], source=source, columns=columns, pairs=pairs,
-                 row_count_band=tuple(band) if band else None, basis=where)  # type: ignore[arg-type]
+    """The expectation suite of ``source`` (from ``contracts/<source>.yml``), or ``None`` when there
+    is no contract."""
+    found = contract(source)
+    return suite_of(found) if found is not None else None
 
 
 # ------------------------------------------------------------------------------------------

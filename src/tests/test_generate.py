@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from clinical_dashboard.config import SOURCES, YEARS, GeneratorConfig
+from clinical_dashboard.contracts import source_columns
 from clinical_dashboard.generate import LEDGER_NAME, MANIFEST_NAME, run
 from clinical_dashboard.generate.calibration import compare
 from clinical_dashboard.generate.defects import DEFECTS, INVALID_MUNICIPALITIES, ROLES, applicable
-from clinical_dashboard.generate.docs import source_columns
 from clinical_dashboard.generate.world import World
 
 

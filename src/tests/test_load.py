@@ -21,7 +21,7 @@ import pytest
 from clinical_dashboard.cli import main
 from clinical_dashboard.config import GeneratorConfig
 from clinical_dashboard.generate import LEDGER_NAME, run
-from clinical_dashboard.generate.docs import source_columns
+from clinical_dashboard.contracts import source_columns
 from clinical_dashboard import load
 from clinical_dashboard.load import LoadConfig, postgres_settings, run_load
 from clinical_dashboard.validate import ValidationSettings

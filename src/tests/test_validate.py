@@ -48,14 +48,14 @@ def test_every_source_has_a_suite_with_the_generators_columns(everything) -> Non
     assert set(written) == set(SOURCES)
     for source in SOURCES:
         suite = load_suite(source)
-        assert suite is not None and suite.basis.startswith("expectations/"), source
+        assert suite is not None and suite.basis == f"contracts/{source}.yml", source
         assert suite.column_names == written[source], source
     assert {r.status for r in result.results} == {"loaded"}
 
 
 def test_documented_types_are_checked(everything) -> None:
     """Columns the generator documents as integer, decimal or date have that type in the suite."""
-    from clinical_dashboard.generate.docs import column_docs
+    from clinical_dashboard.contracts import column_docs
 
     checked = 0
     for source in SOURCES:
@@ -135,7 +135,7 @@ def test_great_expectations_and_duckdb_agree_on_whole_files(everything) -> None:
 
 def _tricky_file(raw: Path, tmp: Path) -> tuple[Path, int]:
     """npr_tsb/2023.csv with awkward values in some lines; returns (path, data rows)."""
-    from clinical_dashboard.generate.docs import source_columns
+    from clinical_dashboard.contracts import source_columns
 
     columns = list(load_suite("npr_tsb").column_names)
     lines = (raw / "npr_tsb/2023.csv").read_text("utf-8").splitlines()

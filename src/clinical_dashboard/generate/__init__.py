@@ -20,6 +20,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from ..config import SOURCES, GeneratorConfig
+from ..contracts import source_columns
 from .defects import LEDGER_COLUMNS, inject
 from .world import World
 from .writer import apply_file_defect, write_extract
@@ -103,9 +104,9 @@ def _task(config: GeneratorConfig, source: str, year: int) -> dict:
     rng = np.random.default_rng([config.seed, year, SOURCES.index(source), 7])
     table, ledger = inject(table, source, year, rel, config.dirty_rate, rng, known_codes(_world(config)))
     path = config.out_dir / rel
-    size = write_extract(table, path)
+    size = write_extract(table, path, source)
     entry = {"source": source, "year": year, "file": rel, "rows": table.num_rows, "bytes": size,
-             "columns": table.column_names}
+             "columns": list(source_columns(source))}  # as written: in contract order
     for defect_source, defect_year, defect in config.file_defects:
         if (defect_source, defect_year) == (source, year):
             entry["file_defect"] = {"defect": defect, "description": apply_file_defect(path, defect)}

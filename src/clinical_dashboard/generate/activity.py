@@ -22,21 +22,12 @@ import pyarrow as pa
 from ..config import NEWEST_YEAR, NEWEST_YEAR_LAST_MONTH
 from .world import (N_AGES, People, World, categorical_by_group, load_params, systematic_counts,
                     weighted_sample_without_replacement)
+from .writer import contract_table
 
 CARE_TYPES = ("outpatient", "day", "planned", "emergency")
 OUTPATIENT, DAY, PLANNED, EMERGENCY, RETURNED = 0, 1, 2, 3, 4
 N_PROCEDURE_SLOTS = 5
 N_SECONDARY_SLOTS = 3
-
-#: Columns of every NPR activity extract, in file order.
-ACTIVITY_COLUMNS = (
-    "kontakt_id", "lopenr", "kjonn", "fodselsar", "alder", "komnrhjem", "bydelhjem", "orgnr",
-    "omsorgsniva", "innmatehast", "inndato", "utdato", "hovedtilstand", "bitilstand_1",
-    "bitilstand_2", "bitilstand_3", "prosedyre_1", "prosedyre_2", "prosedyre_3", "prosedyre_4",
-    "prosedyre_5", "fagomrade", "drg", "drg_type", "korrvekt", "isf_tellende",
-    "drg_tjenestetype", "aktivitetskategori", "kontaktform", "stg", "debitor",
-)
-
 
 @dataclass(frozen=True)
 class ActivitySource:
@@ -558,7 +549,7 @@ class ActivityGenerator:
             "stg": _dict(stg[o], np.array(STG_VOCAB), stg[o] == 0),
             "debitor": pa.array(payer[o].astype(np.int16)),
         }
-        return pa.table({name: columns[name] for name in ACTIVITY_COLUMNS})
+        return contract_table(self.spec.name, columns)
 
     def _secondary(self, rng: np.random.Generator, n: int, age: np.ndarray) -> list[np.ndarray]:
         n_sec = rng.poisson(np.clip(age / 40.0, 0.1, 2.5))
@@ -694,56 +685,3 @@ def _source_index(name: str) -> int:
     from ..config import SOURCES as ALL
 
     return ALL.index(name)
-
-
-#: Column documentation (type, meaning, allowed values) of the NPR activity extracts.
-COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
-    "kontakt_id": ("integer", "Contact (stay) id, unique across sources and years",
-                   "14 digits: source digit, year, serial"),
-    "lopenr": ("integer", "Pseudonymous person id (NPR løpenummer); the same person has the same id in "
-               "every source and year", "12 digits; empty = not linkable to the population register (~0.2%)"),
-    "kjonn": ("integer", "Sex", "1 male, 2 female"),
-    "fodselsar": ("integer", "Birth year", "1900-2026"),
-    "alder": ("integer", "Age in whole years at discharge/contact", "0-106; other values are errors"),
-    "komnrhjem": ("text", "Residence municipality number valid in the contact's year (pre-2020 numbers "
-                  "in 2019 files, 2020-2023 numbers in those years, 2024 numbers from 2024)",
-                  "4 digits; empty = no fixed residence in Norway"),
-    "bydelhjem": ("text", "Residence district (bydel) in Oslo, Bergen, Stavanger and Trondheim",
-                  "6 digits (municipality + 2); xx99 = unknown district; empty elsewhere"),
-    "orgnr": ("text", "Treating institution: organisation number (seed ref_treating_institutions) or, in "
-              "Avtale* sources, the contracted specialist's practice id (seed ref_contracted_specialists)",
-              "9 digits (a few institutions have 10-digit local ids)"),
-    "omsorgsniva": ("integer", "Care level (NPR omsorgsnivå)",
-                    "1 inpatient (discharge after admission date), 2 day treatment, 3 outpatient"),
-    "innmatehast": ("integer", "Urgency (NPR innmåtehastighet)",
-                    "1 acute, 2 within 6 hours, 3 within 24 hours (1-3 = emergency), 4 planned, "
-                    "5 returned from another hospital"),
-    "inndato": ("date", "Admission or contact date", "YYYY-MM-DD; may fall in the previous year for stays"),
-    "utdato": ("date", "Discharge or contact date; the file's year is the year of this date",
-               "YYYY-MM-DD; equal to inndato for day treatment and outpatient contacts"),
-    "hovedtilstand": ("text", "Main diagnosis (ICD-10, Norwegian edition), without dot",
-                      "e.g. K358; empty = missing"),
-    **{f"bitilstand_{i}": ("text", f"Secondary diagnosis {i} (ICD-10)", "ICD-10 code or empty")
-       for i in range(1, N_SECONDARY_SLOTS + 1)},
-    **{f"prosedyre_{i}": ("text", f"Procedure code {i}: NCSP, NCMP or NCRP (prosedyre_1 is the main one)",
-                          "code from seed ref_procedure_codes, or empty")
-       for i in range(1, N_PROCEDURE_SLOTS + 1)},
-    "fagomrade": ("text", "Specialty code (NPR fagområde) of the unit", "3 digits, seed ref_npr_specialties"),
-    "drg": ("text", "DRG (or outpatient group) the contact is grouped to", "seed ref_drg_names; empty for STG"),
-    "drg_type": ("text", "Whether the DRG is surgical", "K surgical, M medical; empty for STG"),
-    "korrvekt": ("decimal", "ISF points (cost weight) of the contact", ">= 0, 3 decimals, '.' as decimal mark"),
-    "isf_tellende": ("integer", "Counts in activity-based financing (ISF)", "1 yes, 0 no"),
-    "drg_tjenestetype": ("text", "DRG service type",
-                         "dogn, dagkirurgi, dagmedisin, poliklinisk_konsultasjon, poliklinisk_prosedyre, "
-                         "saertjenestegruppe"),
-    "aktivitetskategori": ("integer", "NPR activity category (seed ref_npr_activity_categories)",
-                           "0 inpatient rehab, 1 >1 bed day, 2 one bed day, 3 day 0 bed days, 4 day surgery, "
-                           "5 outpatient, 6 outpatient rehab, 7 chemotherapy, 8 radiotherapy, 9 dialysis"),
-    "kontaktform": ("integer", "How the patient met the service", "1 physical attendance, 2 video, 3 telephone"),
-    "stg": ("text", "Særtjenestegruppe (STG) the outpatient activity is grouped to",
-            ", ".join(STG_VOCAB[1:]) + " or empty"),
-    "debitor": ("integer", "Payer (NPR debitor, seed ref_npr_payers)",
-                "1 ordinary, 40/47/80 agreements with private institutions, 50 contracted specialist, "
-                "11/12/30/60 others (12, 30, 60 are not ISF-counting)"),
-}
-COLUMNS = ACTIVITY_COLUMNS

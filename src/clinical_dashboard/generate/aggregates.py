@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..config import NEWEST_YEAR, YEARS
+from ..contracts import column_docs, source_columns
 from .activity import delivered_share, year_trend
 from .helfo import source_rng, static_rng
 from .world import World, load_params
@@ -43,87 +44,15 @@ AVAILABLE_YEARS: dict[str, tuple[int, ...]] = {
 NORWAY_CODE = "8888"
 NORWAY_NAME = "Norge"
 
-WAITING_LIST_COLUMNS = (
-    "aar", "opptaksomrade", "opptaksomrade_navn", "fagomrade", "aldersgruppe", "nyhenviste",
-    "ventetid_gjennomsnitt", "ventetid_median",
-)
-NKI_COLUMNS = ("aar", "behandlende_hf", "behandlende_hf_navn", "sektor", "teller", "nevner")
-CANCER_COLUMNS = (
-    "aar", "diagnoseperiode_fra", "diagnoseperiode_til", "omradeniva", "omrade", "omrade_navn",
-    "kreftsted", "antall_pasienter", "relativ_overlevelse", "nedre_ki", "ovre_ki",
-)
-
-
-def _specialty_doc() -> str:
-    rows = load_params("fhi_waiting_specialties")
-    return "; ".join(f"{r['fagomrade']} = {r['name']}" for r in rows)
-
-
-def _site_doc() -> str:
-    rows = [r for r in load_params("cancer_sites") if r["output"] == "1"]
-    return "; ".join(f"{r['kreftsted']} = {r['name_en']} ({r['icd10']})" for r in rows)
-
-
-WAITING_LIST_COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
-    "aar": ("integer", "Year the referrals were received (the file of year Y is published in Y+1, "
-            "so there is no 2026 file).", "2019-2025"),
-    "opptaksomrade": ("text", "Catchment HF area of the patients' residence (the newest catchment "
-                      "mapping, ref_catchment_areas hf_code).", "HF area codes 1-23"),
-    "opptaksomrade_navn": ("text", "Name of the catchment HF area.", "as ref_catchment_areas hf_name"),
-    "fagomrade": ("text", "Specialty code (somatic, ref_npr_specialties) or sector row for mental "
-                  "health and substance treatment (published for outpatient Total only).", _specialty_doc()),
-    "aldersgruppe": ("text", "Age group of the patients. The data has no sex. Paediatrics (220) and "
-                     "habilitation of children (233) have only 0-9 and 10-19; PHBU only 0-9 and 10-19; "
-                     "VOP and TSB only 10-19 (18-19 year olds) and older; geriatrics only 40+. "
-                     "Rows exist only where a specialty takes patients of that age group.",
-                     ", ".join(AGE_GROUPS)),
-    "nyhenviste": ("integer", "New referrals received in the year (scaled with the generator scale).", ">= 0"),
-    "ventetid_gjennomsnitt": ("decimal (1 place)", "Mean waiting time in days of the patients whose "
-                              "wait ended in the year (does not depend on the generator scale).", "> 0"),
-    "ventetid_median": ("integer", "Median waiting time in days.", "> 0, below the mean"),
-}
-
-NKI_COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
-    "aar": ("integer", "Year of discharge (2026: January-August).", "2019-2026"),
-    "behandlende_hf": ("text", "Treating health trust (ref_treating_institutions treating_hf_code): "
-                       "public HFs and the private non-commercial hospitals (Diakonhjemmet, "
-                       "Lovisenberg, Haraldsplass), which count as public.", "treating_hf_code values"),
-    "behandlende_hf_navn": ("text", "Name of the treating health trust.", "treating_hf_name values"),
-    "sektor": ("text", "Sector of the discharges.", "somatikk, psykisk_helsevern, tsb"),
-    "teller": ("integer", "Numerator: discharge summaries sent within 1 day of discharge.", "0..nevner"),
-    "nevner": ("integer", "Denominator: discharges with a discharge summary (scaled with the "
-               "generator scale).", ">= 0"),
-}
-
-CANCER_COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
-    "aar": ("integer", "Publication year of the figures.", "2019-2026"),
-    "diagnoseperiode_fra": ("integer", "First diagnosis year of the patients (aar - 9): patients "
-                            "diagnosed in a 5-year period ending 5 years before publication.", "2010-2017"),
-    "diagnoseperiode_til": ("integer", "Last diagnosis year of the patients (aar - 5).", "2014-2021"),
-    "omradeniva": ("text", "Area level.", "norge, rhf, hf"),
-    "omrade": ("text", f"Area code: {NORWAY_CODE} = Norway; RHF area code (1-4); catchment HF area code "
-               "(newest catchment mapping), by the patients' residence at diagnosis.", "area codes"),
-    "omrade_navn": ("text", "Area name.", "as ref_catchment_areas"),
-    "kreftsted": ("text", "Cancer site with its ICD-10 codes; 'alle' is all cancer sites "
-                  "(also those not listed).", _site_doc()),
-    "antall_pasienter": ("integer", "Patients diagnosed in the period (scaled with the generator scale).", ">= 0"),
-    "relativ_overlevelse": ("decimal (1 place)", "5-year relative survival in percent (observed "
-                            "survival / expected survival of the general population). Blank when "
-                            "antall_pasienter is 0.", "0-~110, or blank"),
-    "nedre_ki": ("decimal (1 place)", "Lower limit of the 95% confidence interval (Wilson interval of "
-                 "the observed survival, divided by the expected survival). Blank when no patients.", "<= relativ_overlevelse"),
-    "ovre_ki": ("decimal (1 place)", "Upper limit of the 95% confidence interval.", ">= relativ_overlevelse"),
-}
-
-#: Aliases (both names are in use).
-WAITING_COLUMNS = WAITING_LIST_COLUMNS
-WAITING_COLUMN_DOCS = WAITING_LIST_COLUMN_DOCS
-
-#: Columns and their documentation of each source of this module.
+#: Columns (delivery order) and their documentation of each source of this module, from the source
+#: contracts (contracts/fhi_waiting_lists.yml, nki_discharge_summaries.yml, cancer_survival.yml).
 SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
-    WAITING_SOURCE: WAITING_LIST_COLUMNS, NKI_SOURCE: NKI_COLUMNS, CANCER_SOURCE: CANCER_COLUMNS}
+    s: source_columns(s) for s in (WAITING_SOURCE, NKI_SOURCE, CANCER_SOURCE)}
 SOURCE_COLUMN_DOCS: dict[str, dict[str, tuple[str, str, str]]] = {
-    WAITING_SOURCE: WAITING_LIST_COLUMN_DOCS, NKI_SOURCE: NKI_COLUMN_DOCS, CANCER_SOURCE: CANCER_COLUMN_DOCS}
+    s: column_docs(s) for s in (WAITING_SOURCE, NKI_SOURCE, CANCER_SOURCE)}
+WAITING_LIST_COLUMNS = SOURCE_COLUMNS[WAITING_SOURCE]
+NKI_COLUMNS = SOURCE_COLUMNS[NKI_SOURCE]
+CANCER_COLUMNS = SOURCE_COLUMNS[CANCER_SOURCE]
 
 
 def _hf_order(world: World) -> np.ndarray:
@@ -141,7 +70,7 @@ def _population_by_group(world: World, year: int) -> np.ndarray:
 
 # ============================================================================ waiting lists
 def generate_waiting_lists(world: World, seed: int, year: int, scale: float) -> pa.Table | None:
-    """FHI annual waiting-list data for one year (see ``WAITING_LIST_COLUMN_DOCS``).
+    """FHI annual waiting-list data for one year (contracts/fhi_waiting_lists.yml).
 
     Returns ``None`` for 2026: FHI publishes the annual file of a year in the next year, so the
     newest (partial) delivery year has no file. Raises ``ValueError`` for years outside 2019-2026.
@@ -212,7 +141,7 @@ def _nki_totals(year: int) -> dict[str, float]:
 
 
 def generate_nki(world: World, seed: int, year: int, scale: float) -> pa.Table:
-    """NKI 'discharge summary sent within 1 day' per treating HF and sector (``NKI_COLUMN_DOCS``)."""
+    """NKI 'discharge summary sent within 1 day' per treating HF and sector (contracts/nki_discharge_summaries.yml)."""
     rng = source_rng(seed, year, NKI_SOURCE)
     area_rng = static_rng(seed, NKI_SOURCE)
     hfs = load_params("nki_treating_hf")
@@ -258,7 +187,7 @@ def _wilson(successes: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[
 
 
 def generate_cancer_survival(world: World, seed: int, year: int, scale: float) -> pa.Table:
-    """Cancer Registry 5-year relative survival by area and site (``CANCER_COLUMN_DOCS``)."""
+    """Cancer Registry 5-year relative survival by area and site (contracts/cancer_survival.yml)."""
     rng = source_rng(seed, year, CANCER_SOURCE)
     area_rng = static_rng(seed, CANCER_SOURCE)
     sites = load_params("cancer_sites")

@@ -33,8 +33,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..config import SOURCES as ALL_SOURCES
+from ..contracts import column_docs, source_columns
 from .activity import delivered_share, month_weights, utilisation_profile, year_trend
 from .world import N_AGES, People, World, load_params, read_csv, splitmix64, systematic_counts
+from .writer import contract_table
 
 LAB_SOURCE = "helfo_lab"
 IMAGING_SOURCE = "helfo_imaging"
@@ -52,71 +54,11 @@ MAX_LAB_CODES = 60
 UNLINKABLE_SHARE = 0.003
 NO_ADDRESS_SHARE = 0.001
 
-LAB_COLUMNS = (
-    "fakturanr", "lopenr", "kjonn", "fodselsar", "alder", "komnrhjem", "bydelhjem",
-    "laboratorietype", "orgnr", "provedato", "analysekoder", "refusjon_nok",
-)
-IMAGING_COLUMNS = (
-    "fakturanr", "lopenr", "kjonn", "fodselsar", "alder", "komnrhjem", "bydelhjem",
-    "tilbydertype", "orgnr", "undersokelsesdato", "prosedyrekoder", "refusjon_nok",
-)
-
-_PERSON_DOCS = {
-    "lopenr": ("text (12 digits)", "Pseudonymous person id (the same person has the same id in every "
-               "source and year). Blank when the invoice could not be linked to a person "
-               f"(about {UNLINKABLE_SHARE:.1%}).", "12 digits, or blank"),
-    "kjonn": ("integer", "Sex of the patient.", "1 = male, 2 = female"),
-    "fodselsar": ("integer", "Birth year of the patient.", "1913-2026"),
-    "alder": ("integer", "Age in whole years on the service date.", "0-106 (105 = 105 and older on 1 January)"),
-    "komnrhjem": ("text (4 digits)", "Municipality of residence, numbered as valid in the service year "
-                  "(not yet mapped to 2024 numbering). Blank when the address is unknown "
-                  f"(about {NO_ADDRESS_SHARE:.1%} of residents).", "a municipality number valid that year, or blank"),
-    "bydelhjem": ("text (6 digits)", "District (bydel) of residence in Oslo, Bergen, Stavanger and "
-                  "Trondheim; xx99 = unknown district of the city.", "a district number, or blank outside the four cities"),
-}
-
-LAB_COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
-    "fakturanr": ("integer (14 digits)", "Invoice id, unique across years and across the HELFO sources: "
-                  "1 (laboratory), the year, a 9-digit running number.", "1YYYYnnnnnnnnn"),
-    **_PERSON_DOCS,
-    "laboratorietype": ("text", "Kind of laboratory that analysed the sample. Private laboratories "
-                        "(e.g. Unilabs, Fürst) are the 'inclusive private' option of the dashboard.",
-                        "sykehus = hospital laboratory (public or private non-commercial hospital), privat = private laboratory"),
-    "orgnr": ("text (9 digits)", "Organisation number of the laboratory (ref_treating_institutions).",
-              "an org_number of the reference list"),
-    "provedato": ("date (YYYY-MM-DD)", "Date the sample was taken.", "a date in the delivery year (2026: January-August)"),
-    "analysekoder": ("text", "The invoice's NLK laboratory codes (one per analysis), joined by '|', "
-                     "sorted; all from one field of expertise. Count codes per field by joining "
-                     "each code to ref_nlk_lab_codes.", "NLK codes (8 characters, NPUnnnnn or NORnnnnn) joined by '|'"),
-    "refusjon_nok": ("decimal (2 places)", "HELFO reimbursement of the invoice in NOK: the sum of the "
-                     "codes' reimbursement_public_nok (hospital laboratories) or "
-                     "reimbursement_private_nok (private laboratories).", ">= 0"),
-}
-
-IMAGING_COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
-    "fakturanr": ("integer (14 digits)", "Invoice id, unique across years and across the HELFO sources: "
-                  "2 (imaging), the year, a 9-digit running number.", "2YYYYnnnnnnnnn"),
-    **_PERSON_DOCS,
-    "tilbydertype": ("text", "Kind of provider. Private providers (e.g. Unilabs, Evidia, Aleris) are the "
-                     "'inclusive private' option of the dashboard.",
-                     "sykehus = hospital (public or private non-commercial), privat = private imaging provider"),
-    "orgnr": ("text (9 digits)", "Organisation number of the provider (ref_treating_institutions).",
-              "an org_number of the reference list"),
-    "undersokelsesdato": ("date (YYYY-MM-DD)", "Date of the examination.", "a date in the delivery year (2026: January-August)"),
-    "prosedyrekoder": ("text", "The invoice's NCRP codes joined by '|', sorted. All examination codes of "
-                       "one invoice share one modality, given by the code title's first word "
-                       "(ref_procedure_codes): RG/RGA/RGV = X-ray, CT/CTA/CTV = CT, MR/MRA/MRV = MRI, "
-                       "UL = ultrasound, NM = nuclear medicine, PET/CT and PET/MR = PET. About 5% of "
-                       "invoices also carry ZTX0BC 'Kun sekundærgransking' (secondary examination).",
-                       "NCRP codes (6 characters) joined by '|'"),
-    "refusjon_nok": ("decimal (2 places)", "HELFO reimbursement of the invoice in NOK (a takst per "
-                     "examination code by modality and provider type, params/helfo_imaging_modalities.csv).", ">= 0"),
-}
-
-#: Columns and their documentation of each source of this module.
-SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {LAB_SOURCE: LAB_COLUMNS, IMAGING_SOURCE: IMAGING_COLUMNS}
+#: Columns (in delivery order) and their documentation of each source of this module, from the
+#: source contracts (contracts/helfo_lab.yml, contracts/helfo_imaging.yml).
+SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {s: source_columns(s) for s in (LAB_SOURCE, IMAGING_SOURCE)}
 SOURCE_COLUMN_DOCS: dict[str, dict[str, tuple[str, str, str]]] = {
-    LAB_SOURCE: LAB_COLUMN_DOCS, IMAGING_SOURCE: IMAGING_COLUMN_DOCS}
+    s: column_docs(s) for s in (LAB_SOURCE, IMAGING_SOURCE)}
 
 _LAB_NAME = re.compile(r"unilabs|fürst|furst|synlab|medlab|medisinsk laboratori", re.I)
 _HOSPITAL_LAB_NAME = re.compile(r"\blab", re.I)
@@ -455,7 +397,7 @@ def _provider_pools(world: World, hospital_name: re.Pattern, private_name: re.Pa
 
 def _assemble(rng: np.random.Generator, world: World, year: int, prefix: int, people: People,
               person: np.ndarray, day: np.ndarray, provider_private: np.ndarray, org: np.ndarray,
-              org_table: np.ndarray, codes: pa.ChunkedArray, nok: np.ndarray, columns: tuple[str, ...],
+              org_table: np.ndarray, codes: pa.ChunkedArray, nok: np.ndarray, source: str,
               type_column: str, date_column: str, code_column: str) -> pa.Table:
     """Rows already in final order: build the Arrow table."""
     n = person.shape[0]
@@ -479,7 +421,7 @@ def _assemble(rng: np.random.Generator, world: World, year: int, prefix: int, pe
     cols[date_column] = date_array(year, day)
     cols[code_column] = codes
     cols["refusjon_nok"] = pa.array(np.round(nok, 2))
-    return pa.table({c: cols[c] for c in columns})
+    return contract_table(source, cols)
 
 
 def date_order(rng: np.random.Generator, probs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -611,7 +553,7 @@ def _lab_counts(rng: np.random.Generator, field: np.ndarray, hf: np.ndarray, mea
 
 
 def generate_lab(world: World, seed: int, year: int, scale: float) -> pa.Table:
-    """HELFO laboratory invoices of one year, one row per invoice (see ``LAB_COLUMN_DOCS``)."""
+    """HELFO laboratory invoices of one year, one row per invoice (columns: contracts/helfo_lab.yml)."""
     rng = source_rng(seed, year, LAB_SOURCE)
     codes = _LabCodes(world, seed, year)
     hfp = _hf_param(world, "helfo_lab_hf_areas")
@@ -675,7 +617,7 @@ def generate_lab(world: World, seed: int, year: int, scale: float) -> pa.Table:
     code_column, nok = code_chunks(seed, year, LAB_SOURCE, codes.tables, codes.matrix, field, counts, prices,
                                    private.astype(np.int64))
     return _assemble(rng, world, year, 1, people, person, day, private, org, org_table, code_column, nok,
-                     LAB_COLUMNS, "laboratorietype", "provedato", "analysekoder")
+                     LAB_SOURCE, "laboratorietype", "provedato", "analysekoder")
 
 
 # ============================================================================ imaging
@@ -748,7 +690,7 @@ class _ImagingCodes:
 
 
 def generate_imaging(world: World, seed: int, year: int, scale: float) -> pa.Table:
-    """HELFO imaging invoices of one year, one row per invoice (see ``IMAGING_COLUMN_DOCS``)."""
+    """HELFO imaging invoices of one year, one row per invoice (columns: contracts/helfo_imaging.yml)."""
     rng = source_rng(seed, year, IMAGING_SOURCE)
     codes = _ImagingCodes(world)
     hfp = _hf_param(world, "helfo_imaging_hf_areas")
@@ -793,10 +735,9 @@ def generate_imaging(world: World, seed: int, year: int, scale: float) -> pa.Tab
     code_column, nok = code_chunks(seed, year, IMAGING_SOURCE, codes.tables, codes.matrix, group, counts, prices,
                                    private.astype(np.int64), secondary, codes.secondary_index)
     return _assemble(rng, world, year, 2, people, person, day, private, org, org_table, code_column, nok,
-                     IMAGING_COLUMNS, "tilbydertype", "undersokelsesdato", "prosedyrekoder")
+                     IMAGING_SOURCE, "tilbydertype", "undersokelsesdato", "prosedyrekoder")
 
 
 GENERATORS = {LAB_SOURCE: generate_lab, IMAGING_SOURCE: generate_imaging}
 
-__all__ = ["SOURCE_COLUMNS", "SOURCE_COLUMN_DOCS", "GENERATORS", "IMAGING_COLUMNS", "IMAGING_COLUMN_DOCS",
-           "LAB_COLUMNS", "LAB_COLUMN_DOCS", "generate_imaging", "generate_lab"]
+__all__ = ["SOURCE_COLUMNS", "SOURCE_COLUMN_DOCS", "GENERATORS", "generate_imaging", "generate_lab"]

@@ -20,50 +20,21 @@ import re
 import numpy as np
 import pyarrow as pa
 
+from ..contracts import column_docs, source_columns
 from .activity import delivered_share, utilisation_profile
 from .helfo import (date_order, day_probabilities, id_digits, invoices_per_person, residence,
                     small_take, source_rng, static_rng, strings_from_bytes)
 from .world import World, load_params
+from .writer import contract_table
 
 SOURCE = "npr_phbu_referrals"
 UNLINKABLE_SHARE = 0.002
 #: Share of accepted referrals that get a right to necessary health care (assumed).
 RIGHT_SHARE = 0.82
 
-COLUMNS_PHBU_REFERRALS = (
-    "henvisning_id", "lopenr", "kjonn", "fodselsar", "alder", "komnrhjem", "bydelhjem", "orgnr",
-    "mottatt_dato", "vurdering_dato", "vurdering", "fagomrade",
-)
-
-COLUMN_DOCS_PHBU_REFERRALS: dict[str, tuple[str, str, str]] = {
-    "henvisning_id": ("text", "Referral id, unique across years: 'H', the year of receipt, an 8-digit "
-                      "running number.", "HYYYYnnnnnnnn"),
-    "lopenr": ("text (12 digits)", "Pseudonymous person id (as in every other source). Blank when the "
-               f"referral could not be linked to a person (about {UNLINKABLE_SHARE:.1%}).", "12 digits, or blank"),
-    "kjonn": ("integer", "Sex of the child.", "1 = male, 2 = female"),
-    "fodselsar": ("integer", "Birth year of the child.", "year - 18 .. year"),
-    "alder": ("integer", "Age in whole years when the referral was received.", "0-17"),
-    "komnrhjem": ("text (4 digits)", "Municipality of residence, numbered as valid in the year of "
-                  "receipt. Blank when the address is unknown.", "a municipality number valid that year, or blank"),
-    "bydelhjem": ("text (6 digits)", "District (bydel) of residence in Oslo, Bergen, Stavanger and "
-                  "Trondheim; xx99 = unknown district.", "a district number, or blank"),
-    "orgnr": ("text (9 digits)", "Organisation number of the receiving child and adolescent mental "
-              "health institution (ref_treating_institutions).", "an org_number of the reference list"),
-    "mottatt_dato": ("date (YYYY-MM-DD)", "Date the referral was received; the file of year Y holds "
-                     "the referrals received in Y (2026: January-August).", "a date in the year"),
-    "vurdering_dato": ("date (YYYY-MM-DD)", "Date the referral was assessed (usually within 10 working "
-                       "days; may fall in the next year).", ">= mottatt_dato"),
-    "vurdering": ("text", "Outcome of the assessment. Seed 001: new referrals ('nyhenviste') = "
-                  "rettighet + behov_uten_rettighet; rejected ('avviste') = avvist; rejected share = "
-                  "avvist / all referrals received.",
-                  "rettighet = accepted with a right to necessary health care, "
-                  "behov_uten_rettighet = accepted without that right, avvist = rejected"),
-    "fagomrade": ("text", "Specialty code of the receiving unit.", "310 (Psykisk helsevern barn og unge)"),
-}
-
-#: The columns (file order) and their documentation.
-COLUMNS = COLUMNS_PHBU_REFERRALS
-COLUMN_DOCS = COLUMN_DOCS_PHBU_REFERRALS
+#: The columns (delivery order) and their documentation, from contracts/npr_phbu_referrals.yml.
+COLUMNS = source_columns(SOURCE)
+COLUMN_DOCS = column_docs(SOURCE)
 SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {SOURCE: COLUMNS}
 SOURCE_COLUMN_DOCS: dict[str, dict[str, tuple[str, str, str]]] = {SOURCE: COLUMN_DOCS}
 
@@ -127,7 +98,7 @@ def _unit_effects(world: World, seed: int, year_2022_national: float) -> tuple[n
 
 
 def generate_phbu_referrals(world: World, seed: int, year: int, scale: float) -> pa.Table:
-    """NPR-PHBU referrals received in ``year`` with their assessment (``COLUMN_DOCS_PHBU_REFERRALS``)."""
+    """NPR-PHBU referrals received in ``year`` with their assessment (contracts/npr_phbu_referrals.yml)."""
     rng = source_rng(seed, year, SOURCE)
     volume = {r["figure"]: float(r["value_2023"]) for r in load_params("source_volumes") if r["source"] == SOURCE}
     trend = {int(r["year"]): r for r in load_params("phbu_referrals_trend")}
@@ -142,7 +113,7 @@ def generate_phbu_referrals(world: World, seed: int, year: int, scale: float) ->
     n_children = int(round(total / 1.08))
     people = world.sample_people(rng, year, n_children, weight) if n_children else None
     if people is None or len(people) == 0:
-        return pa.table({c: pa.array([], type=_TYPES.get(c, pa.string())) for c in COLUMNS_PHBU_REFERRALS})
+        return pa.table({c: pa.array([], type=_TYPES.get(c, pa.string())) for c in COLUMNS})
     per_child = invoices_per_person(rng, len(people), max(total, len(people)), 1.5)
     child = np.repeat(np.arange(len(people)), per_child)
     n = child.shape[0]
@@ -197,7 +168,7 @@ def generate_phbu_referrals(world: World, seed: int, year: int, scale: float) ->
         "vurdering": small_take(np.array(["rettighet", "behov_uten_rettighet", "avvist"]), outcome),
         "fagomrade": small_take(np.array(["310"]), np.zeros(n, dtype=np.int64)),
     }
-    return pa.table({c: cols[c] for c in COLUMNS_PHBU_REFERRALS})
+    return contract_table(SOURCE, cols)
 
 
 _TYPES = {"kjonn": pa.int64(), "fodselsar": pa.int64(), "alder": pa.int64(),
@@ -218,6 +189,6 @@ def _calibrate(start: float, shift: np.ndarray, target: float) -> float:
 
 GENERATORS = {SOURCE: generate_phbu_referrals}
 
-__all__ = ["COLUMNS", "COLUMN_DOCS", "COLUMNS_PHBU_REFERRALS", "COLUMN_DOCS_PHBU_REFERRALS",
+__all__ = ["COLUMNS", "COLUMN_DOCS",
            "SOURCE_COLUMNS", "SOURCE_COLUMN_DOCS",
            "GENERATORS", "child_mental_institutions", "generate_phbu_referrals"]

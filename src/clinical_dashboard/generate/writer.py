@@ -2,21 +2,42 @@
 
 Text is written unquoted (a value that would need quotes makes the writer fall back to
 quoting where needed), empty fields are missing values, dates are ISO ``YYYY-MM-DD`` and
-decimals use a point. File-level defects for the loader's tests are applied afterwards.
+decimals use a point. Columns come in the order of the source's contract
+(``contracts/<source>.yml``). File-level defects for the loader's tests are applied afterwards.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..contracts import source_columns
+
 DELIMITER = ";"
 
 
-def write_extract(table: pa.Table, path: Path) -> int:
-    """Write ``table`` to ``path``; returns the number of bytes written."""
+def _same_columns(source: str, found: list[str]) -> tuple[str, ...]:
+    order = source_columns(source)
+    if sorted(found) != sorted(order):
+        missing = [c for c in order if c not in found]
+        extra = [c for c in found if c not in order]
+        raise ValueError(f"the generator of {source} makes columns that differ from contracts/{source}.yml: "
+                         f"missing {missing}, not in the contract {extra}")
+    return order
+
+
+def contract_table(source: str, columns: Mapping[str, pa.Array | pa.ChunkedArray]) -> pa.Table:
+    """The generated ``columns`` of ``source`` as a table in the contract's column order."""
+    return pa.table({name: columns[name] for name in _same_columns(source, list(columns))})
+
+
+def write_extract(table: pa.Table, path: Path, source: str) -> int:
+    """Write ``table`` of ``source`` to ``path`` with the columns in contract order; returns the number
+    of bytes written."""
+    table = table.select(list(_same_columns(source, table.column_names)))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("wb") as handle:

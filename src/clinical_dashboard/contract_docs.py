@@ -1,0 +1,126 @@
+"""Documents generated from the source contracts (``contracts/<source>.yml``).
+
+* the README section "Extract formats": ``clinical-dashboard extract-formats`` prints it (or
+  rewrites it in the README with ``--update-readme``);
+* the dbt sources ``models/staging/_raw__sources.yml``: ``clinical-dashboard contracts
+  dbt-sources`` writes it.
+
+``src/tests/test_docs.py`` and ``src/tests/test_contracts.py`` fail when the committed files
+differ from what the contracts give, so the README and the dbt sources always describe what the
+generator writes and the loader checks.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from .config import REPO_ROOT
+from .contracts import Contract, contracts
+
+# ------------------------------------------------------------------------------------------
+# README "Extract formats"
+# ------------------------------------------------------------------------------------------
+BEGIN = "<!-- BEGIN extract-formats"
+END = "<!-- END extract-formats -->"
+
+
+def _column_rows(contract: Contract) -> list[str]:
+    return [f"| `{c.name}` | {c.shown_type} | {c.description} | {c.allowed} |" for c in contract.columns]
+
+
+def extract_formats_markdown() -> str:
+    lines = [
+        "All extracts are `;`-separated UTF-8 text with one header row, one file per source and year:",
+        "`data/raw/<source>/<year>.csv` (2026 holds January-August). Empty fields are missing values,",
+        "dates are `YYYY-MM-DD`, decimals use `.`. Beside them: `_defect_ledger.csv` (every injected",
+        "dirty row: file, line, record id, defect, column, original and injected value, expected",
+        "handling in staging) and `_manifest.json` (settings, files, row counts).",
+        "",
+    ]
+    shown: dict[tuple[str, ...], str] = {}  # column table -> the first source that showed it
+    for source, contract in contracts().items():
+        lines += [f"### `{source}`", "", contract.description, ""]
+        rows = tuple(_column_rows(contract))
+        if rows in shown:
+            lines += [f"Columns: as `{shown[rows]}` above.", ""]
+            continue
+        shown[rows] = source
+        lines += ["| column | type | meaning | allowed values |", "|---|---|---|---|", *rows, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def readme_with_formats(readme: str) -> str:
+    """``readme`` with the text between the extract-formats markers regenerated."""
+    start = readme.index(BEGIN)
+    start = readme.index("\n", start) + 1
+    end = readme.index(END)
+    return readme[:start] + "\n" + extract_formats_markdown() + "\n" + readme[end:]
+
+
+# ------------------------------------------------------------------------------------------
+# models/staging/_raw__sources.yml
+# ------------------------------------------------------------------------------------------
+DBT_SOURCES_PATH = REPO_ROOT / "models" / "staging" / "_raw__sources.yml"
+_WIDTH = 98  # longest line, in characters
+
+_HEADER = """\
+version: 2
+
+# GENERATED from the source contracts (contracts/<source>.yml) by
+# `clinical-dashboard contracts dbt-sources`: do not edit; change the contract and rerun
+# (src/tests/test_contracts.py fails when this file is stale).
+#
+# The raw layer (SPEC section 2): one table per source extract, written by the loader
+# (`clinical-dashboard load`), every extract column as text in file order (an empty field is
+# NULL) plus three loader columns. Each table is read by exactly one base model
+# (models/staging/<system>/base/), which types, checks and deduplicates it.
+
+sources:
+  - name: raw
+    description: >
+      Registry extracts as delivered, loaded unchanged into schema `raw` (DuckDB and
+      PostgreSQL): one table per source, every extract column as text, plus `_file`, `_line`
+      and `_delivery_hash`. Never read outside the staging base models.
+    schema: raw
+    tables:
+"""
+
+#: The loader's columns after the extract's (load.EXTRA_COLUMNS), with their descriptions.
+LOADER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_file", "Delivered file, relative to the raw folder, e.g. `{source}/2023.csv` (loader metadata)."),
+    ("_line", "Line of the row in that file, 1-based with the header as line 1 (loader metadata)."),
+    ("_delivery_hash", "Hash of the delivered file the row came from (loader metadata)."),
+)
+
+
+def _folded(text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    return [pad + line for line in textwrap.wrap(text, width=_WIDTH - indent, break_long_words=False,
+                                                 break_on_hyphens=False)]
+
+
+def column_description(contract: Contract, name: str) -> str:
+    """The dbt description of an extract column: meaning, then type and allowed values."""
+    c = contract.column(name)
+    meaning = c.description if c.description.endswith(".") else c.description + "."
+    allowed = c.allowed if c.allowed.endswith(".") else c.allowed + "."
+    return f"{meaning} Format: {c.shown_type}; values: {allowed}"
+
+
+def table_description(contract: Contract) -> str:
+    return (f"{contract.description} Loaded from data/raw/{contract.file}: one row per line, every column "
+            "as text.")
+
+
+def dbt_sources_yaml() -> str:
+    """The text of ``models/staging/_raw__sources.yml`` that the contracts give."""
+    lines = [_HEADER.rstrip("\n")]
+    for source, contract in contracts().items():
+        lines += [f"      - name: {source}", "        description: >", *_folded(table_description(contract), 10),
+                  "        columns:"]
+        for name in contract.column_names:
+            lines += [f"          - name: {name}", "            description: >",
+                      *_folded(column_description(contract, name), 14)]
+        for name, text in LOADER_COLUMNS:
+            lines += [f"          - name: {name}", f'            description: "{text.format(source=source)}"']
+    return "\n".join(lines) + "\n"
