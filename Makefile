@@ -32,6 +32,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
+	pg-test-server dashboard-modules check \
 	test-spark dbt-build-spark \
 	dashboard dashboard-build test-dashboard bench
 
@@ -41,6 +42,7 @@ help:
 	@echo "make load       validate and load $(RAW_DIR)/ into the raw schema of $(WORK_WAREHOUSE)"
 	@echo "make build      dbt build on $(WORK_WAREHOUSE); publish it to $(WAREHOUSE) after a green build"
 	@echo "make test       lint; small extracts loaded and built on DuckDB and PostgreSQL; pytest"
+	@echo "make check      inner loop: lint changed SQL, DuckDB build of what changed + children, fast pytest"
 	@echo "make lint       sqlfluff lint only"
 	@echo "make test-spark the small extracts loaded and built on local Spark (dbt-spark session; not in make test)"
 	@echo "make dashboard  serve the dashboard (Evidence) on http://127.0.0.1:$(DASHBOARD_PORT)/, building it if needed"
@@ -105,17 +107,35 @@ export PGPORT := 5433
 export PGUSER := postgres
 export PGDATABASE := clinical_dashboard
 
-test: setup lint test-extracts
+# The steps run through scripts/steps.py, which prints a table of each step's wall and CPU
+# seconds at the end (also on failure; target/test-steps.tsv keeps it). A step written with
+# `&` runs beside the ones after it, its output printed whole when it ends: the linter and the
+# dashboard's npm install beside the builds, pytest beside the dashboard's build and browser
+# test. pytest needs the PostgreSQL marts (the read-only role's test), so it starts after
+# their build; the server is stopped in every case.
+TEST_STEPS := setup 'lint&' 'dashboard-modules&' test-extracts pg-test-server dbt-build \
+              dbt-build-postgres 'pytest&' wait:dashboard-modules test-dashboard
+test:
+	@$(PYTHON) scripts/steps.py --table target/test-steps.tsv \
+		--finally "scripts/pg-test-server.sh stop" $(TEST_STEPS)
+
+pg-test-server:
 	scripts/pg-test-server.sh start
-	trap 'scripts/pg-test-server.sh stop' EXIT; \
-	$(MAKE) --no-print-directory dbt-build dbt-build-postgres test-dashboard pytest
+
+# The inner loop for contributors (scripts/check.sh): lint the changed SQL, build what changed
+# since the last green check and its children on target/check/, run the fast tests.
+check: setup
+	BIN=$(BIN) scripts/check.sh
 
 test-extracts: setup
 	rm -rf $(TEST_RAW)
 	$(CLI) generate --scale $(TEST_SCALE) --seed $(TEST_SEED) --out $(TEST_RAW) --no-progress
 
+# sqlfluff in SQLFLUFF_PROCESSES processes (it lints file by file; the jinja templater needs
+# no database, so processes never collide on a lock).
+SQLFLUFF_PROCESSES ?= 2
 lint: setup
-	$(SQLFLUFF) lint $(SQL_DIRS)
+	$(SQLFLUFF) lint --processes $(SQLFLUFF_PROCESSES) $(SQL_DIRS)
 
 # Load the test extracts and build everything (seeds, models, data tests) on a scratch
 # DuckDB file, apart from the working warehouse an analyst or the dashboard may hold open.
@@ -147,8 +167,9 @@ dbt-build-spark: setup
 		--report-dir $(TEST_REPORTS)/spark --no-progress
 	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) DBT=$(DBT) scripts/dbt-build-in-layers.sh --target spark
 
+# --durations: the slowest tests in every run, so that a slow one is seen the day it appears.
 pytest: setup
-	$(PYTEST) -q $(PYTEST_DIR)
+	$(PYTEST) -q --durations=15 $(PYTEST_DIR)
 
 # --- dashboard -----------------------------------------------------------------------------
 # Evidence project in dashboard/ (installed from its package-lock.json). It reads parquet exports of
@@ -197,6 +218,8 @@ dashboard: setup $(DASHBOARD_MODULES)
 		[ -n "$$(find $(DASHBOARD_INPUTS) -newer $(DASHBOARD_SITE)/index.html | head -1)" ]; then \
 		$(MAKE) --no-print-directory dashboard-build; fi
 	node $(DASHBOARD_DIR)/scripts/serve.mjs $(DASHBOARD_SITE) $(DASHBOARD_PORT) 127.0.0.1
+
+dashboard-modules: $(DASHBOARD_MODULES)
 
 # Builds the site from the test warehouse (made by dbt-build) and runs the end-to-end test in
 # Debian's Chromium (playwright-core; screenshots in $(DASHBOARD_TEST)/screenshots).

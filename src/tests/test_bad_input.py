@@ -608,6 +608,7 @@ def test_a_new_good_version_replaces_a_rejected_one(delivery: Path, tmp_path: Pa
     assert _raw_rows(tmp_path / "w.duckdb", VICTIM) == len(_lines(delivery / VICTIM)) - 1
 
 
+@pytest.mark.slow
 def test_the_command_survives_every_case_at_once(delivery: Path, clean_lines: list[int], tmp_path: Path) -> None:
     """All damaged files in one raw dir (as npr_tsb/<year>.csv, each with its rows moved to that
     year), with one manifest for those that bring one, one real process: exit 1 with --strict,
@@ -965,6 +966,7 @@ def _lines_of(data: bytes) -> list[str]:
     return data.decode("utf-8").splitlines()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, damaged", [
     ("non_numeric_numbers", {3: ("unparseable_value", "alder", "abc"), 4: ("unparseable_value", "korrvekt", "1,5"),
                              5: ("unparseable_value", "fodselsar", "19x0")}),

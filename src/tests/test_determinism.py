@@ -36,6 +36,9 @@ import pytest
 from clinical_dashboard.publish import changed_sources_selection
 from test_staging import _dbt, _load_raw
 
+#: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -29,6 +29,9 @@ from clinical_dashboard.publish import (
     remove_leftovers,
 )
 
+#: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 # The NKI staging models and the tests among them (cautious: not the tests that also need seeds).
 SELECTION = ["--select", "base_nki__discharge_summaries", "stg_nki__discharge_summaries", "stg_nki__quarantine",

@@ -33,6 +33,9 @@ import pytest
 
 from clinical_dashboard.generate import LEDGER_NAME
 
+#: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -104,20 +107,17 @@ def _dbt(args: list[str], work: Path) -> None:
                             + "\n".join(failures[:40]))
 
 
-@pytest.fixture(scope="module")
-def warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small delivery loaded and built through staging; the DuckDB file."""
-    config, _ = small_delivery
-    work = tmp_path_factory.mktemp("staging")
-    database = work / "staging.duckdb"
-    _load_raw(config.out_dir, database, work / "validation")
+def _load_and_build(raw: Path, work: Path, name: str, selection: str) -> Path:
+    """``raw`` loaded into ``work/<name>.duckdb``, seeds and ``selection`` built on it (cautious:
+    a data test that also reads a model outside the selection, e.g. the key-figure tests,
+    which compare marts with stg_npr__som, waits for the full build); the DuckDB file."""
+    database = work / f"{name}.duckdb"
+    _load_raw(raw, database, work / "validation")
     previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
     os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
     try:
         _dbt(["seed"], work)
-        # cautious: a data test that also reads a model outside staging (e.g. the key-figure
-        # tests, which compare marts with stg_npr__som) waits for the full build
-        _dbt(["build", "--select", "staging", "--indirect-selection", "cautious"], work)
+        _dbt(["build", "--select", selection, "--indirect-selection", "cautious"], work)
     finally:
         if previous is None:
             os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
@@ -125,6 +125,13 @@ def warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> Path:
             os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
         shutil.rmtree(work / "logs", ignore_errors=True)
     return database
+
+
+@pytest.fixture(scope="module")
+def warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small delivery loaded and built through staging; the DuckDB file."""
+    config, _ = small_delivery
+    return _load_and_build(config.out_dir, tmp_path_factory.mktemp("staging"), "staging", "staging")
 
 
 @pytest.fixture(scope="module")
@@ -410,20 +417,8 @@ def hostile_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
         lines[line - 1] = ";".join(fields)
     path.write_text("\n".join(lines) + "\n", "utf-8")  # same row count: the manifest still holds
 
-    work = tmp_path_factory.mktemp("staging_implausible")
-    database = work / "implausible.duckdb"
-    _load_raw(raw, database, work / "validation")
-    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
-    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
-    try:
-        _dbt(["seed"], work)
-        _dbt(["build", "--select", "path:models/staging/npr", "--indirect-selection", "cautious"], work)
-    finally:
-        if previous is None:
-            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
-        else:
-            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
-        shutil.rmtree(work / "logs", ignore_errors=True)
+    database = _load_and_build(raw, tmp_path_factory.mktemp("staging_implausible"), "implausible",
+                               "path:models/staging/npr")
     return database, changed
 
 

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+#: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 PLAN_MACROS = REPO / "macros" / "incremental" / "year_rebuild_plan.sql"
 

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Run `make` targets as timed steps and print a table of what each cost (issue 29).
+
+    scripts/steps.py [--finally COMMAND] [--table FILE] TARGET[&] | wait:TARGET ...
+
+The TARGETs run one after the other (`make --no-print-directory TARGET`), output streamed as
+usual. A TARGET written with a trailing `&` starts at its place in the sequence and runs
+beside the steps after it, its output kept in target/steps/<target>.log and printed whole
+when it ends (so outputs do not interleave); `wait:TARGET` waits there until that step has
+ended (a step that needs its result), and the run waits for all before the table. The
+first failing step stops the sequence (a step already running beside is still waited for,
+so its output and verdict are shown too); --finally runs in every case (e.g. stopping the
+test database server).
+
+At the end, also on failure, a table: step, wall seconds, CPU seconds (user + system of the
+step's processes; on a shared machine CPU says more than wall), result; and the total. The
+same rows go to --table as tab-separated values, so a slow step is seen the day it appears.
+Standard library only: it runs before the virtual environment exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+LOG_DIR = Path("target/steps")
+
+
+@dataclass
+class Step:
+    target: str
+    background: bool = False
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    wall: float = 0.0
+    cpu: float = 0.0
+    status: str = "not run"
+    log: Path | None = None
+
+
+def _start(step: Step) -> None:
+    command = ["make", "--no-print-directory", step.target]
+    step.started = time.monotonic()
+    if step.background:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        step.log = LOG_DIR / f"{step.target}.log"
+        with step.log.open("wb") as out:
+            step.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        print(f"==> {step.target}: started beside the other steps (output: {step.log})", flush=True)
+    else:
+        print(f"==> {step.target}", flush=True)
+        step.process = subprocess.Popen(command)
+
+
+def _wait(step: Step) -> bool:
+    assert step.process is not None
+    # wait4: the exit status and the resources of this child and the descendants it waited for
+    _, status, usage = os.wait4(step.process.pid, 0)
+    step.process.returncode = os.waitstatus_to_exitcode(status)
+    step.wall = time.monotonic() - step.started
+    step.cpu = usage.ru_utime + usage.ru_stime
+    step.status = "ok" if step.process.returncode == 0 else f"FAILED (exit {step.process.returncode})"
+    if step.background and step.log is not None:
+        print(f"==> {step.target} (ran beside the other steps): {step.status}, output:", flush=True)
+        sys.stdout.write(step.log.read_text("utf-8", "replace"))
+        sys.stdout.flush()
+    return step.process.returncode == 0
+
+
+def _table(steps: list[Step], wall: float, cpu: float) -> str:
+    width = max(len("step"), *(len(s.target) + (13 if s.background else 0) for s in steps))
+    lines = [f"{'step':<{width}}  {'wall s':>8}  {'CPU s':>8}  result",
+             f"{'-' * width}  {'-' * 8}  {'-' * 8}  ------"]
+    for s in steps:
+        name = s.target + (" (background)" if s.background else "")
+        ran = s.status != "not run"
+        lines.append(f"{name:<{width}}  {s.wall if ran else 0:>8.1f}  {s.cpu if ran else 0:>8.1f}  {s.status}")
+    lines.append(f"{'total':<{width}}  {wall:>8.1f}  {cpu:>8.1f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="+", metavar="TARGET[&]")
+    parser.add_argument("--finally", dest="final", metavar="COMMAND")
+    parser.add_argument("--table", type=Path, metavar="FILE")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    steps = [Step(t.removesuffix("&"), background=t.endswith("&")) for t in args.targets if not t.startswith("wait:")]
+    sequence = iter(args.targets)
+    waiters: dict[str, threading.Thread] = {}
+    for token in args.targets:
+        name = token.removeprefix("wait:")
+        if token.startswith("wait:") and not any(s.background and s.target == name for s in steps):
+            parser.error(f"{token}: no step {name}& before it")
+    ok = True
+    try:
+        for token in sequence:
+            if token.startswith("wait:"):
+                waiters[token.removeprefix("wait:")].join()
+                if any(s.target == token.removeprefix("wait:") and s.status != "ok" for s in steps):
+                    ok = False
+                    break
+                continue
+            step = next(s for s in steps if s.target == token.removesuffix("&") and s.process is None)
+            _start(step)
+            if step.background:
+                waiters[step.target] = threading.Thread(target=_wait, args=(step,), daemon=True)
+                waiters[step.target].start()
+            elif not _wait(step):
+                ok = False
+                break
+        for waiter in waiters.values():
+            waiter.join()
+        ok = ok and all(s.status == "ok" for s in steps if s.background)
+    except KeyboardInterrupt:
+        ok = False
+        for step in steps:
+            if step.process is not None and step.process.poll() is None:
+                step.process.terminate()
+    finally:
+        if args.final:
+            subprocess.run(shlex.split(args.final), check=False)
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    table = _table(steps, time.monotonic() - started, cpu)
+    print(f"\n{table}\n", flush=True)
+    if args.table is not None:
+        args.table.parent.mkdir(parents=True, exist_ok=True)
+        args.table.write_text(
+            "step\tbackground\twall_s\tcpu_s\tresult\n"
+            + "".join(f"{s.target}\t{str(s.background).lower()}\t{s.wall:.1f}\t{s.cpu:.1f}\t{s.status}\n"
+                      for s in steps), "utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
