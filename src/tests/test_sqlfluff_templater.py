@@ -1,16 +1,19 @@
 """The lint-only templater ``jinja_cached`` (clinical_dashboard.sqlfluff_templater) renders
 exactly what sqlfluff's own jinja templater renders, compiles each macro file once per
-process, and still lets the rules find violations."""
+process, and still lets the rules find violations.
+
+sqlfluff runs in a child process: its templater imports sqlfluff_libs/dbt.py as the module
+``dbt``, which would shadow dbt itself for the tests that run dbt in this process."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from sqlfluff.core import FluffConfig, Linter
-
-from clinical_dashboard import sqlfluff_templater
 
 REPO = Path(__file__).resolve().parents[2]
 #: macro-heavy files: the suppression passes, the year-by-year rebuild, a dispatching macro
@@ -32,35 +35,42 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return REPO, plain
 
 
-def _render(root: Path, file: str) -> tuple[str, str]:
-    config = FluffConfig.from_path(str(root))
-    rendered = Linter(config=config).render_file(str(root / file), config)
-    return config.get("templater"), rendered.templated_variants[0].templated_str
+#: Run in a child process with the project root as argv[1] and the files after it: per file the
+#: templater's name, the rendered SQL and the number of compiled macro templates so far; then
+#: the rule codes sqlfluff finds in a badly written probe.
+_CHILD = """
+import json, sys
+from pathlib import Path
+from sqlfluff.core import FluffConfig, Linter
+from clinical_dashboard import sqlfluff_templater
+root = Path(sys.argv[1])
+config = FluffConfig.from_path(str(root))
+rendered = []
+for file in sys.argv[2:]:
+    variant = Linter(config=config).render_file(str(root / file), config).templated_variants[0]
+    rendered.append([config.get("templater"), variant.templated_str, len(sqlfluff_templater._COMPILED)])
+probe = "select\\n    A.x,b AS Y\\nfrom {{ ref('dim_areas') }} a\\n"
+result = Linter(config=config).lint_string(probe, fname=str(root / "models/lint_probe.sql"))
+print(json.dumps({"rendered": rendered, "codes": sorted({v.rule_code() for v in result.get_violations()})}))
+"""
+
+
+def _sqlfluff(root: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(root), *FILES], capture_output=True, text=True,
+                          cwd=root, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
 
 
 def test_the_cached_templater_renders_what_sqlfluffs_jinja_renders(projects) -> None:
     cached, plain = projects
-    for file in FILES:
-        name, ours = _render(cached, file)
-        other, theirs = _render(plain, file)
+    ours, theirs = _sqlfluff(cached), _sqlfluff(plain)
+    for file, (name, sql, _), (other, plain_sql, _) in zip(FILES, ours["rendered"], theirs["rendered"]):
         assert (name, other) == ("jinja_cached", "jinja")
-        assert ours == theirs, file
-        assert len(ours) > 1000, file  # really rendered, macros expanded
-
-
-def test_macro_files_are_compiled_once_per_process(projects) -> None:
-    cached, _ = projects
-    _render(cached, FILES[0])
-    compiled = len(sqlfluff_templater._COMPILED)
-    assert compiled > 50  # every macro file of macros/ and the config's stand-ins
-    for file in FILES[1:]:
-        _render(cached, file)
-    assert len(sqlfluff_templater._COMPILED) == compiled
-
-
-def test_rules_still_find_violations() -> None:
-    config = FluffConfig.from_path(str(REPO))
-    source = "select\n    A.x,b AS Y\nfrom {{ ref('dim_areas') }} a\n"
-    result = Linter(config=config).lint_string(source, fname=str(REPO / "models/lint_probe.sql"))
-    codes = {violation.rule_code() for violation in result.get_violations()}
-    assert {"CP01", "LT01"} <= codes, codes
+        assert sql == plain_sql, file
+        assert len(sql) > 1000, file  # really rendered, macros expanded
+    # macro files compiled once per process: the count stops growing after the first file
+    counts = [count for _, _, count in ours["rendered"]]
+    assert counts[0] > 50 and counts == [counts[0]] * len(FILES), counts
+    # and the rules still find violations
+    assert {"CP01", "LT01"} <= set(ours["codes"]) and ours["codes"] == theirs["codes"], ours["codes"]
