@@ -91,7 +91,7 @@ from typing import Any, Callable, Iterable
 
 import duckdb
 
-from .contracts import TYPES, Column, Contract, contract, contracts
+from .contracts import Column, Contract, contract, contracts
 from .contracts import formats as contract_formats
 
 DELIMITER = ";"
@@ -165,8 +165,6 @@ class Suite:
         return next((c.name for c in self.columns if c.in_year or c.format == "delivery_year"), None)
 
 
-_TYPES = TYPES
-
 
 def formats() -> dict[str, dict[str, str]]:
     """name -> {regex, label} of the value formats (``contracts/formats.yml``)."""
@@ -178,11 +176,6 @@ def suite_of(contract: Contract) -> Suite:
     return Suite(name=contract.source, source=contract.source, columns=contract.columns,
                  pairs=tuple((p.a, p.b, p.label) for p in contract.pairs), row_count_band=contract.row_count,
                  basis=contract.path)
-
-
-def suite_files() -> dict[str, Contract]:
-    """source -> contract of every source with a contract file (``contracts/<source>.yml``)."""
-    return contracts()
 
 
 @lru_cache(maxsize=None)
@@ -427,7 +420,8 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 def _sources_with_header(found: list[str]) -> list[str]:
     """The sources whose suite has exactly the columns ``found``, in that order."""
     try:
-        return sorted(source for source in suite_files() if list(load_suite(source).column_names) == found)
+        return sorted(source for source, found_contract in contracts().items()
+                      if [c.name for c in found_contract.columns] == found)
     except (OSError, ValueError, KeyError):  # a broken suite file is reported elsewhere
         return []
 
