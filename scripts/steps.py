@@ -96,8 +96,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    steps = [Step(t.removesuffix("&"), background=t.endswith("&")) for t in args.targets if not t.startswith("wait:")]
-    sequence = iter(args.targets)
+    # the targets in order, each with its step (None for a `wait:`)
+    plan = [(t, None if t.startswith("wait:") else Step(t.removesuffix("&"), background=t.endswith("&")))
+            for t in args.targets]
+    steps = [step for _, step in plan if step is not None]
     waiters: dict[str, threading.Thread] = {}
     for token in args.targets:
         name = token.removeprefix("wait:")
@@ -105,14 +107,13 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{token}: no step {name}& before it")
     ok = True
     try:
-        for token in sequence:
-            if token.startswith("wait:"):
+        for token, step in plan:
+            if step is None:
                 waiters[token.removeprefix("wait:")].join()
                 if any(s.target == token.removeprefix("wait:") and s.status != "ok" for s in steps):
                     ok = False
                     break
                 continue
-            step = next(s for s in steps if s.target == token.removesuffix("&") and s.process is None)
             _start(step)
             if step.background:
                 waiters[step.target] = threading.Thread(target=_wait, args=(step,), daemon=True)

@@ -18,8 +18,26 @@
 {%- set categories = ['own_hf', 'contracted_specialist', 'private', 'own_rhf', 'other_rhf'] %}
 {%- set min_count = var('min_cell_count') %}
 {%- set rounds = 3 %}
-{%- set row = 'sample_id, year, period, area_level, area_code' %}
-{%- set column = 'sample_id, year, period, rhf_code, category' %}
+{%- set cells = [
+    'sample_id', 'year', 'period', 'area_level', 'area_code', 'rhf_code', 'category'
+] %}
+{#- the two relations (macros/privacy/only_unknown.sql), filled in this order every round -#}
+{%- set relations = [
+    {
+        'name': 'row',
+        'note': "a row's only unknown category = number - the known ones (all known: number)",
+        'partition': 'sample_id, year, period, area_level, area_code',
+        'is_total': "category = 'number'",
+        'is_part': "category <> 'number'"
+    },
+    {
+        'name': 'column',
+        'note': "an RHF's category - its known HF areas = the only unknown one (all known: RHF)",
+        'partition': 'sample_id, year, period, rhf_code, category',
+        'is_total': "area_level = 'rhf'",
+        'is_part': "area_level = 'hf'"
+    }
+] %}
 with flows as (
     select * from {{ ref('fct_patient_flows') }}
 ),
@@ -54,105 +72,29 @@ known_0 as (
         from flows
     {%- endfor %}
 ),
-{%- for round in range(1, rounds + 1) %}
+{#- every round: each relation in turn (a recovered cell helps the next step) -#}
+{%- set steps = relations * rounds %}
+{#- the sums of both relations over what is known in the end -#}
+{%- set final_sums = [] %}
+{%- for relation in relations %}
+    {%- do final_sums.append(only_unknown_sums(
+        relation.name, relation.partition, relation.is_total, relation.is_part
+    )) %}
+{%- endfor %}
+{%- for relation in steps %}
 
--- round {{ round }}: a row's only unknown category = number - the known ones (and a row
--- whose categories are all known gives its number)
-    row_sums_{{ round }} as (
-        select
-            *,
-            max(case when category = 'number' then cell_count end) over (
-                partition by {{ row }}
-            ) as row_total,
-            sum(case when category <> 'number' then cell_count else 0 end) over (
-                partition by {{ row }}
-            ) as row_known,
-            sum(case when category <> 'number' and cell_count is null then 1 else 0 end) over (
-                partition by {{ row }}
-            ) as row_unknown
-        from known_{{ round - 1 }}
-    ),
-
-    rows_filled_{{ round }} as (
-        select
-            sample_id,
-            year,
-            period,
-            area_level,
-            area_code,
-            rhf_code,
-            category,
-            coalesce(
-                cell_count,
-                case
-                    when category <> 'number' and row_unknown = 1 and row_total is not null
-                        then row_total - row_known
-                    when category = 'number' and row_unknown = 0 then row_known
-                end
-            ) as cell_count
-        from row_sums_{{ round }}
-    ),
-
-    -- round {{ round }}: an RHF's category minus its known HF areas gives the only unknown one
-    -- (and known HF areas give the RHF's)
-    column_sums_{{ round }} as (
-        select
-            *,
-            max(case when area_level = 'rhf' then cell_count end) over (
-                partition by {{ column }}
-            ) as column_total,
-            sum(case when area_level = 'hf' then cell_count else 0 end) over (
-                partition by {{ column }}
-            ) as column_known,
-            sum(case when area_level = 'hf' and cell_count is null then 1 else 0 end) over (
-                partition by {{ column }}
-            ) as column_unknown
-        from rows_filled_{{ round }}
-    ),
-
-    known_{{ round }} as (
-        select
-            sample_id,
-            year,
-            period,
-            area_level,
-            area_code,
-            rhf_code,
-            category,
-            coalesce(
-                cell_count,
-                case
-                    when area_level = 'hf' and column_unknown = 1 and column_total is not null
-                        then column_total - column_known
-                    when area_level = 'rhf' and column_unknown = 0 then column_known
-                end
-            ) as cell_count
-        from column_sums_{{ round }}
-    ),
+-- step {{ loop.index }} (round {{ (loop.index0 // relations | length) + 1 }}): {{ relation.note }}
+{{ fill_only_unknown(
+    'known_' ~ loop.index, 'known_' ~ loop.index0, cells, relation.name,
+    relation.partition, relation.is_total, relation.is_part
+) }},
 {%- endfor %}
 
 final as (
     select
         *,
-        max(case when category = 'number' then cell_count end) over (
-            partition by {{ row }}
-        ) as row_total,
-        sum(case when category <> 'number' then cell_count else 0 end) over (
-            partition by {{ row }}
-        ) as row_known,
-        sum(case when category <> 'number' and cell_count is null then 1 else 0 end) over (
-            partition by {{ row }}
-        ) as row_unknown,
-        max(case when area_level = 'rhf' then cell_count end) over (
-            partition by {{ column }}
-        ) as column_total,
-        sum(case when area_level = 'hf' then cell_count else 0 end) over (
-            partition by {{ column }}
-        ) as column_known,
-        sum(case when area_level = 'hf' and cell_count is null then 1 else 0 end) over (
-            partition by {{ column }}
-        ) as column_unknown
-    from known_{{ rounds }}
+        {{ final_sums | join(',\n') | indent(8) }}
+    from known_{{ steps | length }}
 ),
 
 findings as (

@@ -177,7 +177,7 @@ areas as (
 -- over the same relations. Passes over areas and sectors, for the numerator and then the
 -- complement, each reading the previous one's hidden cells (a cell hidden for another
 -- cell's sake, not for being small, keeps that status: as a total it needs its own
--- protection, macros/privacy/complementary_suppression.sql).
+-- protection, macros/privacy/complementary_suppression_passes.sql).
 pass_0 as (
     select
         flagged.year,
@@ -194,75 +194,24 @@ pass_0 as (
             flagged.area_level = areas.area_level
             and flagged.area_code = areas.area_code
 ),
-{#- one step per measure and round: an area pass, then a sector pass -#}
-{%- set measures = ['numerator', 'complement'] * nki_rounds %}
-{%- for measure in measures %}
-    {%- set previous = 'pass_' ~ (2 * loop.index0) %}
-    {%- set areas_done = 'pass_' ~ (2 * loop.index0 + 1) %}
-    {%- set current = 'pass_' ~ (2 * loop.index0 + 2) %}
+{#- per measure and round: an area pass, then a sector pass (sector `all` is the whole,
+    the three sectors its parts; the area's level and code are then keys) -#}
 
-    -- pass {{ 2 * loop.index0 + 1 }}: areas, {{ measure }}
-    {{ areas_done }}_input as (
-        select
-            year,
-            sector,
-            area_level,
-            area_code,
-            area_parent_code as parent_code,
-            area_parent_code,
-            numerator,
-            complement,
-            {{ measure }} as events,
-            is_suppressed as is_primary,
-            ({{ measure }} = 0 or {{ measure }} >= {{ min_count }}) as is_hidden_large
-        from {{ previous }}
-    ),
-
-    {{ complementary_suppression(
-        areas_done ~ '_areas', areas_done ~ '_input', ['year', 'sector'],
-        [['norway', 'rhf'], ['rhf', 'hf']],
-        carry=['area_parent_code', 'numerator', 'complement'],
-        complementary_column='is_hidden_large'
-    ) }},
-
-    -- pass {{ 2 * loop.index0 + 2 }}: sectors, {{ measure }}
-    {{ current }}_input as (
-        select
-            year,
-            area_level as geo_level,
-            area_code as geo_code,
-            sector as area_code,
-            area_parent_code,
-            numerator,
-            complement,
-            {{ measure }} as events,
-            is_suppressed as is_primary,
-            case when sector = 'all' then 'whole' else 'part' end as area_level,
-            case when sector <> 'all' then 'all' end as parent_code,
-            ({{ measure }} = 0 or {{ measure }} >= {{ min_count }}) as is_hidden_large
-        from {{ areas_done }}_areas
-    ),
-
-    {{ complementary_suppression(
-        current ~ '_sectors', current ~ '_input', ['year', 'geo_level', 'geo_code'],
-        [['whole', 'part']],
-        carry=['area_parent_code', 'numerator', 'complement'],
-        complementary_column='is_hidden_large'
-    ) }},
-
-    {{ current }} as (
-        select
-            year,
-            area_code as sector,
-            geo_level as area_level,
-            geo_code as area_code,
-            area_parent_code,
-            numerator,
-            complement,
-            is_suppressed
-        from {{ current }}_sectors
-    ),
-{%- endfor %}
+{{ complementary_suppression_passes(
+    'pass', 'pass_0', ['year', 'sector', 'area_level', 'area_code'],
+    [
+        {'name': 'areas', 'hierarchy': [['norway', 'rhf'], ['rhf', 'hf']]},
+        {
+            'name': 'sectors',
+            'hierarchy': [['whole', 'part']],
+            'keys': {'year': 'year', 'geo_level': 'area_level', 'geo_code': 'area_code'},
+            'area_level': "case when sector = 'all' then 'whole' else 'part' end",
+            'area_code': 'sector',
+            'parent_code': "case when sector <> 'all' then 'all' end"
+        }
+    ],
+    rounds=nki_rounds, min_count=min_count
+) }},
 
 suppressed as (
     select
@@ -273,7 +222,7 @@ suppressed as (
             when hidden.is_suppressed then 'complementary'
         end as suppression_reason
     from flagged
-    inner join pass_{{ 2 * measures | length }} as hidden
+    inner join pass as hidden
         on
             flagged.year = hidden.year
             and flagged.sector = hidden.sector

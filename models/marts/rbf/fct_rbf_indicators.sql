@@ -56,11 +56,11 @@ nki_suppressed as (
     where sector = 'all'
 ),
 
--- Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
--- suppression"): an RHF's numerator is the sum of its HF areas' (+ units without one), and
--- so is its complement. A pass per measure and round, each reading the previous one's
--- hidden cells (a cell hidden for another cell's sake keeps that status: as a total it
--- needs its own protection).
+-- Complementary suppression (macros/privacy/complementary_suppression_passes.sql, README
+-- "Privacy: suppression"): an RHF's numerator is the sum of its HF areas' (+ units without
+-- one), and so is its complement. A pass per measure and round, each reading the previous
+-- one's hidden cells (a cell hidden for another cell's sake keeps that status: as a total
+-- it needs its own protection).
 pass_0 as (
     select
         scores.rbf_year,
@@ -90,31 +90,12 @@ pass_0 as (
             and scores.area_level = nki_suppressed.area_level
             and scores.area_code = nki_suppressed.area_code
 ),
-{%- set measures = ['numerator', 'complement'] * rbf_rounds %}
-{%- for measure in measures %}
 
-    -- pass {{ loop.index }}: {{ measure }}
-    pass_{{ loop.index }}_input as (
-        select
-            {{ keys | join(',\n            ') }},
-            area_level,
-            area_code,
-            area_parent_code as parent_code,
-            area_parent_code,
-            numerator,
-            complement,
-            {{ measure }} as events,
-            is_suppressed as is_primary,
-            ({{ measure }} = 0 or {{ measure }} >= {{ min_count }}) as is_hidden_large
-        from pass_{{ loop.index0 }}
-    ),
-
-    {{ complementary_suppression(
-        'pass_' ~ loop.index, 'pass_' ~ loop.index ~ '_input', keys, [['rhf', 'hf']],
-        carry=['area_parent_code', 'numerator', 'complement'],
-        complementary_column='is_hidden_large'
-    ) }},
-{%- endfor %}
+{{ complementary_suppression_passes(
+    'pass', 'pass_0', keys + ['area_level', 'area_code'],
+    [{'name': 'HF areas in their RHF', 'hierarchy': [['rhf', 'hf']]}],
+    rounds=rbf_rounds, min_count=min_count
+) }},
 
 suppressed_scores as (
     select
@@ -125,7 +106,7 @@ suppressed_scores as (
             when suppression.is_suppressed then 'complementary'
         end as suppression_reason
     from scores
-    inner join pass_{{ measures | length }} as suppression
+    inner join pass as suppression
         on
             scores.rbf_year = suppression.rbf_year
             and scores.calculation = suppression.calculation
