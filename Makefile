@@ -34,7 +34,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
 	pg-test-server dashboard-modules check \
 	test-spark dbt-build-spark \
-	dashboard dashboard-build test-dashboard bench
+	dashboard dashboard-build test-dashboard bench docs
 
 help:
 	@echo "make setup      install uv ($(TOOLS_DIR)/) and the locked Python environment ($(VENV)/)"
@@ -48,6 +48,7 @@ help:
 	@echo "make dashboard  serve the dashboard (Evidence) on http://127.0.0.1:$(DASHBOARD_PORT)/, building it if needed"
 	@echo "make test-dashboard  build the dashboard from the test warehouse, end-to-end test in Chromium"
 	@echo "make bench      national-scale benchmark (not in make test): benchmarks/results/latest.json"
+	@echo "make docs       the dbt docs site of $(WAREHOUSE) as one file: $(DOCS_SITE) (open it in a browser)"
 	@echo "make clean      remove dbt output, logs, generated extracts and caches"
 	@echo "make distclean  clean, and remove $(VENV)/ and $(TOOLS_DIR)/"
 
@@ -240,6 +241,21 @@ BENCH_SCALE ?= 1.0
 BENCH_ARGS  ?=
 bench: setup
 	$(CLI) bench --scale $(BENCH_SCALE) --seed $(DEMO_SEED) $(BENCH_ARGS)
+
+# --- documentation -------------------------------------------------------------------------
+# The dbt docs site (models, columns, tests, lineage down to the dashboard pages of
+# models/exposures.yml) as one self-contained HTML file: `dbt docs generate --static` inlines the
+# manifest and the catalog, so a browser opens it without a server. The catalog (the columns and
+# their types as built) is read from the published warehouse: build it first. dbt's output goes to
+# DOCS_BUILD, apart from the builds' target/ (its partial parse is kept there between runs).
+DOCS_BUILD := target/docs/build
+DOCS_SITE  := target/docs/index.html
+docs: setup
+	@test -f $(WAREHOUSE) || { echo "no warehouse $(WAREHOUSE): make docs reads its catalog; run make demo (or make load build) first"; exit 1; }
+	CLINICAL_DASHBOARD_DUCKDB=$(WAREHOUSE) $(DBT) docs generate --static --target duckdb \
+		--target-path $(DOCS_BUILD) --log-path $(DOCS_BUILD)/logs
+	mkdir -p $(dir $(DOCS_SITE)) && cp $(DOCS_BUILD)/static_index.html $(DOCS_SITE)
+	@echo "docs site: $(CURDIR)/$(DOCS_SITE) (open it in a browser; no server needed)"
 
 # --- cleaning ------------------------------------------------------------------------------
 clean:

@@ -4,10 +4,10 @@
     PostgreSQL (12+) inlines a CTE that is read once and then evaluates its expressions again
     wherever the outer query uses them: a base model's typed, normalised and looked-up
     columns (regular expressions, joins to the code lists) were re-evaluated in every check and
-    every output column (15,000 NPR-PHBU rows: 10 s without a fence, 0.4 s with one).
+    every output column, many times over.
     `offset 0` is PostgreSQL's usual fence: unlike `as materialized` it streams instead of
-    writing the CTE to a tuplestore (3 GB of temporary files for NPR-SOM at scale 0.05; 80 s
-    instead of 100 s). DuckDB evaluates each expression once either way, and Spark needs no
+    writing the CTE to a tuplestore (gigabytes of temporary files for NPR-SOM at the demo
+    scale). DuckDB evaluates each expression once either way, and Spark needs no
     fence: both render nothing.
 #}
 {% macro optimisation_fence() -%}

@@ -9,7 +9,7 @@
     select list instead: it plans a lateral unnest as a dependent join that first collects
     the distinct lists in a hash table and joins the items back, which ran out of memory on
     the national laboratory extract (72 million invoices, 404 million codes); the select-list
-    form streams (2 min 20 s, 5 GB peak). unnest and generate_subscripts in one select list
+    form streams. unnest and generate_subscripts in one select list
     advance in step, so the position belongs to its item. Spark explodes with posexplode
     (0-based).
 #}

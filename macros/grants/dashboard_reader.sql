@@ -1,6 +1,6 @@
 {#
-    The read-only role of the public marts (issue 9; README "Trust: determinism, privacy scan,
-    read-only access"). An on-run-start hook (dbt_project.yml) creates the NOLOGIN group role
+    The read-only role of the public marts (issue 9; docs/operations.md, "PostgreSQL: schemas
+    and the read-only role"). An on-run-start hook (dbt_project.yml) creates the NOLOGIN group role
     (env DASHBOARD_READER_ROLE, default dashboard_reader: an env var, not a dbt var, because
     the +grants config in dbt_project.yml cannot read vars) when it is missing and gives it USAGE on the marts schema
     (<target schema>_marts, +schema of models/marts); the SELECT grants on the marts themselves

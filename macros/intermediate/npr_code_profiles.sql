@@ -10,11 +10,11 @@
     a dispatch macro. By default the contact's text key = the stored
     profiles.code_profile_key: one column with statistics, since a join on the twelve columns
     themselves makes PostgreSQL multiply twelve selectivities, estimate one row and plan
-    nested loops (15 minutes instead of seconds at test scale). On DuckDB a 64-bit hash of the
+    nested loops, slow even at the test scale. On DuckDB a 64-bit hash of the
     twelve columns on both sides (npr_code_profile_join_key: hash(), NULLs and order
     included), because building the text key for every contact was the most expensive step of
-    the sample membership at national volume (73 of 468 CPU seconds of
-    int_sample_stratum_events; 11 with the hash). A contact always finds its own profile (the
+    the sample membership at national volume, and the hash costs a fraction of it
+    (benchmarks/README.md). A contact always finds its own profile (the
     profiles are the contacts' distinct combinations); it could also find another only if two
     profiles shared a key, which
     tests/intermediate/assert_npr_code_profile_join_keys_are_unique.sql fails on.

@@ -1,6 +1,6 @@
 {#
     The six NPR activity extracts (npr_som, npr_avtalesom, npr_phv, npr_avtalephv, npr_phbu,
-    npr_tsb) share one format (README "Extract formats"), so their base models share this
+    npr_tsb) share one format (docs/extract-formats.md), so their base models share this
     macro: base_npr__<table> = npr_activity_base('<source>').
 
     A base model holds every raw row once, typed and checked, with its outcome (staged,

@@ -1,4 +1,4 @@
-{#- The raw columns of the NPR activity extracts, in file order (README "Extract formats"). -#}
+{#- The raw columns of the NPR activity extracts, in file order (docs/extract-formats.md). -#}
 {% macro npr_activity_extract_columns() -%}
     {{ return([
         'kontakt_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem', 'orgnr',

@@ -6,7 +6,7 @@
 
     - Period: a contact counts in the year and month of its discharge date (the contact date of
       day treatment and outpatient contacts). NPR delivers a year's file by discharge date
-      (README "Extract formats", utdato), so a period is complete when its months are
+      (docs/extract-formats.md, utdato), so a period is complete when its months are
       delivered; a stay that began in December counts in the January it ended.
     - Bed days: discharge date - admission date for inpatient stays (0 otherwise).
     - Residence: ref_catchment_areas of var('catchment_mapping_version') via

@@ -55,8 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
     cal.add_argument("--year", type=int, default=2023, choices=(2022, 2023))
 
-    fmt = sub.add_parser("extract-formats", help="print the README section 'Extract formats' (markdown)")
-    fmt.add_argument("--update-readme", type=Path, metavar="README", help="rewrite that section in README")
+    fmt = sub.add_parser("extract-formats", help="print the page docs/extract-formats.md (markdown) from the "
+                                                 "source contracts, or write or check it")
+    fmt.add_argument("--write", action="store_true", help="write the page (default docs/extract-formats.md)")
+    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 when the page is stale")
+    fmt.add_argument("--out", type=Path, default=None, help="the page to write or check instead of the project's")
 
     con = sub.add_parser("contracts", help="check the source contracts (contracts/<source>.yml) and write "
                                            "what derives from them")
@@ -169,13 +172,22 @@ def main(argv: list[str] | None = None) -> int:
             scale = manifest["settings"]["scale"]
             print(format_table(compare(args.raw_dir, args.seeds_dir, scale, args.year), scale, args.year))
         elif args.command == "extract-formats":
-            from .contract_docs import extract_formats_markdown, readme_with_formats
+            from .contract_docs import EXTRACT_FORMATS_PATH, extract_formats_page
 
-            if args.update_readme:
-                args.update_readme.write_text(readme_with_formats(args.update_readme.read_text("utf-8")), "utf-8")
-                print(f"updated the extract formats in {args.update_readme}")
+            path = args.out or EXTRACT_FORMATS_PATH
+            text = extract_formats_page()
+            if args.check:
+                current = path.read_text("utf-8") if path.exists() else ""
+                if current != text:
+                    print(f"{path} is stale: run `clinical-dashboard extract-formats --write`", file=sys.stderr)
+                    return 1
+                print(f"{path} is current")
+            elif args.write:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, "utf-8")
+                print(f"wrote {path}")
             else:
-                print(extract_formats_markdown(), end="")
+                print(text, end="")
         elif args.command == "contracts":
             from .contract_docs import DBT_SOURCES_PATH, dbt_sources_yaml
             from .contracts import contracts

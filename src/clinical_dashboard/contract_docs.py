@@ -1,13 +1,13 @@
 """Documents generated from the source contracts (``contracts/<source>.yml``).
 
-* the README section "Extract formats": ``clinical-dashboard extract-formats`` prints it (or
-  rewrites it in the README with ``--update-readme``);
+* the page ``docs/extract-formats.md``: ``clinical-dashboard extract-formats`` prints it,
+  ``--write`` writes it, ``--check`` exits 1 when the committed page is stale;
 * the dbt sources ``models/staging/_raw__sources.yml``: ``clinical-dashboard contracts
   dbt-sources`` writes it.
 
 ``src/tests/test_docs.py`` and ``src/tests/test_contracts.py`` fail when the committed files
-differ from what the contracts give, so the README and the dbt sources always describe what the
-generator writes and the loader checks.
+differ from what the contracts give, so the documentation and the dbt sources always describe
+what the generator writes and the loader checks.
 """
 
 from __future__ import annotations
@@ -18,10 +18,23 @@ from .config import REPO_ROOT
 from .contracts import Contract, contracts
 
 # ------------------------------------------------------------------------------------------
-# README "Extract formats"
+# docs/extract-formats.md
 # ------------------------------------------------------------------------------------------
-BEGIN = "<!-- BEGIN extract-formats"
-END = "<!-- END extract-formats -->"
+EXTRACT_FORMATS_PATH = REPO_ROOT / "docs" / "extract-formats.md"
+
+_EXTRACT_FORMATS_HEADER = """\
+# Extract formats
+
+<!-- GENERATED from the source contracts (contracts/<source>.yml) by
+`clinical-dashboard extract-formats --write`: do not edit; change the contract and rerun
+(src/tests/test_docs.py fails when this page is stale). -->
+
+The delivery format of every source: what the synthetic generator writes, what the loader
+checks ([operations: loading a delivery](operations.md#loading-a-delivery)) and what a real
+delivery must look like.
+Each source's contract is `contracts/<source>.yml`.
+
+"""
 
 
 def _column_rows(contract: Contract) -> list[str]:
@@ -29,6 +42,7 @@ def _column_rows(contract: Contract) -> list[str]:
 
 
 def extract_formats_markdown() -> str:
+    """The sections of the page: the common rules, then one section per source."""
     lines = [
         "All extracts are `;`-separated UTF-8 text with one header row, one file per source and year:",
         "`data/raw/<source>/<year>.csv` (2026 holds January-August). Empty fields are missing values,",
@@ -39,7 +53,7 @@ def extract_formats_markdown() -> str:
     ]
     shown: dict[tuple[str, ...], str] = {}  # column table -> the first source that showed it
     for source, contract in contracts().items():
-        lines += [f"### `{source}`", "", contract.description, ""]
+        lines += [f"## `{source}`", "", contract.description, ""]
         rows = tuple(_column_rows(contract))
         if rows in shown:
             lines += [f"Columns: as `{shown[rows]}` above.", ""]
@@ -49,12 +63,9 @@ def extract_formats_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def readme_with_formats(readme: str) -> str:
-    """``readme`` with the text between the extract-formats markers regenerated."""
-    start = readme.index(BEGIN)
-    start = readme.index("\n", start) + 1
-    end = readme.index(END)
-    return readme[:start] + "\n" + extract_formats_markdown() + "\n" + readme[end:]
+def extract_formats_page() -> str:
+    """The whole of ``docs/extract-formats.md``."""
+    return _EXTRACT_FORMATS_HEADER + extract_formats_markdown()
 
 
 # ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ A contract is the one description of a registry extract. Everything else derives
 loader's row checks (:func:`clinical_dashboard.validate.load_suite`, and Great Expectations
 through the same suite), the generator's column order and column documentation, the dbt
 sources (``models/staging/_raw__sources.yml``, written by ``clinical-dashboard contracts
-dbt-sources``) and the README section "Extract formats" (``clinical-dashboard extract-formats``);
+dbt-sources``) and the page docs/extract-formats.md (``clinical-dashboard extract-formats``);
 ``src/tests/test_contracts.py`` fails when any of them disagrees.
 
 Keys of a contract file (all required unless marked optional):

@@ -5,7 +5,7 @@ nor the original files. Run ``clinical-dashboard build-seeds --reference-dir PAT
 the reference data is refreshed. Every seed keeps the attribution of its source (see
 ``seeds/reference/_reference__seeds.yml`` and ``seeds/reference/SOURCES.md``).
 
-Decisions taken here (documented in the README as well):
+Decisions taken here (documented in docs/generator.md as well):
 - Municipality numbers are zero-padded to 4 digits, districts (bydel) to 6 digits.
 - The population seed is at the finest residence unit: a municipality, or a district of Oslo,
   Bergen, Stavanger and Trondheim, where the unknown district ``xx99`` is derived as the

@@ -2,7 +2,7 @@
 
 Each case is a raw dir holding one damaged delivery (next to a good ``helfo_imaging/2023.csv``
 that must still load) and is run through ``clinical-dashboard load --strict``. The outcome is
-one of the two the README ("Loading and validation") documents:
+one of the two docs/operations.md ("Loading a delivery") documents:
 
 - **rejected**: exit code 1, a message ``<file> line L column C: expected ..., found ...`` on
   stderr, in the report and in ``raw._deliveries``, and nothing of the file in ``raw``;

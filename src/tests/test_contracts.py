@@ -2,7 +2,7 @@
 
 Fails when the contracts and any of these differ: the generator's output (header and manifest of
 every file), the dbt sources (models/staging/_raw__sources.yml), the loader's suites (and so Great
-Expectations), the README "Extract formats"; and checks that a broken contract is refused with a
+Expectations), docs/extract-formats.md; and checks that a broken contract is refused with a
 message naming file, line and column (in a shared file that contracts ``extends``, that file).
 """
 
@@ -20,9 +20,9 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from clinical_dashboard.config import REPO_ROOT, SOURCES
-from clinical_dashboard.contract_docs import (BEGIN, DBT_SOURCES_PATH, END, LOADER_COLUMNS, column_description,
-                                              dbt_sources_yaml, table_description)
+from clinical_dashboard.config import SOURCES
+from clinical_dashboard.contract_docs import (DBT_SOURCES_PATH, EXTRACT_FORMATS_PATH, LOADER_COLUMNS,
+                                              column_description, dbt_sources_yaml, table_description)
 from clinical_dashboard.contracts import (CONTRACTS_DIR, TYPES, ContractError, contracts, formats, load_contract,
                                           source_columns)
 from clinical_dashboard.validate import compile_checks, load_suite
@@ -203,12 +203,11 @@ def test_cli_checks_and_writes_dbt_sources(tmp_path: Path, capsys) -> None:
     assert "contracts/npr_som.yml: npr_som, 31 columns, year from utdato, key kontakt_id" in capsys.readouterr().out
 
 
-# ---------------------------------------------------------------------------- README
-def test_readme_extract_formats_list_the_contract_columns() -> None:
-    readme = (REPO_ROOT / "README.md").read_text("utf-8")
-    section = readme[readme.index(BEGIN):readme.index(END)]
+# ---------------------------------------------------------------------------- docs/extract-formats.md
+def test_extract_formats_page_lists_the_contract_columns() -> None:
+    page = EXTRACT_FORMATS_PATH.read_text("utf-8")
     shown: dict[str, list[str]] = {}
-    for part in section.split("### `")[1:]:
+    for part in page.split("\n## `")[1:]:
         source = part.split("`", 1)[0]
         names = re.findall(r"^\| `([^`]+)` \|", part, flags=re.M)
         if not names:

@@ -1,9 +1,12 @@
-"""The README describes exactly the columns of the source contracts (which the generator writes)."""
+"""docs/extract-formats.md describes exactly the columns of the source contracts (which the generator writes)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from clinical_dashboard.cli import main
 from clinical_dashboard.config import REPO_ROOT, SOURCES
-from clinical_dashboard.contract_docs import extract_formats_markdown, readme_with_formats
+from clinical_dashboard.contract_docs import EXTRACT_FORMATS_PATH, extract_formats_markdown, extract_formats_page
 from clinical_dashboard.contracts import column_docs, contracts, source_columns
 
 
@@ -20,7 +23,7 @@ def test_extract_formats_show_every_source_and_its_columns() -> None:
     """Each source has its section; its column table is shown, or that of an earlier source with
     exactly the same columns and documentation."""
     text = extract_formats_markdown()
-    sections = text.split("### `")[1:]
+    sections = text.split("\n## `")[1:]
     assert [s.split("`", 1)[0] for s in sections] == list(SOURCES)
     for section in sections:
         source = section.split("`", 1)[0]
@@ -36,8 +39,22 @@ def test_extract_formats_show_every_source_and_its_columns() -> None:
                 in section, (source, column.name)
 
 
-def test_readme_extract_formats_are_current() -> None:
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme == readme_with_formats(readme), (
-        "README 'Extract formats' is stale: run `.venv/bin/clinical-dashboard extract-formats "
-        "--update-readme README.md`")
+def test_extract_formats_page_is_current() -> None:
+    assert EXTRACT_FORMATS_PATH == REPO_ROOT / "docs" / "extract-formats.md"
+    assert EXTRACT_FORMATS_PATH.read_text(encoding="utf-8") == extract_formats_page(), (
+        "docs/extract-formats.md is stale: run `.venv/bin/clinical-dashboard extract-formats --write`")
+
+
+def test_extract_formats_command_writes_and_checks_the_page(tmp_path: Path, capsys) -> None:
+    assert main(["extract-formats", "--check"]) == 0
+    page = tmp_path / "formats.md"
+    assert main(["extract-formats", "--check", "--out", str(page)]) == 1  # missing
+    page.write_text(extract_formats_page().replace("| `kjonn` |", "| `sex` |"), "utf-8")
+    assert main(["extract-formats", "--check", "--out", str(page)]) == 1  # stale
+    assert "is stale" in capsys.readouterr().err
+    assert main(["extract-formats", "--write", "--out", str(page)]) == 0
+    assert page.read_text("utf-8") == extract_formats_page()
+    assert main(["extract-formats", "--check", "--out", str(page)]) == 0
+    capsys.readouterr()
+    assert main(["extract-formats"]) == 0
+    assert capsys.readouterr().out == extract_formats_page()

@@ -10,9 +10,9 @@
     sums run over the strata with events only, and the two terms that need every stratum (the
     population and w_M = max w_i / n_i) depend only on the population scope, year and area, so
     they are computed once per scope, year and area and shared by every sample, measure and
-    provider option (9 million grid rows became 0.3 million cells at test scale; PostgreSQL
-    went from 100 s to a few). The period factor f (4/12, 8/12, 1) scales the population:
-    n_i f, so w_i d_i / (n_i f) and w_M / f.
+    provider option (the grid has some thirty times more rows than there are cells, which
+    PostgreSQL in particular aggregated slowly). The period factor f (4/12, 8/12, 1) scales
+    the population: n_i f, so w_i d_i / (n_i f) and w_M / f.
 
     Events in a stratum without population (possible only in a tiny area, or from events
     outside the scope) cannot carry a rate: they are left out of the rate and its interval and

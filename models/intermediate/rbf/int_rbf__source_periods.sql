@@ -7,7 +7,7 @@
       (rbf_npr_sources(): NPR-SOM, PHV, PHBU, TSB) delivered every month of it, read from the
       months of the discharge dates in staging (as int_sample_periods does).
     - nki: the NKI extract is annual, without months, and its newest year is partial like
-      NPR's (README, "Extract formats": 2026 holds January-August). An NKI year counts when
+      NPR's (docs/extract-formats.md: 2026 holds January-August). An NKI year counts when
       NKI delivered it and the NPR deliveries of that year are complete (period `year`
       above): the registries deliver the same months.
 #}

@@ -8,7 +8,7 @@
     Suppression (SPEC section 12, as fct_utilisation_rates): a value of 1 to
     var('min_cell_count') - 1 is null and is_suppressed true; the change is null when this or
     the previous year's value is suppressed (it would give the suppressed value away).
-    Complementary suppression (README "Privacy: suppression"): Norway is the sum of the RHFs
+    Complementary suppression (docs/methods.md, "Suppression"): Norway is the sum of the RHFs
     (plus contacts with neither a residence nor a treating RHF) and the inpatient stays the
     sum of their urgency groups (plus an unknown urgency code), so the smallest published
     siblings are suppressed too until what is hidden under a published total is at least
@@ -83,8 +83,8 @@ whole_figures as (
     from figure_parts
 ),
 
--- Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
--- suppression") over two relations: Norway = the RHFs + contacts with neither a residence
+-- Complementary suppression (macros/privacy/complementary_suppression.sql, docs/methods.md,
+-- "Suppression") over two relations: Norway = the RHFs + contacts with neither a residence
 -- nor a treating RHF (per year and figure), and a whole figure = its parts (per year and
 -- region). Four passes, each with the previous one's suppressed cells as input.
 region_input as (

@@ -10,7 +10,7 @@
     The cells are every complete period of the sample (int_sample_periods) x every RHF and HF
     area of dim_areas, so an area without contacts has number 0 and null shares.
 
-    Suppression (README "Privacy: suppression"), in two parts:
+    Suppression (docs/methods.md, "Suppression"), in two parts:
     1. The number. It counts the same contacts as fct_utilisation_rates' events of the
        sample's count measure (contacts or procedures) and provider option (all/inclusive)
        for the same year, period and residence area, so it is hidden exactly where that mart

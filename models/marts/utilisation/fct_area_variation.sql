@@ -69,7 +69,7 @@ area_counts as (
 -- and joined on it rather than on six text columns (PostgreSQL spilled gigabytes to disk).
 -- The grid finds its cell through one concatenated key (cell_key): joined on the six
 -- columns, PostgreSQL multiplied their selectivities, expected 1 row instead of millions
--- and chose a nested loop that ran for over ten minutes.
+-- and chose a nested loop.
 cells as (
     select
         area_counts.sample_id,

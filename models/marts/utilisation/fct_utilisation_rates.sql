@@ -9,8 +9,8 @@
     from them (crude rate, standardised rate, interval) set to null and is_suppressed true. Zero stays zero (no one to identify). Population is not derived from
     events and is always shown.
 
-    Complementary suppression (macros/privacy/complementary_suppression.sql, README "Privacy:
-    suppression"): a parent area's count is the sum of its children's (plus, for Norway,
+    Complementary suppression (macros/privacy/complementary_suppression.sql, docs/methods.md,
+    "Suppression"): a parent area's count is the sum of its children's (plus, for Norway,
     unknown residence), so a lone suppressed child could be recovered by subtraction. Within
     every sample, measure, provider option, year and period, top-down over Norway > RHF > HF >
     hospital area, the smallest published siblings are suppressed too until the suppressed
