@@ -1169,7 +1169,8 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     if config.validation.use_great_expectations:
         # GE runs in a worker thread while the next files load (DuckDB releases the GIL)
         frame, info = ge_frame(con, STAGED, columns, rows, config.validation)
-        pending = ge_pool.submit(validate_frame, frame, info, rel, checks, columns)
+        pending = ge_pool.submit(validate_frame, frame, info, rel, checks, columns,
+                                 _result_path(config.report_dir, rel).with_suffix(".html"))
     failed = sum(not r.success for r in results)
     row = {"file": rel, "source": delivery.source, "year": delivery.year, "loaded_by_version": loader_version(),
            "delivery_hash": scan.sha256, "rows": rows, "bytes": size, "status": "loaded", "error": None,
