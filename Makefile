@@ -142,7 +142,7 @@ lint: setup
 # DuckDB file, apart from the working warehouse an analyst or the dashboard may hold open.
 dbt-build: setup
 	mkdir -p $(dir $(TEST_DUCKDB))
-	rm -f $(TEST_DUCKDB)
+	rm -rf $(TEST_DUCKDB) $(basename $(TEST_DUCKDB))_landing
 	$(CLI) load --raw-dir $(TEST_RAW) --target duckdb --duckdb-path $(TEST_DUCKDB) \
 		--report-dir $(TEST_REPORTS)/duckdb --no-progress
 	CLINICAL_DASHBOARD_DUCKDB=$(TEST_DUCKDB) $(DBT) build --target duckdb

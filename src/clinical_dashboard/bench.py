@@ -15,13 +15,15 @@ Measures, in one run on this machine, the stages of the main job at a given scal
   ``dbt build --select source:raw.<its source>+`` runs (what ``clinical-dashboard build
   --sources <source>`` runs): the models and tests that read the source, the base model
   rebuilding only the files the delivery touches;
-* ``scan``: the floor, one DuckDB pass that reads every raw table once (every column of every
-  row, as text lengths), in the same process as the figures it is compared with;
+* ``scan``: the build's floor, one DuckDB pass that reads every raw table once (every column of
+  every row, as text lengths), in the same process as the figures it is compared with;
+* ``ingest``: the load's floor, one DuckDB ``read_csv`` of every delivery file (every column of
+  every row touched, as text lengths), in this process;
 * ``postgres``: the same load and build at a small scale (default 0.1) on DuckDB and on a
   PostgreSQL server, for the ratio PostgreSQL / DuckDB.
 
-Every stage runs as a child process whose wall time and peak resident memory (the whole
-process tree, sampled every 0.2 s from /proc) are recorded. Nothing is asserted: the figures
+Every stage runs as a child process whose wall time, CPU seconds (user + system, from wait4)
+and peak resident memory (the whole process tree, sampled every 0.2 s from /proc) are recorded. Nothing is asserted: the figures
 are printed, with the ratios, and written to ``benchmarks/results/latest.json``.
 """
 
@@ -41,6 +43,7 @@ from pathlib import Path
 
 import duckdb
 
+from .load import default_landing_dir
 from .publish import changed_sources_selection
 
 RESULTS = Path("benchmarks/results/latest.json")
@@ -73,6 +76,7 @@ class Stage:
     peak_rss_mb: float
     returncode: int
     log: str
+    cpu_seconds: float = 0.0
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -118,14 +122,17 @@ def run_stage(name: str, command: list[str], log: Path, env: dict[str, str] | No
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         try:
-            returncode = process.wait()
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = returncode = os.waitstatus_to_exitcode(status)
         finally:
             done.set()
             sampler.join()
     seconds = time.perf_counter() - started
-    stage = Stage(name, round(seconds, 1), round(peak / 1024, 1), returncode, str(log))
+    cpu = usage.ru_utime + usage.ru_stime
+    stage = Stage(name, round(seconds, 1), round(peak / 1024, 1), returncode, str(log), round(cpu, 1))
     status = "ok" if returncode == 0 else f"FAILED (exit {returncode}; see {log})"
-    print(f"[bench] {name}: {seconds:,.1f} s, peak RSS {peak / 1024:,.0f} MB, {status}", flush=True)
+    print(f"[bench] {name}: {seconds:,.1f} s ({cpu:,.1f} CPU s), peak RSS {peak / 1024:,.0f} MB, {status}",
+          flush=True)
     return stage
 
 
@@ -165,11 +172,17 @@ def load_stage(name: str, raw: Path, target: str, duckdb_path: Path | None, log_
     if keep is not None:
         command += ["--duckdb-path", str(keep)]
     elif duckdb_path is not None:
-        for suffix in ("", ".wal"):
-            Path(f"{duckdb_path}{suffix}").unlink(missing_ok=True)
+        _remove_warehouse(duckdb_path)
         duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         command += ["--duckdb-path", str(duckdb_path)]
     return run_stage(name, command, log_dir / f"{name}.log")
+
+
+def _remove_warehouse(path: Path) -> None:
+    """A DuckDB warehouse file, its write-ahead log and its landing zone."""
+    for suffix in ("", ".wal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(default_landing_dir(path), ignore_errors=True)
 
 
 def _load_key(raw: Path) -> str:
@@ -185,36 +198,48 @@ def loaded(config: BenchConfig, raw: Path, warehouse: Path, log_dir: Path) -> tu
     """``warehouse`` holding the loaded extracts of ``raw``: a copy of the cached load when its
     key matches (stage None; the timing of the run that made it), else a new load (cached
     when it succeeds). (stage, timing)"""
-    cache = raw.parent / f"{raw.name}.loaded.duckdb"
+    cache = raw.parent / f"{raw.name}.loaded.duckdb"  # with its landing zone beside it
     timing_file = raw.parent / f"{raw.name}.loaded.json"
     key = _load_key(raw)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    if config.reuse_load and cache.exists() and timing_file.exists():
+    if config.reuse_load and cache.exists() and default_landing_dir(cache).is_dir() and timing_file.exists():
         timing = json.loads(timing_file.read_text())
         if timing.get("key") == key:
-            for suffix in ("", ".wal"):
-                Path(f"{warehouse}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(cache, warehouse)
+            _copy_warehouse(cache, warehouse)
             print(f"[bench] load: cached in {cache} (made in {timing['seconds']:,.1f} s)", flush=True)
             return None, timing
     stage = load_stage("load", raw, "duckdb", warehouse, log_dir)
-    timing = {"seconds": stage.seconds, "peak_rss_mb": stage.peak_rss_mb, "key": key,
-              "returncode": stage.returncode, "made_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    timing = {"seconds": stage.seconds, "cpu_seconds": stage.cpu_seconds, "peak_rss_mb": stage.peak_rss_mb,
+              "key": key, "returncode": stage.returncode, "made_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
     if stage.returncode == 0:
-        shutil.copyfile(warehouse, cache)
+        _copy_warehouse(warehouse, cache)
         timing_file.write_text(json.dumps(timing, indent=2))
     return stage, timing
+
+
+def _copy_warehouse(source: Path, to: Path) -> None:
+    """Copy a loaded DuckDB file and its landing zone; the copy's raw views read its own landing
+    zone (they name the folder, so they are recreated for the copy)."""
+    _remove_warehouse(to)
+    shutil.copyfile(source, to)
+    shutil.copytree(default_landing_dir(source), default_landing_dir(to))
+    with duckdb.connect(str(to)) as con:
+        old, new = str(default_landing_dir(source).resolve()), str(default_landing_dir(to).resolve())
+        for name, sql in con.execute("select view_name, sql from duckdb_views() where schema_name = 'raw' "
+                                     "and not internal").fetchall():
+            con.execute(sql.replace(old, new).replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
 
 
 def hold_back(warehouse: Path, rel: str) -> int:
     """Take the delivery ``rel`` (``<source>/<file>.csv``) out of a loaded warehouse, as if it
     had not arrived yet: its raw rows and its lines in raw._deliveries. Returns its rows."""
     source = rel.split("/", 1)[0]
+    parquet = default_landing_dir(warehouse) / source / Path(rel).with_suffix(".parquet").name
     with duckdb.connect(str(warehouse)) as con:
         rows = con.execute(f'select count(*) from raw."{source}" where _file = ?', [rel]).fetchone()[0]
-        if not rows:
-            raise RuntimeError(f"held-back delivery {rel} has no rows in raw.{source}")
-        con.execute(f'delete from raw."{source}" where _file = ?', [rel])
+        if not rows or not parquet.is_file():
+            raise RuntimeError(f"held-back delivery {rel} has no rows in raw.{source} ({parquet})")
+        parquet.unlink()
         con.execute("delete from raw._deliveries where file = ?", [rel])
         con.execute("checkpoint")
     return rows
@@ -250,7 +275,7 @@ def scan_raw(duckdb_path: Path) -> dict:
         con.execute("set enable_progress_bar = false")
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = 'raw' "
-            "and table_type = 'BASE TABLE' order by table_name").fetchall()]
+            "and table_name <> '_deliveries' order by table_name").fetchall()]
         started, rows = time.perf_counter(), 0
         for table in tables:
             columns = [row[0] for row in con.execute(
@@ -259,6 +284,25 @@ def scan_raw(duckdb_path: Path) -> dict:
             lengths = " + ".join(f'coalesce(length(cast("{c}" as varchar)), 0)' for c in columns)
             rows += con.execute(f'select count(*), sum({lengths}) from raw."{table}"').fetchone()[0]
         return {"seconds": round(time.perf_counter() - started, 1), "tables": len(tables), "rows": rows}
+
+
+def ingest_floor(raw: Path) -> dict:
+    """The load's floor: one DuckDB ``read_csv`` of every delivery file (as the loader reads it:
+    ``;``-separated, every column as text), every column of every row touched (text lengths);
+    wall and CPU seconds of this process, rows."""
+    files = sorted(p for p in raw.glob("*/*.csv") if not p.name.startswith(("_", ".")))
+    with duckdb.connect() as con:
+        con.execute("set enable_progress_bar = false")
+        started, cpu_started, rows = time.perf_counter(), time.process_time(), 0
+        for path in files:
+            header = path.open(encoding="utf-8-sig").readline().rstrip("\r\n").split(";")
+            columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
+            lengths = " + ".join(f'coalesce(length("{c}"), 0)' for c in header)
+            rows += con.execute(f"select count(*), sum({lengths}) from read_csv(?, delim=';', quote='\"', "
+                                f"escape='\"', header=true, columns={columns}, auto_detect=false)",
+                                [str(path)]).fetchone()[0]
+        return {"seconds": round(time.perf_counter() - started, 1),
+                "cpu_seconds": round(time.process_time() - cpu_started, 1), "files": len(files), "rows": rows}
 
 
 def _seconds(stage: Stage | None) -> float | None:
@@ -297,6 +341,9 @@ def run(config: BenchConfig) -> dict:
     scan = scan_raw(warehouse) if load_ok else None
     if scan:
         print(f"[bench] scan (floor): {scan['rows']:,} raw rows in {scan['seconds']:,.1f} s", flush=True)
+    ingest = ingest_floor(raw)
+    print(f"[bench] ingest (floor): {ingest['rows']:,} rows of {ingest['files']} files in "
+          f"{ingest['seconds']:,.1f} s ({ingest['cpu_seconds']:,.1f} CPU s)", flush=True)
 
     postgres: dict = {}
     if config.postgres_scale > 0:
@@ -331,9 +378,14 @@ def run(config: BenchConfig) -> dict:
         "generate_peak_rss_mb": timing.get("peak_rss_mb"),
         "generate_cached": generated is None,
         "load_s": load_timing["seconds"],
+        "load_cpu_s": load_timing.get("cpu_seconds"),
         "load_peak_rss_mb": load_timing["peak_rss_mb"],
+        "ingest_s": ingest["seconds"],
+        "ingest_cpu_s": ingest["cpu_seconds"],
+        "load_to_ingest_ratio": _ratio(load_timing["seconds"], ingest["seconds"]),
         "load_cached": load is None,
         "build_s": build.seconds if build else None,
+        "build_cpu_s": build.cpu_seconds if build else None,
         "build_peak_rss_mb": build.peak_rss_mb if build else None,
         "build_ok": bool(build and build.returncode == 0),
         "scan_s": scan["seconds"] if scan else None,
@@ -351,6 +403,8 @@ def run(config: BenchConfig) -> dict:
                                             build.seconds if build else None),
         **postgres,
         "warehouse_mb": round(warehouse.stat().st_size / 1e6, 1) if warehouse.exists() else None,
+        "landing_mb": (round(sum(p.stat().st_size for p in default_landing_dir(warehouse).rglob("*.parquet")) / 1e6, 1)
+                       if default_landing_dir(warehouse).is_dir() else None),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "duckdb": duckdb.__version__, "platform": platform.platform()},
         "stages": {name: asdict(stage) for name, stage in stages.items()},
@@ -370,9 +424,13 @@ def summary(result: dict) -> str:
     lines = [
         f"scale {result['scale']:g} (seed {result['seed']}):",
         f"  generate  {fmt(result['generate_s'], ' s')}{' (cached)' if result['generate_cached'] else ''}",
-        f"  load      {fmt(result['load_s'], ' s')}  peak {fmt(result['load_peak_rss_mb'], ' MB')}"
-        f"{' (cached)' if result.get('load_cached') else ''}",
-        f"  build     {fmt(result['build_s'], ' s')}  peak {fmt(result['build_peak_rss_mb'], ' MB')}"
+        f"  load      {fmt(result['load_s'], ' s')} ({fmt(result.get('load_cpu_s'), ' CPU s')})  peak "
+        f"{fmt(result['load_peak_rss_mb'], ' MB')}{' (cached)' if result.get('load_cached') else ''}",
+        f"  ingest    {fmt(result.get('ingest_s'), ' s')} ({fmt(result.get('ingest_cpu_s'), ' CPU s')}; floor: "
+        f"every CSV row read once)",
+        f"  load / ingest = {fmt(result.get('load_to_ingest_ratio'))}",
+        f"  build     {fmt(result['build_s'], ' s')} ({fmt(result.get('build_cpu_s'), ' CPU s')})  peak "
+        f"{fmt(result['build_peak_rss_mb'], ' MB')}"
         f"{'' if result['build_ok'] else '  (FAILED)'}",
         f"  scan      {fmt(result['scan_s'], ' s')} (floor: every raw row read once)",
         f"  build / scan = {fmt(result['build_to_scan_ratio'])}",

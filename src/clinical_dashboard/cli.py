@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="DuckDB file (default: env CLINICAL_DASHBOARD_DUCKDB, else the working copy "
                            "target/work/warehouse.duckdb; the published target/warehouse.duckdb is refused: "
                            "`clinical-dashboard build` publishes)")
+    load.add_argument("--landing-dir", type=Path, default=None,
+                      help="DuckDB: the landing zone, one parquet file per delivery file (default: "
+                           "<folder of the DuckDB file>/<its name>_landing, e.g. target/work/warehouse_landing)")
+    load.add_argument("--memory-limit", default=None,
+                      help="DuckDB memory for staging a delivery; beyond it DuckDB spills to disk (default: env "
+                           "CLINICAL_DASHBOARD_LOAD_MEMORY, else 3GB)")
     load.add_argument("--report-dir", type=Path, default=Path("target/validation"),
                       help="where report.md and report.json go (default target/validation)")
     load.add_argument("--strict", action="store_true", help="exit 1 when a file is rejected (the others still load)")
@@ -217,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                 return run_load(LoadConfig(raw_dir=args.raw_dir, target=args.target, duckdb_path=args.duckdb_path,
                                            spark_dir=args.spark_dir, report_dir=args.report_dir, strict=args.strict,
                                            show_progress=not args.no_progress,
-                                           withdraw=tuple(args.withdraw))).exit_code
+                                           withdraw=tuple(args.withdraw), landing_dir=args.landing_dir,
+                                           memory_limit=args.memory_limit)).exit_code
             except LoaderError as error:
                 print(f"clinical-dashboard load: error: {error}", file=sys.stderr)
                 return 2

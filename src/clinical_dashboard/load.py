@@ -6,7 +6,8 @@ file ``<raw-dir>/<source>/<year>.csv`` (names starting with ``_`` are ignored), 
 
 The raw contract (the staging models rely on it):
 
-- ``raw.<source>``, one table per source: every extract column as text (``varchar`` /
+- ``raw.<source>``, one relation per source (DuckDB and Spark: over the landing zone, one parquet
+  file per delivery file; PostgreSQL: a table): every extract column as text (``varchar`` /
   ``text``) in file order, an empty field as NULL, then ``_file`` (text, the path relative to
   the raw dir, e.g. ``npr_som/2023.csv``), ``_line`` (bigint, the 1-based line in the file:
   the header is line 1, the first data row line 2) and ``_delivery_hash`` (text, sha256 of the
@@ -22,8 +23,10 @@ The raw contract (the staging models rely on it):
 Rules:
 
 - Same file, same bytes (sha256) as its newest 'loaded' row: skipped; nothing is written.
-- A changed file replaces that file's rows: delete where ``_file`` = file, insert, log, in one
-  transaction.
+- A changed file replaces that file's rows, all or nothing: DuckDB and Spark write the file's new
+  parquet file beside the old one, rename it into place and log it (the old version is kept
+  aside until the log row is written, and put back when that fails or the run stops before it);
+  PostgreSQL deletes where ``_file`` = file, inserts and logs in one transaction.
 - A file that breaks its contract is rejected: nothing of it is loaded, an earlier good delivery
   of the same file stays, the rejection is logged in ``raw._deliveries`` (once per distinct
   file content and error) and in the report, and the load goes on with the other files. With
@@ -64,16 +67,26 @@ DuckDB: the target file is ``--duckdb-path``, else env ``CLINICAL_DASHBOARD_DUCK
 **working copy** ``target/work/warehouse.duckdb`` (:data:`clinical_dashboard.publish.DEFAULT_WORK`).
 The loader never writes the published warehouse ``target/warehouse.duckdb``: a path that
 resolves to it (or is the same file, e.g. a link) is refused; ``clinical-dashboard build``
-publishes the working copy after a green dbt build. The delivery is read by DuckDB's ``read_csv``
-into a temporary table (the validation's staging) and inserted from there. PostgreSQL: env
+publishes the working copy after a green dbt build. The rows of a delivery file go to its parquet
+file in the landing zone ``--landing-dir`` (default ``<folder>/<name>_landing`` beside the DuckDB
+file, e.g. ``target/work/warehouse_landing/npr_som/2023.parquet``); the DuckDB file holds the
+ledger ``raw._deliveries`` and a view ``raw.<source>`` over its source's files, so a re-delivery
+rewrites one file, never a table of every year. The ledger is the truth: opening the target puts
+back a version set aside by a stopped run and removes parquet files of deliveries the ledger does
+not hold as loaded (a WARNING each). A warehouse file of the older layout (raw rows in tables) is
+moved into the landing zone when it is opened. Every target stages a delivery in an in-memory
+DuckDB (``read_csv`` into a temporary table, the validation's staging) with a memory limit
+(``--memory-limit``, env ``CLINICAL_DASHBOARD_LOAD_MEMORY``, default 3GB) beyond which it spills
+to disk. The published warehouse's views read the working copy's landing zone: its marts
+change only when a build is published, but ``raw.*`` there shows the newest loaded deliveries.
+PostgreSQL: env
 ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD``/``PGDATABASE`` (defaults 127.0.0.1, 5433,
 postgres, '', clinical_dashboard, as profiles.yml); the file is staged and validated in an
 in-memory DuckDB, written by DuckDB to a temporary CSV with the three extra columns, and streamed
 into ``COPY ... FROM STDIN`` (psycopg2 ``copy_expert``); never row-by-row inserts. Spark
-(the dbt target ``spark``, dbt-spark ``session``): staged and validated the same way, written as
-one parquet file per delivery file under ``--spark-dir`` (env ``CLINICAL_DASHBOARD_SPARK_DIR``,
-default ``target/spark``) and registered as external tables in that folder's metastore
-(:class:`SparkTarget`).
+(the dbt target ``spark``, dbt-spark ``session``): the same landing zone under ``--spark-dir``
+(env ``CLINICAL_DASHBOARD_SPARK_DIR``, default ``target/spark``; ``<spark-dir>/raw``), registered
+as external tables in that folder's metastore (:class:`SparkTarget`).
 """
 
 from __future__ import annotations
@@ -111,7 +124,8 @@ SPARK_LOG4J2 = "spark/log4j2.properties"
 DEFAULT_REPORT_DIR = Path("target/validation")
 MANIFEST_NAME = "_manifest.json"
 STAGED = "_delivery_staged"
-#: Memory of the in-memory DuckDB that stages deliveries for PostgreSQL (it spills to disk beyond).
+#: Memory of the in-memory DuckDB that stages every delivery (it spills to disk beyond); ``--memory-limit``
+#: or env CLINICAL_DASHBOARD_LOAD_MEMORY override it.
 STAGING_MEMORY_LIMIT = "3GB"
 RAW_SCHEMA = "raw"
 DELIVERIES_COLUMNS = (
@@ -153,6 +167,16 @@ class LoadConfig:
     spark_dir: Path | None = None
     #: Deliveries (``<source>/<year>.csv``) no longer delivered whose rows to remove from raw.
     withdraw: tuple[str, ...] = ()
+    #: DuckDB's landing zone; ``None``: :func:`default_landing_dir` of the DuckDB file.
+    landing_dir: Path | None = None
+    #: DuckDB ``memory_limit`` of the staging; ``None``: env CLINICAL_DASHBOARD_LOAD_MEMORY, else 3GB.
+    memory_limit: str | None = None
+
+    def resolved_memory_limit(self) -> str:
+        return self.memory_limit or os.environ.get("CLINICAL_DASHBOARD_LOAD_MEMORY") or STAGING_MEMORY_LIMIT
+
+    def resolved_landing_dir(self) -> Path:
+        return self.landing_dir or default_landing_dir(self.resolved_duckdb_path())
 
     def resolved_duckdb_path(self) -> Path:
         return Path(self.duckdb_path or os.environ.get("CLINICAL_DASHBOARD_DUCKDB") or DEFAULT_DUCKDB_PATH)
@@ -164,6 +188,12 @@ class LoadConfig:
 
     def resolved_spark_dir(self) -> str:
         return str(self.spark_dir or os.environ.get("CLINICAL_DASHBOARD_SPARK_DIR") or DEFAULT_SPARK_DIR)
+
+
+def default_landing_dir(duckdb_path: Path) -> Path:
+    """The landing zone of a DuckDB warehouse file: ``<folder>/<stem>_landing`` beside it
+    (``target/work/warehouse_landing`` for the working copy)."""
+    return duckdb_path.with_name(f"{duckdb_path.stem}_landing")
 
 
 def postgres_settings() -> dict:
@@ -379,28 +409,220 @@ def _delivery_values(d: dict) -> list:
     return [d[n] for n, _ in DELIVERIES_COLUMNS]
 
 
+def staging_connection(work_dir: Path, memory_limit: str):
+    """An in-memory DuckDB for staging deliveries: at most ``memory_limit``, spilling to ``work_dir``."""
+    con = duckdb.connect()
+    con.execute(f"set temp_directory = {_lit(str(work_dir / 'duckdb_tmp'))}")
+    try:
+        con.execute(f"set memory_limit = {_lit(memory_limit)}")
+    except duckdb.Error as error:
+        con.close()
+        raise LoaderError(f"memory limit {memory_limit!r} (--memory-limit or CLINICAL_DASHBOARD_LOAD_MEMORY): "
+                          f"{str(error).strip().splitlines()[0]}; give a size such as 3GB or 500MB") from None
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+class Landing:
+    """The landing zone: one parquet file per delivery file, ``<root>/<source>/<year>.parquet``.
+
+    A file holds the delivery's rows in file order with the raw contract's columns (every extract
+    column as text, an empty field as NULL, then ``_file``, ``_line``, ``_delivery_hash``). It is
+    written by the staging DuckDB beside its final name and renamed into place (atomic), and a
+    corrected re-delivery replaces its own file only. The file it replaces (or removes, for a
+    withdrawal) is kept as ``.<year>.parquet.prev`` until the target has recorded the change
+    (:meth:`commit`); :meth:`rollback` puts it back. Hidden names are never read.
+    """
+
+    def __init__(self, root: Path, memory_limit: str):
+        self.root = root.resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.work_dir = Path(tempfile.mkdtemp(prefix="clinical-dashboard-load-"))
+        self.con = staging_connection(self.work_dir, memory_limit)
+        #: path -> its previous version (None: there was none) of the change not yet committed
+        self.pending: dict[Path, Path | None] = {}
+
+    @staticmethod
+    def previous(path: Path) -> Path:
+        return path.with_name(f".{path.name}.prev")
+
+    def _set_aside(self, path: Path) -> None:
+        if path in self.pending:
+            raise LoaderError(f"{path}: changed twice before the change was recorded (a loader bug)")
+        backup = self.previous(path) if path.is_file() else None
+        if backup is not None:
+            os.replace(path, backup)
+        self.pending[path] = backup
+
+    def commit(self) -> None:
+        """The target recorded the changes: drop the previous versions."""
+        for backup in self.pending.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        self.pending.clear()
+
+    def rollback(self) -> None:
+        """The changes were not recorded: put the previous versions back."""
+        for path, backup in self.pending.items():
+            if backup is not None and backup.is_file():
+                os.replace(backup, path)
+            elif backup is None:
+                path.unlink(missing_ok=True)
+        self.pending.clear()
+
+    def delivery_hash(self, path: Path) -> str | None:
+        row = self.con.execute(f"select _delivery_hash from read_parquet({_lit(str(path))}) limit 1").fetchone()
+        return row[0] if row else None
+
+    def files(self, source: str) -> list[Path]:
+        return sorted((self.root / source).glob("*.parquet"))
+
+    def glob(self, source: str) -> str:
+        return str(self.root / source / "*.parquet")
+
+    def columns(self, files: list[Path]) -> list[str]:
+        cursor = self.con.execute(f"select * from read_parquet({_lit(str(files[0]))}) limit 0")
+        return [d[0] for d in cursor.description]
+
+    def check(self, source: str, columns: tuple[str, ...], where: str) -> None:
+        files = self.files(source)
+        if files:
+            _check_columns(source, self.columns(files), columns, f"{where} (parquet in {files[0].parent})")
+        (self.root / source).mkdir(parents=True, exist_ok=True)
+
+    def path(self, source: str, rel: str) -> Path:
+        name = Path(rel).with_suffix(".parquet").name
+        if name.startswith((".", "_")):  # never read (discover() skips such files anyway)
+            raise LoaderError(f"cannot land {rel}: a file name starting with '.' or '_'")
+        return self.root / source / name
+
+    def write(self, source: str, rel: str, columns: tuple[str, ...], delivery_hash: str) -> None:
+        """Write the staged delivery as the parquet file of ``rel`` (replacing an earlier one)."""
+        cols = ", ".join(_q(c) for c in columns)
+        path = self.path(source, rel)
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            self.con.execute(
+                f"copy (select {cols}, {_lit(rel)} as _file, rowid + 2 as _line, "
+                f"{_lit(delivery_hash)} as _delivery_hash from {STAGED} order by rowid) "
+                f"to {_lit(str(tmp))} (format parquet, compression zstd)")
+            self._set_aside(path)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def remove(self, source: str, rel: str) -> int:
+        """Set the parquet file of ``rel`` aside (see :meth:`commit`); returns its rows (0: none)."""
+        path = self.path(source, rel)
+        rows = self.con.execute(f"select count(*) from read_parquet({_lit(str(path))})").fetchone()[0] \
+            if path.is_file() else 0
+        if path.is_file():
+            self._set_aside(path)
+        return rows
+
+    def abort(self) -> None:
+        """After an unexpected error: the previous versions back, no staging, no temporary files."""
+        self.rollback()
+        _drop_staging(self.con)
+        for leftover in self.root.glob("*/.*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        try:
+            self.con.execute(f"drop table if exists {STAGED}")
+        finally:
+            self.con.close()
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
 class DuckDBTarget:
-    def __init__(self, path: Path):
+    """The DuckDB warehouse file: raw rows in its landing zone (:class:`Landing`), read through a
+    view ``raw.<source>`` per source, and the ledger ``raw._deliveries`` as a table in the file.
+
+    A delivery's parquet file is renamed into place before its ledger row is written (with the
+    view, in one transaction): after a crash between the two the ledger names the older bytes, so
+    the next load takes the file again. A file of the raw tables of older versions (rows in
+    ``raw.<source>`` tables) is moved into the landing zone when it is opened.
+    """
+
+    def __init__(self, path: Path, landing_dir: Path, memory_limit: str = STAGING_MEMORY_LIMIT):
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(path))
         except duckdb.IOException as error:
             raise LoaderError(f"cannot open {path}: {error} (is dbt or the dashboard holding it open?)") from None
-        self.stage_con = self.con
-        self.description = f"duckdb `{path}`"
+        self.landing = Landing(landing_dir, memory_limit)
+        self.stage_con = self.landing.con
+        self.description = f"duckdb `{path}` (raw rows in {landing_dir})"
         self.con.execute(f"create schema if not exists {RAW_SCHEMA}")
         self.con.execute(_deliveries_ddl())
+        self._move_raw_tables()
+        self._reconcile()
+
+    def _reconcile(self) -> None:
+        """The ledger is the truth: a parquet file of a delivery it does not hold as loaded (a
+        landing zone left from another warehouse file, or a first delivery renamed into place
+        just before a crash) is removed with a WARNING, and every view is made again."""
+        for backup in sorted(self.landing.root.glob("*/.*.parquet.prev")):
+            path = backup.with_name(backup.name[1:].removesuffix(".prev"))
+            latest = self.latest(f"{path.parent.name}/{path.stem}.csv") or {}
+            recorded = path.is_file() and latest.get("status") == "loaded" and \
+                latest.get("delivery_hash") == self.landing.delivery_hash(path)
+            if recorded or (not path.is_file() and latest.get("status") == "withdrawn"):
+                backup.unlink()  # the change was recorded before the stop
+            else:
+                os.replace(backup, path)  # it was not: the previous version stays
+        current = self.current_files()
+        self.landing.abort()  # leftover temporary files
+        for source_dir in sorted(p for p in self.landing.root.iterdir() if p.is_dir()):
+            for path in self.landing.files(source_dir.name):
+                rel = f"{source_dir.name}/{path.stem}.csv"
+                if rel not in current:
+                    tqdm.write(f"WARNING  {path} is not a loaded delivery in {RAW_SCHEMA}._deliveries: removed "
+                               "(a landing zone of another warehouse file, or a load that stopped half-way)",
+                               file=sys.stderr)
+                    path.unlink()
+            suite = load_suite(source_dir.name)
+            if suite is not None:
+                self._refresh_view(source_dir.name, suite.column_names)
+
+    def _move_raw_tables(self) -> None:
+        """Raw tables of an older warehouse: each file's rows to its parquet file, then the view."""
+        tables = [t for t, in self.con.execute(
+            "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
+            "and table_name <> '_deliveries' order by 1", [RAW_SCHEMA]).fetchall()]
+        for source in tables:
+            table = f"{RAW_SCHEMA}.{_q(source)}"
+            names = [r[0] for r in self.con.execute(f"select * from {table} limit 0").description]
+            columns = tuple(n for n in names if n not in dict(EXTRA_COLUMNS))
+            for rel, in self.con.execute(f"select distinct _file from {table} order by 1").fetchall():
+                path = self.landing.path(source, rel)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.tmp")
+                self.con.execute(f"copy (select * from {table} where _file = ? order by _line) to {_lit(str(tmp))} "
+                                 "(format parquet, compression zstd)", [rel])
+                os.replace(tmp, path)
+            self.con.execute("begin transaction")
+            self.con.execute(f"drop table {table}")
+            self._refresh_view(source, columns)
+            self.con.execute("commit")
+
+    def _refresh_view(self, source: str, columns: tuple[str, ...]) -> None:
+        """``raw.<source>`` over the source's parquet files (none: an empty view of the same columns)."""
+        view = f"{RAW_SCHEMA}.{_q(source)}"
+        if self.landing.files(source):
+            body = f"select * from read_parquet({_lit(self.landing.glob(source))}, hive_partitioning = false)"
+        else:
+            typed = [f"cast(null as varchar) as {_q(c)}" for c in columns] + [
+                f"cast(null as {t.replace('text', 'varchar')}) as {_q(n)}" for n, t in EXTRA_COLUMNS]
+            body = f"select {', '.join(typed)} where false"
+        self.con.execute(f"create or replace view {view} as {body}")
 
     def ensure_table(self, source: str, columns: tuple[str, ...]) -> None:
-        self.con.execute(_raw_ddl(source, columns, "varchar"))
-        found = [r[0] for r in self.con.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-            "order by ordinal_position", [RAW_SCHEMA, source]).fetchall()]
-        _check_columns(source, found, columns, "DuckDB")
+        self.landing.check(source, columns, "DuckDB")
 
     def table_exists(self, source: str) -> bool:
-        return bool(self.con.execute("select count(*) from information_schema.tables where table_schema = ? "
-                                     "and table_name = ?", [RAW_SCHEMA, source]).fetchone()[0])
+        return bool(self.landing.files(source))
 
     def latest(self, rel: str) -> dict | None:
         cursor = self.con.execute(f"select * from {RAW_SCHEMA}._deliveries where file = ? "
@@ -416,19 +638,25 @@ class DuckDBTarget:
         row = self.con.execute(_copy_of_sql("?"), [sha256, rel]).fetchone()
         return row[0] if row else None
 
-    def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
-        cols = ", ".join(_q(c) for c in columns)
-        table = f"{RAW_SCHEMA}.{_q(source)}"
-        self.con.execute("begin transaction")
+    def _commit(self, source: str, columns: tuple[str, ...], delivery: dict) -> None:
+        """Record the landing zone's pending change in the ledger (with the view), or undo it."""
         try:
-            self.con.execute(f"delete from {table} where _file = ?", [rel])
-            self.con.execute(f"insert into {table} select {cols}, ? as _file, rowid + 2 as _line, "
-                             f"? as _delivery_hash from {STAGED}", [rel, delivery["delivery_hash"]])
-            self.record(delivery)
-            self.con.execute("commit")
+            self.con.execute("begin transaction")
+            try:
+                self.record(delivery)
+                self._refresh_view(source, columns)
+                self.con.execute("commit")
+            except BaseException:
+                self.con.execute("rollback")
+                raise
         except BaseException:
-            self.con.execute("rollback")
+            self.landing.rollback()
             raise
+        self.landing.commit()
+
+    def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
+        self.landing.write(source, rel, columns, delivery["delivery_hash"])
+        self._commit(source, columns, delivery)
 
     def record(self, delivery: dict) -> None:
         self.con.execute(f"insert into {RAW_SCHEMA}._deliveries values ({', '.join('?' * len(DELIVERIES_COLUMNS))})",
@@ -438,20 +666,11 @@ class DuckDBTarget:
         return {f: (s, r) for f, s, r in self.con.execute(_CURRENT_FILES_SQL).fetchall()}
 
     def withdraw(self, source: str, rel: str, delivery: dict) -> int:
-        """Delete the rows of ``rel`` and log ``delivery`` (status 'withdrawn'), in one transaction."""
-        table = f"{RAW_SCHEMA}.{_q(source)}"
-        exists = self.table_exists(source)
-        self.con.execute("begin transaction")
-        try:
-            rows = self.con.execute(f"select count(*) from {table} where _file = ?", [rel]).fetchone()[0] \
-                if exists else 0
-            if rows:
-                self.con.execute(f"delete from {table} where _file = ?", [rel])
-            self.record({**delivery, "rows": rows})
-            self.con.execute("commit")
-        except BaseException:
-            self.con.execute("rollback")
-            raise
+        """Delete the parquet file of ``rel`` and log ``delivery`` (status 'withdrawn')."""
+        suite = load_suite(source)
+        columns = suite.column_names if suite else ()
+        rows = self.landing.remove(source, rel)
+        self._commit(source, columns, {**delivery, "rows": rows})
         return rows
 
     def abort(self) -> None:
@@ -460,11 +679,13 @@ class DuckDBTarget:
             self.con.execute("rollback")
         except duckdb.Error:
             pass  # no transaction was open
-        _drop_staging(self.con)
+        self.landing.abort()
 
     def close(self) -> None:
-        self.con.execute(f"drop table if exists {STAGED}")
-        self.con.close()
+        try:
+            self.landing.close()
+        finally:
+            self.con.close()
 
 
 class _ProgressReader:
@@ -485,7 +706,7 @@ class _ProgressReader:
 
 
 class PostgresTarget:
-    def __init__(self, settings: dict):
+    def __init__(self, settings: dict, memory_limit: str = STAGING_MEMORY_LIMIT):
         import psycopg2
 
         self.settings = settings
@@ -498,9 +719,7 @@ class PostgresTarget:
                               f"{settings['dbname']!r}: {str(error).strip()} (start the server, create the "
                               "database, or set PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE)") from None
         self.work_dir = Path(tempfile.mkdtemp(prefix="clinical-dashboard-load-"))
-        self.stage_con = duckdb.connect()  # in memory; spills to temp_directory
-        self.stage_con.execute(f"set temp_directory = {_lit(str(self.work_dir / 'duckdb_tmp'))}")
-        self.stage_con.execute(f"set memory_limit = {_lit(STAGING_MEMORY_LIMIT)}")  # spills beyond it
+        self.stage_con = staging_connection(self.work_dir, memory_limit)
         with self.pg.cursor() as cur:
             cur.execute(f"create schema if not exists {RAW_SCHEMA}")
             cur.execute(_deliveries_ddl("text"))
@@ -648,32 +867,25 @@ def _spark_type(logical: str) -> str:
 
 
 class SparkTarget:
-    """Raw tables for Spark as parquet files, registered in the Spark metastore.
+    """Raw tables for Spark: the landing zone ``<spark-dir>/raw`` (:class:`Landing`, one parquet
+    file per delivery file), registered in the Spark metastore.
 
-    ``<spark-dir>/raw/<source>/<year>.parquet`` holds the rows of one delivery file (the same
-    columns, in the same order and with the same NULLs as the raw tables on DuckDB and
-    PostgreSQL; written by an in-memory DuckDB, which also stages and validates the delivery),
-    and ``<spark-dir>/raw_deliveries/`` one small parquet file per row of ``raw._deliveries``.
-    A changed delivery replaces its own file (written beside it, then renamed: atomic; Spark
-    ignores the hidden temporary file). At the end of the run every raw table is (re)registered
-    as an external parquet table ``raw.<source>`` (and ``raw._deliveries``) in the metastore
-    that the dbt target ``spark`` uses (:func:`spark_conf`); that starts a local Spark session
-    (~10 s), so dbt must not run at the same time (Derby admits one process).
+    ``<spark-dir>/raw_deliveries/`` holds one small parquet file per row of ``raw._deliveries``.
+    At the end of the run every raw table is (re)registered as an external parquet table
+    ``raw.<source>`` (and ``raw._deliveries``) in the metastore that the dbt target ``spark``
+    uses (:func:`spark_conf`); that starts a local Spark session (~10 s), so dbt must not run at
+    the same time (Derby admits one process).
     """
 
-    def __init__(self, spark_dir: str):
+    def __init__(self, spark_dir: str, memory_limit: str = STAGING_MEMORY_LIMIT):
         self.spark_dir = spark_dir
         self.root = Path(spark_dir).resolve()
-        self.tables_dir = self.root / "raw"
+        self.landing = Landing(self.root / "raw", memory_limit)
+        self.tables_dir = self.landing.root
         self.deliveries_dir = self.root / "raw_deliveries"
-        self.tables_dir.mkdir(parents=True, exist_ok=True)
         self.deliveries_dir.mkdir(parents=True, exist_ok=True)
         self.description = f"spark `{spark_dir}` (parquet under {self.tables_dir})"
-        self.work_dir = Path(tempfile.mkdtemp(prefix="clinical-dashboard-load-"))
-        self.stage_con = duckdb.connect()  # in memory; spills to temp_directory
-        self.stage_con.execute(f"set temp_directory = {_lit(str(self.work_dir / 'duckdb_tmp'))}")
-        self.stage_con.execute(f"set memory_limit = {_lit(STAGING_MEMORY_LIMIT)}")
-        self.stage_con.execute("set TimeZone = 'UTC'")
+        self.stage_con = self.landing.con
         # raw._deliveries as a DuckDB table in memory: the lookups are the DuckDB target's
         self.stage_con.execute(f"create schema if not exists {RAW_SCHEMA}")
         self.stage_con.execute(_deliveries_ddl())
@@ -685,21 +897,11 @@ class SparkTarget:
         self.lookups = DuckDBTarget.__new__(DuckDBTarget)
         self.lookups.con = self.stage_con
 
-    def _files(self, source: str) -> list[Path]:
-        return sorted((self.tables_dir / source).glob("*.parquet"))
-
-    def _parquet_columns(self, files: list[Path]) -> list[str]:
-        cursor = self.stage_con.execute(f"select * from read_parquet({_lit(str(files[0]))}) limit 0")
-        return [d[0] for d in cursor.description]
-
     def ensure_table(self, source: str, columns: tuple[str, ...]) -> None:
-        files = self._files(source)
-        if files:
-            _check_columns(source, self._parquet_columns(files), columns, f"Spark (parquet in {files[0].parent})")
-        (self.tables_dir / source).mkdir(parents=True, exist_ok=True)
+        self.landing.check(source, columns, "Spark")
 
     def table_exists(self, source: str) -> bool:
-        return bool(self._files(source))
+        return bool(self.landing.files(source))
 
     def latest(self, rel: str) -> dict | None:
         return self.lookups.latest(rel)
@@ -710,41 +912,28 @@ class SparkTarget:
     def copy_of(self, rel: str, sha256: str) -> str | None:
         return self.lookups.copy_of(rel, sha256)
 
-    def _parquet_path(self, source: str, rel: str) -> Path:
-        name = Path(rel).with_suffix(".parquet").name
-        if name.startswith((".", "_")):  # Spark would not read it (discover() skips such files anyway)
-            raise LoaderError(f"cannot store {rel} for Spark: a file name starting with '.' or '_'")
-        return self.tables_dir / source / name
+    def _commit(self, delivery: dict) -> None:
+        try:
+            self.record(delivery)
+        except BaseException:
+            self.landing.rollback()
+            raise
+        self.landing.commit()
 
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
-        cols = ", ".join(_q(c) for c in columns)
-        path = self._parquet_path(source, rel)
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            self.stage_con.execute(
-                f"copy (select {cols}, {_lit(rel)} as _file, rowid + 2 as _line, "
-                f"{_lit(delivery['delivery_hash'])} as _delivery_hash from {STAGED} order by rowid) "
-                f"to {_lit(str(tmp))} (format parquet, compression zstd)")
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        self.record(delivery)
+        self.landing.write(source, rel, columns, delivery["delivery_hash"])
+        self._commit(delivery)
 
     def current_files(self) -> dict[str, tuple[str, int]]:
         return self.lookups.current_files()
 
     def withdraw(self, source: str, rel: str, delivery: dict) -> int:
-        path = self._parquet_path(source, rel)
-        rows = self.stage_con.execute(f"select count(*) from read_parquet({_lit(str(path))})").fetchone()[0] \
-            if path.is_file() else 0
-        path.unlink(missing_ok=True)  # registered tables are folders: the file's rows are gone
-        self.record({**delivery, "rows": rows})
+        rows = self.landing.remove(source, rel)  # registered tables are folders: the file's rows are gone
+        self._commit({**delivery, "rows": rows})
         return rows
 
     def abort(self) -> None:
-        _drop_staging(self.stage_con)
-        for leftover in self.tables_dir.glob("*/.*.tmp"):
-            leftover.unlink(missing_ok=True)
+        self.landing.abort()
 
     def record(self, delivery: dict) -> None:
         placeholders = ", ".join("?" * len(DELIVERIES_COLUMNS))
@@ -777,11 +966,11 @@ class SparkTarget:
             spark.sql(f"create database if not exists {RAW_SCHEMA}")
             tables = {"_deliveries": (self.deliveries_dir, [(n, _spark_type(t)) for n, t in DELIVERIES_COLUMNS])}
             for source_dir in sorted(p for p in self.tables_dir.iterdir() if p.is_dir()):
-                files = self._files(source_dir.name)
+                files = self.landing.files(source_dir.name)
                 if files:
                     extra = dict(EXTRA_COLUMNS)
                     tables[source_dir.name] = (source_dir, [
-                        (c, _spark_type(extra.get(c, "text"))) for c in self._parquet_columns(files)])
+                        (c, _spark_type(extra.get(c, "text"))) for c in self.landing.columns(files)])
             for table, (location, columns) in tables.items():
                 ddl = ", ".join(f"`{c}` {t}" for c, t in columns)
                 # external tables: dropping one leaves its files
@@ -796,8 +985,7 @@ class SparkTarget:
             self.stage_con.execute(f"drop table if exists {STAGED}")
             self.register()
         finally:
-            self.stage_con.close()
-            shutil.rmtree(self.work_dir, ignore_errors=True)
+            self.landing.close()
 
 
 def published_warehouses() -> tuple[Path, ...]:
@@ -825,14 +1013,15 @@ def refuse_published(path: Path, origin: str = "--duckdb-path") -> None:
 
 
 def open_target(config: LoadConfig) -> Target:
+    memory_limit = config.resolved_memory_limit()
     if config.target == "duckdb":
         path = config.resolved_duckdb_path()
         refuse_published(path, config.duckdb_path_origin())
-        return DuckDBTarget(path)
+        return DuckDBTarget(path, config.resolved_landing_dir(), memory_limit)
     if config.target == "postgres":
-        return PostgresTarget(config.postgres or postgres_settings())
+        return PostgresTarget(config.postgres or postgres_settings(), memory_limit)
     if config.target == "spark":
-        return SparkTarget(config.resolved_spark_dir())
+        return SparkTarget(config.resolved_spark_dir(), memory_limit)
     raise LoaderError(f"unknown target {config.target!r}: use duckdb, postgres or spark")
 
 
@@ -980,7 +1169,8 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     if config.validation.use_great_expectations:
         # GE runs in a worker thread while the next files load (DuckDB releases the GIL)
         frame, info = ge_frame(con, STAGED, columns, rows, config.validation)
-        pending = ge_pool.submit(validate_frame, frame, info, rel, checks, columns)
+        pending = ge_pool.submit(validate_frame, frame, info, rel, checks, columns,
+                                 _result_path(config.report_dir, rel).with_suffix(".html"))
     failed = sum(not r.success for r in results)
     row = {"file": rel, "source": delivery.source, "year": delivery.year, "loaded_by_version": loader_version(),
            "delivery_hash": scan.sha256, "rows": rows, "bytes": size, "status": "loaded", "error": None,

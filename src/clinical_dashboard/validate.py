@@ -1003,8 +1003,10 @@ def ge_frame(con, table: str, columns: tuple[str, ...], rows: int, settings: Val
     return frame, info
 
 
-def validate_frame(frame, info: dict, name: str, checks: list[Check], columns: tuple[str, ...]) -> dict:
-    """Run the GE suite of ``checks`` on ``frame``; returns ``info`` plus per-check results."""
+def validate_frame(frame, info: dict, name: str, checks: list[Check], columns: tuple[str, ...],
+                   data_docs: Path | None = None) -> dict:
+    """Run the GE suite of ``checks`` on ``frame``; returns ``info`` plus per-check results.
+    With ``data_docs``, GE's Data Docs page of the validation (HTML) is written there."""
     gx, context, datasource = ge_context()
     asset_name = name.replace("/", "__")
     try:
@@ -1028,7 +1030,23 @@ def validate_frame(frame, info: dict, name: str, checks: list[Check], columns: t
                                "element_count": r.result.get("element_count"),
                                "observed": r.result.get("observed_value"),
                                "error": r.exception_info.get("exception_message") if raised else None}
-    return {**info, "success": bool(outcome.success), "checks": per_check}
+    docs = {}
+    if data_docs is not None:
+        write_data_docs(outcome, data_docs)
+        docs = {"data_docs": data_docs.name}
+    return {**info, **docs, "success": bool(outcome.success), "checks": per_check}
+
+
+def write_data_docs(outcome, path: Path) -> None:
+    """GE's Data Docs page of one validation result (its own renderer and page view: a static
+    HTML file; the styles come from a CDN, so offline it shows unstyled but complete)."""
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(outcome)), "utf-8")
+    os.replace(tmp, path)
 
 
 def run_great_expectations(con, table: str, scan: ScanResult, suite: Suite, checks: list[Check], rows: int,
@@ -1160,7 +1178,8 @@ def render_markdown(results: list[FileResult], meta: dict) -> str:
                   f"- suite: {r.suite} ({r.suite_basis})",
                   "- contract: header with the suite's columns in order, UTF-8, one record of "
                   "the right number of fields per line: pass",
-                  f"- Great Expectations: {r.ge['description'] if r.ge else 'not run'}"]
+                  f"- Great Expectations: {r.ge['description'] if r.ge else 'not run'}"
+                  + (f" ([Data Docs](files/{r.source}/{r.ge['data_docs']}))" if r.ge and r.ge.get("data_docs") else "")]
         if steps:
             lines.append(f"- time: {steps}")
         if r.note:

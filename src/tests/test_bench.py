@@ -1,5 +1,6 @@
 """The benchmark's measuring parts (clinical_dashboard.bench): peak RSS of a child process
-tree, the raw-scan floor and the cache of generated extracts. The national run itself is
+tree and its CPU seconds, the raw-scan and ingest floors and the caches of generated extracts and
+loaded warehouses. The national run itself is
 `make bench`, never part of the test suite."""
 
 from __future__ import annotations
@@ -9,18 +10,23 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from clinical_dashboard import bench
+from clinical_dashboard.load import default_landing_dir
 
 
 def test_run_stage_measures_peak_memory_of_the_process_tree(tmp_path: Path) -> None:
     # a grandchild holding ~300 MB: the sampled tree RSS must see it, the exit code is kept
+    # and the CPU seconds of the whole tree: the grandchild counts ~1 CPU second, sleeping nothing
     script = ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
-              "\"b = bytearray(300 * 1024 * 1024); import time; time.sleep(1.5)\"]); sys.exit(3)")
+              "\"b = bytearray(300 * 1024 * 1024); import time; time.sleep(1.5); t = time.process_time(); "
+              "any(iter(lambda: time.process_time() - t >= 1.0, True))\"]); sys.exit(3)")
     stage = bench.run_stage("probe", [sys.executable, "-c", script], tmp_path / "probe.log")
     assert stage.returncode == 3
     assert 300 <= stage.peak_rss_mb < 600, stage
-    assert stage.seconds >= 1.5
+    assert stage.seconds >= 2.5
+    assert 1.0 <= stage.cpu_seconds < stage.seconds, stage
 
 
 def test_scan_reads_every_raw_table(tmp_path: Path) -> None:
@@ -28,11 +34,25 @@ def test_scan_reads_every_raw_table(tmp_path: Path) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema raw")
         con.execute("create table raw.a as select cast(range as varchar) as x, 'y' as y from range(1000)")
-        con.execute("create table raw.b as select 'z' as z from range(7)")
+        con.execute("copy (select 'z' as z from range(7)) to '" + str(tmp_path / "b.parquet") + "' (format parquet)")
+        con.execute("create view raw.b as select * from read_parquet('" + str(tmp_path / "b.parquet") + "')")
+        con.execute("create table raw._deliveries as select 'f' as file from range(3)")
         con.execute("create table main.not_raw as select 1 as n from range(50)")
     scan = bench.scan_raw(path)
     assert scan["tables"] == 2
     assert scan["rows"] == 1007
+
+
+def test_ingest_floor_reads_every_delivery_file(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for rel, text in {"a/2023.csv": "x;y\n1;2\n3;\n", "b/2024.csv": "\ufeffz\n\"q;r\"\n",
+                      "b/_scratch.csv": "z\n9\n"}.items():
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text(text, encoding="utf-8")
+    (raw / "_manifest.json").write_text("{}")
+    floor = bench.ingest_floor(raw)
+    assert (floor["files"], floor["rows"]) == (2, 3)
+    assert floor["seconds"] >= 0 and floor["cpu_seconds"] >= 0
 
 
 def test_cached_extracts_are_reused(tmp_path: Path) -> None:
@@ -62,10 +82,15 @@ def test_cached_load_is_copied_only_for_the_same_extracts_and_loader(tmp_path: P
     loads: list[Path] = []
 
     def fake_load(name, raw, target, duckdb_path, log_dir):
+        # as the loader: a fresh file whose raw view reads its landing zone
         loads.append(raw)
-        duckdb_path.unlink(missing_ok=True)  # as load_stage: a fresh file
+        bench._remove_warehouse(duckdb_path)
+        landing = default_landing_dir(duckdb_path) / "t"
+        landing.mkdir(parents=True)
         with duckdb.connect(str(duckdb_path)) as con:
-            con.execute(f"create table t as select {len(loads)} as load_number")
+            con.execute(f"copy (select {len(loads)} as load_number) to '{landing / '2023.parquet'}' (format parquet)")
+            con.execute("create schema raw")
+            con.execute(f"create view raw.t as select * from read_parquet('{landing.resolve() / '*.parquet'}')")
         return bench.Stage(name, 42.0, 7.0, 0, "log")
 
     monkeypatch.setattr(bench, "load_stage", fake_load)
@@ -74,7 +99,7 @@ def test_cached_load_is_copied_only_for_the_same_extracts_and_loader(tmp_path: P
 
     def load_number() -> int:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            return con.execute("select load_number from t").fetchone()[0]
+            return con.execute("select load_number from raw.t").fetchone()[0]
 
     raw = _fake_extracts(tmp_path, '{"files": 1}')
     stage, timing = bench.loaded(config, raw, warehouse, tmp_path / "logs")
@@ -87,6 +112,12 @@ def test_cached_load_is_copied_only_for_the_same_extracts_and_loader(tmp_path: P
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from information_schema.tables where table_name = 'built'"
                            ).fetchone()[0] == 0
+    # the copy reads its own landing zone, not the cache's
+    (default_landing_dir(warehouse) / "t" / "2023.parquet").unlink()
+    with duckdb.connect(str(warehouse), read_only=True) as con, pytest.raises(duckdb.IOException):
+        con.execute("select * from raw.t").fetchall()
+    stage, _ = bench.loaded(config, raw, warehouse, tmp_path / "logs")
+    assert stage is None and load_number() == 1
     # other extracts (a changed manifest), or --reload: a new load
     _fake_extracts(tmp_path, '{"files": 2}')
     stage, _ = bench.loaded(config, raw, warehouse, tmp_path / "logs")
@@ -98,10 +129,14 @@ def test_cached_load_is_copied_only_for_the_same_extracts_and_loader(tmp_path: P
 
 def test_held_back_delivery_leaves_the_warehouse_and_comes_back_as_its_own_folder(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
+    landing = default_landing_dir(warehouse) / "npr_som"
+    landing.mkdir(parents=True)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema raw")
-        con.execute("create table raw.npr_som as select 'npr_som/' || y || '.csv' as _file, range as x "
-                    "from range(10), (values (2025), (2026)) as years(y)")
+        for year in (2025, 2026):
+            con.execute(f"copy (select 'npr_som/{year}.csv' as _file, range as x from range(10)) "
+                        f"to '{landing / f'{year}.parquet'}' (format parquet)")
+        con.execute(f"create view raw.npr_som as select * from read_parquet('{landing / '*.parquet'}')")
         con.execute("create table raw._deliveries as select 'npr_som/' || y || '.csv' as file "
                     "from (values (2025), (2026)) as years(y)")
     assert bench.hold_back(warehouse, "npr_som/2026.csv") == 10

@@ -167,6 +167,86 @@ def test_a_changed_file_replaces_its_rows(delivery: Path, tmp_path: Path) -> Non
                   [VICTIM]) == [("loaded", len(lines) - 1), ("loaded", len(kept) - 1)]
 
 
+# ---------------------------------------------------------------------------- the landing zone
+def test_each_delivery_file_lands_as_one_parquet_file_read_through_a_view(loaded) -> None:
+    _, db, tmp = loaded
+    landing = load.default_landing_dir(db)
+    assert landing == tmp / "w_landing"
+    assert sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file()) == \
+        sorted(f"{source}/2023.parquet" for source in SOURCES)
+    # the warehouse file holds the ledger and one view per source, no copy of the rows
+    assert _query(db, "select table_name, table_type from information_schema.tables where table_schema = 'raw' "
+                      "order by 1") == [("_deliveries", "BASE TABLE")] + [(s, "VIEW") for s in sorted(SOURCES)]
+    for source in SOURCES:
+        assert _query(db, f"select count(*) from raw.{source}") == \
+            _query(db, f"select count(*) from read_parquet('{landing / source / '2023.parquet'}')")
+
+
+def test_a_stop_between_the_new_file_and_its_ledger_row_keeps_what_the_ledger_says(delivery: Path,
+                                                                                  tmp_path: Path) -> None:
+    """The new parquet file is renamed into place before the ledger records it; a run that stopped
+    in between (the old version set aside as .<year>.parquet.prev) is put right on the next open:
+    the ledger's version stays, the unrecorded one goes, and nothing else is touched."""
+    raw = _copy(delivery, tmp_path / "raw")
+    _load(raw, tmp_path)
+    db = tmp_path / "w.duckdb"
+    landing = load.default_landing_dir(db)
+    recorded = landing / "npr_tsb" / "2023.parquet"
+    before = _query(db, "select count(*), min(_delivery_hash) from raw.npr_tsb")
+    # unrecorded: a new version in place, the recorded one set aside
+    backup = recorded.with_name(".2023.parquet.prev")
+    os.replace(recorded, backup)
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * replace ('other' as _delivery_hash) from read_parquet('{backup}') limit 5) "
+                    f"to '{recorded}' (format parquet)")
+    # unrecorded: a first delivery renamed into place, never in the ledger
+    stray = landing / "npr_som" / "2022.parquet"
+    shutil.copyfile(landing / "npr_som" / "2023.parquet", stray)
+    target = load.DuckDBTarget(db, landing)
+    target.close()
+    assert not backup.exists() and not stray.exists()
+    assert _query(db, "select count(*), min(_delivery_hash) from raw.npr_tsb") == before
+    # recorded: the change reached the ledger before the stop, so the set-aside file goes
+    shutil.copyfile(recorded, backup)
+    target = load.DuckDBTarget(db, landing)
+    target.close()
+    assert not backup.exists()
+    assert _query(db, "select count(*), min(_delivery_hash) from raw.npr_tsb") == before
+
+
+def test_raw_tables_of_an_older_warehouse_move_to_the_landing_zone(delivery: Path, tmp_path: Path) -> None:
+    """A warehouse file from before the landing zone (raw rows in tables) is moved on open: same
+    rows, same ledger, a view per source."""
+    _load(delivery, tmp_path)
+    db = tmp_path / "w.duckdb"
+    expected = {s: _query(db, f"select * from raw.{s} order by _file, _line") for s in SOURCES}
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:
+        con.execute(f"attach '{db}' as new (read_only)")
+        con.execute("create schema raw")
+        for source in SOURCES + ("_deliveries",):
+            con.execute(f"create table raw.{source} as select * from new.raw.{source}")
+    target = load.DuckDBTarget(old, load.default_landing_dir(old))
+    target.close()
+    assert _query(old, "select table_name from information_schema.tables where table_schema = 'raw' and "
+                       "table_type = 'BASE TABLE'") == [("_deliveries",)]
+    for source in SOURCES:
+        assert _query(old, f"select * from raw.{source} order by _file, _line") == expected[source]
+    assert (load.default_landing_dir(old) / "npr_som" / "2023.parquet").is_file()
+
+
+def test_the_staging_memory_limit_is_set_and_checked(delivery: Path, tmp_path: Path, monkeypatch) -> None:
+    target = load.DuckDBTarget(tmp_path / "m.duckdb", tmp_path / "m_landing", "123MB")
+    try:
+        limit = target.stage_con.execute("select current_setting('memory_limit')").fetchone()[0]
+        assert limit == "117.3 MiB"  # DuckDB shows 123 MB in MiB
+    finally:
+        target.close()
+    monkeypatch.setenv("CLINICAL_DASHBOARD_LOAD_MEMORY", "lots")
+    with pytest.raises(load.LoaderError, match="memory limit 'lots'"):
+        _load(delivery, tmp_path)
+
+
 def test_a_rejected_new_version_keeps_the_old_rows(delivery: Path, tmp_path: Path) -> None:
     raw = _copy(delivery, tmp_path / "raw")
     _load(raw, tmp_path)

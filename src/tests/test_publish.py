@@ -86,14 +86,14 @@ def test_a_green_build_publishes(setup: dict) -> None:
 
 def test_a_failed_build_leaves_the_published_warehouse(setup: dict) -> None:
     before = _digest(setup["published"])
-    # A real failure: the working copy loses the raw table the staging models read.
+    # A real failure: the working copy loses the raw view the staging models read.
     with duckdb.connect(str(setup["work"])) as con:
-        con.execute("alter table raw.nki_discharge_summaries rename to nki_discharge_summaries_hidden")
+        con.execute("alter view raw.nki_discharge_summaries rename to nki_discharge_summaries_hidden")
     try:
         done = _build(setup)
     finally:
         with duckdb.connect(str(setup["work"])) as con:
-            con.execute("alter table raw.nki_discharge_summaries_hidden rename to nki_discharge_summaries")
+            con.execute("alter view raw.nki_discharge_summaries_hidden rename to nki_discharge_summaries")
     assert done.returncode == 1
     assert "was NOT replaced" in done.stdout
     assert _digest(setup["published"]) == before

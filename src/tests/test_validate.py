@@ -133,6 +133,17 @@ def test_great_expectations_and_duckdb_agree_on_whole_files(everything) -> None:
     assert compared > 200
 
 
+def test_great_expectations_writes_data_docs_beside_the_report(everything) -> None:
+    _, _, result, db, _ = everything
+    report_dir = db.parent / "v"
+    report = (report_dir / "report.md").read_text("utf-8")
+    for file_result in result.results:
+        page = report_dir / "files" / file_result.source / f"{file_result.year}.html"
+        assert file_result.ge["data_docs"] == page.name, file_result.file
+        assert page.is_file() and "<html" in page.read_text("utf-8")[:2000].lower()
+        assert f"[Data Docs](files/{file_result.source}/{page.name})" in report
+
+
 def _tricky_file(raw: Path, tmp: Path) -> tuple[Path, int]:
     """npr_tsb/2023.csv with awkward values in some lines; returns (path, data rows)."""
     from clinical_dashboard.contracts import source_columns
@@ -174,7 +185,16 @@ def test_great_expectations_and_duckdb_agree_on_awkward_values(everything, tmp_p
     checks = compile_checks(suite, 2023, manifest_rows=rows)
     ours = count_unexpected(con, "staged", checks, rows)
     frame, info = ge_frame(con, "staged", suite.column_names, rows, ValidationSettings())
-    theirs = validate_frame(frame, info, "tricky", checks, suite.column_names)["checks"]
+    docs = tmp_path / "docs" / "tricky.html"
+    judged = validate_frame(frame, info, "tricky", checks, suite.column_names, docs)
+    theirs = judged["checks"]
+    # GE's Data Docs page shows the same judgement: every failing column, the failure marks
+    html = docs.read_text("utf-8")
+    assert judged["data_docs"] == "tricky.html" and "tricky" in html
+    failing = {r.column for r in ours if r.column is not None and not r.success}
+    assert {"inndato", "alder", "hovedtilstand", "korrvekt"} <= failing
+    assert all(part.strip() in html for column in failing for part in column.split(","))  # pairs: "a, b"
+    assert html.count("Unexpected") >= len(failing)
     flagged = 0
     for result in ours:
         if result.column is None:
