@@ -8,8 +8,16 @@
 // 3. changing a selector (period, area level) changes the figures, to the mart's values;
 // 4. the RBF page's NOK per RHF equal fct_rbf_points, for the preliminary and (after a click on
 //    "Endelig") the final calculation;
-// 5. the NPR key-figure table shows every cell of fct_npr_key_figures, suppressed ones as "Skjult";
-// 6. the procedure top-30 table equals fct_procedure_rankings, for volume and (after a click) cost.
+// 5. the NPR key-figure table shows every cell of fct_npr_key_figures, suppressed ones as
+//    "Skjult (under 5)" (primary) or "Skjult (vern)" (complementary);
+// 6. the procedure top-30 table equals fct_procedure_rankings, for volume and (after a click) cost;
+// 7. bokmål: Norwegian number format (8 584,2), no English framework text ("Home", "72 Selected",
+//    "Clear selection", "Download", "Page 1 / 9"), titles as written ("Om dataene"); ?lang=en
+//    gives the marts' English labels and English numbers;
+// 8. the RBF page is "Resultatbasert finansiering (RBF)" and opens on the newest RBF year with
+//    published (not assumed) parameters;
+// 9. primary and complementary suppression have different labels, each row's as in the mart,
+//    and the note column is not cut off at 1440 px.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -18,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium } from 'playwright-core';
 import { serveStatic } from '../scripts/serve.mjs';
+import { parseNorwegianNumber } from '../components/norsk.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dashboardDir = path.join(here, '..');
@@ -102,7 +111,12 @@ async function waitForRows(page, check, arg) {
 	);
 }
 
-const number = (text) => Number(text.replaceAll(',', '').replaceAll('\u00a0', '').replaceAll(' ', ''));
+// Numbers as the page shows them: Norwegian format (8 584,2); NaN for anything else.
+const number = (text) => parseNorwegianNumber(text);
+// The notes of primary and complementary suppression (partials/rate-panel.md).
+const PRIMARY = 'Skjult: færre enn 5 hendelser';
+const COMPLEMENTARY = 'Skjult for å beskytte en annen celle';
+const suppressionNote = (reason) => (reason === 'complementary' ? COMPLEMENTARY : reason === 'primary' ? PRIMARY : '');
 // Columns of the rate table (partials/rate-panel.md): area, level, events, population, crude, std, lower, upper, note.
 const STD_RATE = 5;
 // The page the value and selector tests use.
@@ -111,7 +125,7 @@ const PAGE = '/somatikk/poliklinikk/';
 /** The sample a page shows first (knapper.utvalg in the page file). */
 function defaultSample(route) {
 	const file = path.join(dashboardDir, 'pages', `${route.slice(1, -1)}.md`);
-	return /utvalg: '(\w+)'/.exec(fs.readFileSync(file, 'utf8'))[1];
+	return /utvalg: '(\w+)'/.exec(fs.readFileSync(file, 'utf8'))?.[1] ?? null;
 }
 
 /** The mart's value for the page's default sample, the newest complete year and an area. */
@@ -122,7 +136,7 @@ async function martRate({ route, measure, provider, period, level = 'norway', co
 		), newest as (
 			select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1
 		)
-		select r.std_rate, r.is_suppressed from ${parquet('fct_utilisation_rates')} as r
+		select r.std_rate, r.is_suppressed, r.suppression_reason from ${parquet('fct_utilisation_rates')} as r
 		where r.sample_id = (select sample_id from sample) and r.measure = '${measure}'
 			and r.provider_option = '${provider}' and r.year = (select year from newest)
 			and r.period = '${period}' and r.area_level = '${level}' and r.area_code = '${code}'`);
@@ -154,11 +168,17 @@ async function waitForTable(page, testid, check, arg) {
 	);
 }
 
+/** The RBF year the page shows first: the newest with published (not assumed) parameters. */
+async function rbfDefaultYear() {
+	const [{ y }] = await sql(`select max(rbf_year)::int as y from ${parquet('fct_rbf_points')} where not is_assumed`);
+	return y;
+}
+
 /** fct_rbf_points' NOK per RHF name for the RBF year the page shows first and a calculation. */
 async function martNok(calculation) {
 	const rows = await sql(`
 		with newest as (
-			select max(rbf_year) as rbf_year from ${parquet('fct_rbf_points')} where calculation = 'final'
+			select max(rbf_year) as rbf_year from ${parquet('fct_rbf_points')} where not is_assumed
 		)
 		select rhf_name, nok::double as nok from ${parquet('fct_rbf_points')}
 		where rbf_year = (select rbf_year from newest) and calculation = '${calculation}'
@@ -228,7 +248,7 @@ describe('dashboard', () => {
 		for (const { area_name, area_code } of rhfs) {
 			const row = rows.find((r) => r[0] === area_name);
 			const cell = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'year', level: 'rhf', code: area_code });
-			if (cell.is_suppressed) assert.equal(row[8], 'Skjult (1–4 hendelser)');
+			if (cell.is_suppressed) assert.equal(row[8], suppressionNote(cell.suppression_reason));
 			else assert.ok(Math.abs(number(row[STD_RATE]) - cell.std_rate) <= 0.05 + 1e-9, `${area_name}: ${row[STD_RATE]} vs ${cell.std_rate}`);
 		}
 		assert.deepEqual(errors, []);
@@ -297,11 +317,11 @@ describe('dashboard', () => {
 		await page.close();
 	});
 
-	test('NPR key figures: every cell equals fct_npr_key_figures, suppressed cells show "Skjult"', async () => {
+	test('NPR key figures: every cell equals fct_npr_key_figures, suppressed cells show "Skjult (under 5)" or "Skjult (vern)"', async () => {
 		const { page, errors } = await openPage('/npr-nokkeltall/');
 		const cells = await sql(`
 			with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
-			select figure_name_nb, region_code, value, pct_change, is_suppressed
+			select figure_name_nb, region_code, value, pct_change, is_suppressed, suppression_reason
 			from ${parquet('fct_npr_key_figures')} where year = (select year from newest)`);
 		const suppressed = cells.filter((c) => c.is_suppressed);
 		assert.ok(suppressed.length > 0, 'test data: the newest year has suppressed key figures');
@@ -314,15 +334,21 @@ describe('dashboard', () => {
 			const col = 1 + 2 * regions.indexOf(c.region_code);
 			assert.ok(col >= 1, `unexpected region ${c.region_code}`);
 			if (c.is_suppressed) {
-				assert.equal(row[col], 'Skjult', `${c.figure_name_nb} / ${c.region_code} is suppressed`);
-				assert.equal(row[col + 1], 'Skjult');
+				const label = c.suppression_reason === 'complementary' ? 'Skjult (vern)' : 'Skjult (under 5)';
+				assert.equal(row[col], label, `${c.figure_name_nb} / ${c.region_code} is suppressed (${c.suppression_reason})`);
+				assert.equal(row[col + 1], label);
 			} else {
 				assert.equal(number(row[col]), c.value, `${c.figure_name_nb} / ${c.region_code}: page ${row[col]}, mart ${c.value}`);
-				if (c.pct_change != null) assert.ok(Math.abs(Number(row[col + 1]) - c.pct_change) <= 0.05 + 1e-9);
+				if (c.pct_change != null) {
+					assert.ok(Math.abs(number(row[col + 1]) - c.pct_change) <= 0.05 + 1e-9,
+						`${c.figure_name_nb} / ${c.region_code}: change ${row[col + 1]}, mart ${c.pct_change}`);
+				}
 			}
 			checked += 1;
 		}
 		assert.equal(checked, cells.length);
+		const labels = new Set(suppressed.map((c) => c.suppression_reason));
+		assert.ok(labels.has('primary'), 'test data: a primary-suppressed key figure');
 		assert.deepEqual(errors, []);
 		await page.close();
 	});
@@ -354,6 +380,170 @@ describe('dashboard', () => {
 			rows.length === names.length && rows.every((r, i) => r[1] === names[i]), cost.map((r) => r.branch_name))
 			.catch(() => {}); // on a timeout, check() below says what differs
 		check(await rowsOf(page, 'ranking-table'), cost, 'cost');
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+
+	test('bokmål: Norwegian number format and no English framework text', async () => {
+		const { page, errors } = await openPage(PAGE);
+		assert.equal(await page.evaluate(() => document.documentElement.lang), 'nb');
+		const rows = await tableRows(page);
+		const norway = rows.find((r) => r[0] === 'Norge');
+		// "Innbyggere" (population, always >= 1000) with a no-break space between thousands, the
+		// rates with a decimal comma: 8 584,2 and never 8,584.2
+		assert.match(norway[3], /^\d{1,3}(\u00a0\d{3})+$/, `population ${JSON.stringify(norway[3])}`);
+		for (const col of [STD_RATE, 6, 7]) {
+			assert.match(norway[col], /^\d{1,3}(\u00a0\d{3})*,\d$/, `column ${col}: ${JSON.stringify(norway[col])}`);
+		}
+		// sidebar and breadcrumbs: "Forside", titles as written (innerText applies text-transform)
+		const sidebar = await page.locator('aside').first().innerText();
+		assert.match(sidebar, /Forside/);
+		assert.match(sidebar, /Om dataene/);
+		assert.doesNotMatch(sidebar, /\bHome\b|Om Dataene|Nøkkeltall Fra NPR/);
+		// the multi-select of areas: "72 valgt", not "72 Selected"; open it: "Fjern valg", "Velg alle"
+		const text = await page.locator('body').innerText();
+		assert.match(text, /\d+ valgt/);
+		assert.doesNotMatch(text, /Selected|\bHome\b/);
+		await page.getByRole('combobox', { name: 'Egne valg av områder' }).click();
+		await page.getByText('Fjern valg', { exact: true }).waitFor({ timeout: 10_000 });
+		assert.equal(await page.getByText('Clear selection').count(), 0);
+		await page.keyboard.press('Escape');
+		// the table's download button (shown on hover)
+		await page.locator('[data-testid=rate-table] table:visible').hover();
+		await page.locator('[data-testid=rate-table] button.download-button').first().waitFor({ timeout: 10_000 });
+		assert.equal((await page.locator('[data-testid=rate-table] button.download-button').first().innerText()).trim(), 'Last ned');
+		assert.deepEqual(errors, []);
+		await page.close();
+
+		// pagination: "Side 1 / n", not "Page 1 / n"
+		const om = await openPage('/om-dataene/');
+		await om.page.locator('.pagination:visible').first().waitFor({ timeout: 30_000 });
+		const pager = await om.page.locator('.pagination:visible').first().innerText();
+		assert.match(pager, /Side/);
+		assert.doesNotMatch(pager, /Page/);
+		assert.deepEqual(om.errors, []);
+		await om.page.close();
+	});
+
+	test('?lang=en: the marts\' English labels and English number format', async () => {
+		const { page, errors } = await openPage(`${PAGE}?lang=en`);
+		const [{ name }] = await sql(`select area_name_en as name from ${parquet('dim_areas')} where area_level = 'norway'`);
+		await tableRows(page);
+		// the prerendered (bokmål) rows come first, the English ones when the queries have run again
+		await waitForRows(page, (rows, n) => rows.some((r) => r[0] === n), name);
+		const rows = await tableRows(page);
+		const norway = rows.find((r) => r[0] === name);
+		assert.ok(norway, `no ${name} row in ${JSON.stringify(rows.slice(0, 2))}`);
+		assert.match(norway[3], /^\d{1,3}(,\d{3})+$/, `population ${norway[3]}`);
+		assert.match(norway[STD_RATE], /^[\d,]+\.\d$/, `rate ${norway[STD_RATE]}`);
+		assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+		assert.deepEqual(errors, []);
+		await page.close();
+		// back to bokmål (the choice is remembered until changed)
+		const nb = await openPage(`${PAGE}?lang=nb`);
+		assert.ok((await tableRows(nb.page)).some((r) => r[0] === 'Norge'));
+		await nb.page.close();
+	});
+
+	test('RBF: "Resultatbasert finansiering", opens on the newest year with published parameters', async () => {
+		const { page, errors } = await openPage('/rbf/');
+		assert.equal((await page.locator('h1').first().textContent()).trim(), 'Resultatbasert finansiering (RBF)');
+		const year = await rbfDefaultYear();
+		const [{ assumedNewer }] = await sql(`select count(*)::int as assumedNewer from ${parquet('fct_rbf_points')} where rbf_year > ${year}`);
+		assert.ok(assumedNewer > 0, 'test data: a newer RBF year with assumed parameters exists (the old default)');
+		const text = await page.locator('body').innerText();
+		assert.match(text, new RegExp(`Nyeste år med publiserte parametere \\(${year}\\)`));
+		assert.match(text, new RegExp(`RBF ${year}, foreløpig beregning: budsjett \\d{1,3}(\\u00a0\\d{3})+ kr`));
+		assert.doesNotMatch(text, /Kvalitetsbasert|seed 0|completeness_thresholds/i);
+		assert.match(await page.locator('aside').first().innerText(), /Resultatbasert finansiering \(RBF\)/);
+		assert.deepEqual(errors, []);
+		await page.close();
+		const index = await openPage('/');
+		const links = await index.page.locator('article a[href="/rbf"]').allInnerTexts();
+		assert.ok(links.includes('Resultatbasert finansiering (RBF)'), `front page links: ${links}`);
+		assert.doesNotMatch(await index.page.locator('body').innerText(), /Kvalitetsbasert/);
+		await index.page.close();
+	});
+
+	test('primary and complementary suppression are labelled differently, as in the mart; notes not cut off at 1440 px', async () => {
+		// a rate page, sample, period and area level with both kinds of suppression (the page's
+		// default measure and provider option: the first of its knapper)
+		const candidates = pages().filter(({ file }) => isRatePage(file)).map(({ route, file }) => {
+			const text = fs.readFileSync(file, 'utf8');
+			const [, area, subArea] = /select '(\w+)' as area, '(\w+)' as sub_area/.exec(text);
+			return { route, area, subArea, measure: /maal: \[\['(\w+)'/.exec(text)[1], provider: /leverandor: \[\['(\w+)'/.exec(text)[1] };
+		});
+		const values = candidates.map((c) => `('${c.route}', '${c.area}', '${c.subArea}', '${c.measure}', '${c.provider}')`).join(', ');
+		const [choice] = await sql(`
+			with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1),
+			pages(route, area, sub_area, measure, provider) as (values ${values})
+			select p.route, s.sample_id, s.name_nb, p.measure, p.provider, r.period, r.area_level
+			from pages as p
+			inner join ${parquet('dim_samples')} as s on s.area = p.area and s.sub_area = p.sub_area
+			inner join ${parquet('fct_utilisation_rates')} as r
+				on r.sample_id = s.sample_id and r.measure = p.measure and r.provider_option = p.provider
+			where r.year = (select year from newest) and r.area_level in ('rhf', 'hf', 'hospital')
+			group by p.route, s.sample_id, s.name_nb, p.measure, p.provider, r.period, r.area_level
+			having count(case when r.suppression_reason = 'primary' then 1 end) > 0
+				and count(case when r.suppression_reason = 'complementary' then 1 end) > 0
+			order by case r.period when 'year' then 0 else 1 end, case r.area_level when 'hf' then 0 when 'rhf' then 1 else 2 end,
+				p.route, s.sample_id
+			limit 1`);
+		assert.ok(choice, 'test data: a rate page selection with primary and complementary suppression');
+		const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+		const errors = [];
+		page.on('pageerror', (err) => errors.push(err.message));
+		await page.goto(`${baseUrl}${choice.route}`, { waitUntil: 'networkidle' });
+		await tableRows(page);
+		if (choice.sample_id !== defaultSample(choice.route)) {
+			await page.getByRole('combobox', { name: 'Utvalg' }).click();
+			await page.getByRole('option', { name: choice.name_nb, exact: true }).click();
+			await page.keyboard.press('Escape');
+		}
+		if (choice.period !== 'year') {
+			const [{ label }] = await sql(`select period_label_nb as label from ${parquet('dim_periods')} where period = '${choice.period}' limit 1`);
+			await page.getByRole('button', { name: label, exact: true }).click();
+		}
+		const levelButton = { rhf: 'RHF', hf: 'HF', hospital: 'Sykehus' }[choice.area_level];
+		if (choice.area_level !== 'rhf') await page.getByRole('button', { name: levelButton, exact: true }).click();
+		const expected = await sql(`
+			with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
+			select r.area_name, r.suppression_reason, r.events
+			from ${parquet('fct_utilisation_rates')} as r
+			where r.sample_id = '${choice.sample_id}' and r.measure = '${choice.measure}' and r.provider_option = '${choice.provider}'
+				and r.year = (select year from newest) and r.period = '${choice.period}'
+				and r.area_level in ('norway', '${choice.area_level}')`);
+		// the selection has arrived: as many rows as the mart, and the suppressed ones labelled
+		const names = expected.filter((e) => e.suppression_reason).map((e) => e.area_name);
+		await waitForRows(page, (rows, [n, hidden]) => rows.length === n && hidden.every((a) => rows.some((r) => r[0] === a && r[8])),
+			[expected.length, names]);
+		const rows = await tableRows(page);
+		const seen = new Set();
+		for (const e of expected) {
+			const row = rows.find((r) => r[0] === e.area_name);
+			assert.ok(row, `no row for ${e.area_name}`);
+			assert.equal(row[8], suppressionNote(e.suppression_reason), `${e.area_name} (${e.suppression_reason})`);
+			if (e.suppression_reason) {
+				seen.add(row[8]);
+				assert.equal(row[2], '-', `${e.area_name}: a suppressed count is not shown`);
+			}
+		}
+		assert.deepEqual([...seen].sort(), [COMPLEMENTARY, PRIMARY].sort());
+		// both labels are explained on the page
+		const text = await page.locator('body').innerText();
+		assert.ok(text.includes(`"${PRIMARY}"`) && text.includes(`"${COMPLEMENTARY}"`), 'the page explains both labels');
+		// the note is readable in full at 1440 px: its cell is inside the table's visible box
+		// and the text is not clipped
+		const clipped = await page.locator('[data-testid=rate-table] table:visible').evaluate((table) => {
+			const box = table.parentElement.getBoundingClientRect();
+			return Array.from(table.querySelectorAll('tr:has(td[role=cell])'))
+				.map((tr) => tr.querySelectorAll('td[role=cell]')[8])
+				.filter((td) => td && td.textContent.trim())
+				.filter((td) => td.getBoundingClientRect().right > box.right + 1 || td.scrollWidth > td.clientWidth + 1)
+				.map((td) => td.textContent.trim());
+		});
+		assert.deepEqual(clipped, [], 'notes cut off at 1440 px');
+		await page.screenshot({ path: path.join(shots, 'suppression-1440.png'), fullPage: true });
 		assert.deepEqual(errors, []);
 		await page.close();
 	});
