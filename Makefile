@@ -116,8 +116,11 @@ export PGDATABASE := clinical_dashboard
 # their build; the server is stopped in every case.
 TEST_STEPS := setup 'lint&' 'dashboard-modules&' test-extracts pg-test-server dbt-build \
               dbt-build-postgres 'pytest&' wait:dashboard-modules test-dashboard
+# pytest reads the dbt-build step's warehouse instead of loading and building the same
+# extracts again (src/tests/conftest.py, small_warehouse).
 test:
-	@$(PYTHON) scripts/steps.py --table target/test-steps.tsv \
+	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) \
+		$(PYTHON) scripts/steps.py --table target/test-steps.tsv \
 		--finally "scripts/pg-test-server.sh stop" $(TEST_STEPS)
 
 pg-test-server:

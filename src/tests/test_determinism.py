@@ -1,32 +1,35 @@
 """Two builds from the same deliveries give identical public marts (issue 9, item 3), and an
 incremental build after new deliveries equals a full build (issue 8, item 2).
 
-The session's small delivery (``small_delivery`` of conftest.py: scale 0.002, seed 7, every
-source and year; the files the staging tests use, so it is generated once) is loaded once with
-``clinical-dashboard load`` and the DuckDB file copied (the load takes as long as a build, and
-what this test is about is the dbt build). Each copy is built with ``dbt seed`` and ``dbt run
---select +path:models/marts``: the public marts and everything upstream of them, without the
-data tests (``make test``'s dbt build runs those; they cannot change a mart and would double
-the time). The first build is a full build of every delivery. The second gets the deliveries
-in two steps, as a registry sends them, with one dbt thread instead of two (models run in
-another order): first without the newest NPR-TSB year and with the newest NPR-SOM year cut
-to its first half (a tertial delivered early), built; then every delivery (the new file, and
-the NPR-SOM year re-delivered whole, which replaces its rows), built again incrementally, as
-``clinical-dashboard build --sources npr_som,npr_tsb`` builds: only the models that read the
-two sources (``--select source:raw.npr_som+ source:raw.npr_tsb+``), whose base models rebuild
-only the files that changed and the files sharing a record id with them
-(macros/staging/deduplication.sql). Then every public mart (every model under models/marts, from the manifest) is compared
-row for row, order-independent and exactly, floats included: ``EXCEPT ALL`` both ways over
-the two attached files, and equal row counts. No mart may be empty (an empty mart would
-compare equal without proving anything).
+The first build is the session's ``small_warehouse`` (conftest.py): the small delivery
+(``small_delivery``: scale 0.002, seed 7, every source and year; the files the staging tests
+use) loaded with ``clinical-dashboard load`` and built at once with two dbt threads: ``dbt
+seed``, the staging models with their data tests, then every other model up to the public
+marts (``+path:models/marts``) without theirs (``make test``'s dbt build runs those; they
+cannot change a mart and would double the time). Under ``make test`` it is the file the
+dbt-build step built from the same extracts (``dbt build``, two threads). test_staging
+checks the same file against the defect ledger, so the delivery is loaded and built once
+for both. The second build gets
+the deliveries in two steps, as a registry sends them, with one dbt thread instead of two
+(models run in another order), each step a ``dbt seed`` and ``dbt run --select
++path:models/marts``: first without the newest NPR-TSB year and with the newest NPR-SOM year
+cut to its first half (a tertial delivered early), built; then every delivery (the new file,
+and the NPR-SOM year re-delivered whole, which replaces its rows), built again
+incrementally, as ``clinical-dashboard build --sources npr_som,npr_tsb`` builds: only the
+models that read the two sources (``--select source:raw.npr_som+ source:raw.npr_tsb+``),
+whose base models rebuild only the files that changed and the files sharing a record id with
+them (macros/staging/deduplication.sql). Then every public mart (every model under
+models/marts, from the manifest) is compared row for row, order-independent and exactly,
+floats included: ``EXCEPT ALL`` both ways over the two attached files, and equal row counts.
+No mart may be empty (an empty mart would compare equal without proving anything).
 
-Cost: about 1 minute per build on an idle 2-core machine (three builds), plus the loads.
+Cost: the second warehouse's two loads and two builds (a full one and the incremental one);
+the first is shared with test_staging.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -34,7 +37,7 @@ import duckdb
 import pytest
 
 from clinical_dashboard.publish import changed_sources_selection
-from test_staging import _dbt, _load_raw
+from warehouses import build, load_raw
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -46,20 +49,11 @@ def _build(database: Path, work: Path, threads: int, sources: tuple[str, ...] = 
     """Seeds and every model up to the public marts on ``database``; with ``sources`` (the
     sources of new deliveries) only the models that read them, as ``clinical-dashboard build
     --sources`` selects them."""
-    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
-    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
-    try:
-        if sources:
-            _dbt(["run", *changed_sources_selection(sources), "--threads", str(threads)], work)
-        else:
-            _dbt(["seed", "--threads", str(threads)], work)
-            _dbt(["run", "--select", "+path:models/marts", "--threads", str(threads)], work)
-    finally:
-        if previous is None:
-            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
-        else:
-            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
-        shutil.rmtree(work / "logs", ignore_errors=True)
+    if sources:
+        build(database, work, [["run", *changed_sources_selection(sources), "--threads", str(threads)]])
+    else:
+        build(database, work, [["seed", "--threads", str(threads)],
+                               ["run", "--select", "+path:models/marts", "--threads", str(threads)]])
 
 
 def _public_marts(work: Path) -> list[tuple[str, str]]:
@@ -96,38 +90,37 @@ def _early_deliveries(raw: Path, early: Path) -> dict[str, int]:
 
 
 def _built_files(database: Path) -> dict[str, int]:
-    """(file -> rows) of two base models. A plain connection: dbt-duckdb may still hold the
-    file open in this process, and DuckDB then allows only the same configuration."""
-    with duckdb.connect(str(database)) as con:
+    """(file -> rows) of two base models."""
+    with duckdb.connect(str(database), read_only=True) as con:
         return dict(con.execute("select source_file, count(*) from main.base_npr__som group by 1").fetchall()
                     + con.execute("select source_file, count(*) from main.base_npr__tsb group by 1").fetchall())
 
 
 @pytest.fixture(scope="module")
-def two_builds(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list]:
+def two_builds(small_delivery, small_warehouse, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list]:
     config, _ = small_delivery
     root = tmp_path_factory.mktemp("determinism")
-    first, second = root / "first.duckdb", root / "second.duckdb"
-    # The order matters: dbt-duckdb keeps the file it built open in this process until it
-    # builds another one, and the loader needs the file to itself.
-    # The second warehouse first: an earlier state of the deliveries, built.
+    # The first: every delivery, one full build (conftest's small_warehouse, only read here;
+    # under `make test` the file its dbt-build step built from the same extracts).
+    first = small_warehouse
+    # The second: an earlier state of the deliveries, built.
+    second = root / "second.duckdb"
     early = _early_deliveries(config.out_dir, root / "early_raw")
-    _load_raw(root / "early_raw", second, root / "validation_early")
+    load_raw(root / "early_raw", second, root / "validation_early")
     _build(second, root / "second", threads=1)
     early_built = _built_files(second)
     for file, rows in early.items():
         assert early_built.get(file, 0) == rows, (file, early_built.get(file), rows)
     YEAR_VERSIONS["early"] = _year_versions(second)
-    # The first: every delivery, one full build (dbt lets go of the second file).
-    _load_raw(config.out_dir, first, root / "validation")
-    _build(first, root / "first", threads=2)
     # The second again: the rest of the deliveries, built incrementally: only what reads the
     # two sources (`clinical-dashboard build --sources npr_som,npr_tsb`).
-    _load_raw(config.out_dir, second, root / "validation_late")
+    load_raw(config.out_dir, second, root / "validation_late")
     _build(second, root / "second", threads=1, sources=tuple(sorted({f.split("/")[0] for f in early})))
     assert _built_files(second) == _built_files(first)
-    marts = _public_marts(root / "first")
-    assert marts == _public_marts(root / "second")
+    marts = _public_marts(root / "second")
+    with duckdb.connect(str(first), read_only=True) as con:
+        built = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    assert not set(marts) - built, f"public marts missing from the first build: {sorted(set(marts) - built)}"
     YEAR_VERSIONS["first"], YEAR_VERSIONS["second"] = _year_versions(first), _year_versions(second)
     YEAR_VERSIONS["late_years"] = {int(Path(f).stem) for f in early}
     return first, second, marts
@@ -150,7 +143,7 @@ def _year_versions(database: Path) -> dict[str, dict[int, str]]:
     Under ``calculations``: (data year -> the rows of int_rbf__calculation_periods reading
     it), the RBF units' other yearly input."""
     versions: dict[str, dict[int, str]] = {}
-    with duckdb.connect(str(database)) as con:
+    with duckdb.connect(str(database), read_only=True) as con:
         for model, year_column in YEAR_REBUILD_MODELS.items():
             rows = con.execute(f"select distinct {year_column}, input_version from main.{model}").fetchall()
             years = [year for year, _ in rows]
@@ -167,10 +160,9 @@ def _year_versions(database: Path) -> dict[str, dict[int, str]]:
 
 def test_full_and_incremental_builds_give_identical_public_marts(two_builds) -> None:
     first, second, marts = two_builds
-    # The second file is still open in dbt-duckdb's connection of this process (the first was
-    # closed when dbt switched files): DuckDB allows one more connection to it only with the
-    # same configuration, so it is the main database here and the first one is attached.
-    con = duckdb.connect(str(second))
+    # both files read only (the first is shared with test_staging); the second is the main
+    # database, the first attached
+    con = duckdb.connect(str(second), read_only=True)
     second_build = con.execute("select current_database()").fetchone()[0]
     con.execute(f"attach '{first}' as first_build (read_only)")
     differences, empty = [], []

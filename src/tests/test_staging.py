@@ -3,8 +3,10 @@
 A tiny delivery (the session's ``small_delivery``: scale 0.002, seed 7, every source and year)
 is loaded into the raw schema of a scratch DuckDB file with ``clinical-dashboard load`` and
 built with ``dbt seed`` and ``dbt build --select staging`` (models and their data tests:
-row conservation per file, keys, accepted values, relationships). Then every line of the
-generator's defect ledger is checked against the warehouse:
+row conservation per file, keys, accepted values, relationships), then up to the public
+marts: conftest's ``small_warehouse``, built once per session and also compared by
+test_determinism. Then every line of the generator's defect ledger is checked against the
+warehouse:
 
 - ``normalised``: the row is staged and its code equals the clean original;
 - ``flagged``: the row is staged with the flag set (unknown code, missing main diagnosis,
@@ -20,10 +22,6 @@ staging rule that fired on clean rows would hide real data).
 from __future__ import annotations
 
 import csv
-import os
-import shutil
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,7 @@ import duckdb
 import pytest
 
 from clinical_dashboard.generate import LEDGER_NAME
+from warehouses import build, duckdb_target, load_raw
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -82,56 +81,21 @@ REFERRAL_REASONS = {"impossible_age": "impossible_age", "discharge_before_admiss
 
 
 # ------------------------------------------------------------------------------- building
-def _load_raw(raw_dir: Path, database: Path, report_dir: Path) -> None:
-    """The delivery into raw.<source> with the project's loader (the raw contract)."""
-    command = [sys.executable, "-m", "clinical_dashboard.cli", "load", "--raw-dir", str(raw_dir),
-               "--target", "duckdb", "--duckdb-path", str(database), "--report-dir", str(report_dir),
-               "--no-progress"]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
-    assert done.returncode == 0, f"clinical-dashboard load failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-
-
-def _dbt(args: list[str], work: Path) -> None:
-    """One dbt command in this process (dbtRunner: ~0.5 s per call after the first)."""
-    from dbt.cli.main import dbtRunner
-
-    result = dbtRunner().invoke([*args, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-                                 "--target", "duckdb", "--target-path", str(work / "target"),
-                                 "--log-path", str(work / "logs")])
-    failures = []
-    for node in getattr(result.result, "results", None) or []:
-        status = str(getattr(node.status, "value", node.status))
-        if status not in ("success", "pass"):
-            failures.append(f"{node.node.unique_id}: {status} {node.message or ''}".strip())
-    assert result.success, (f"dbt {' '.join(args)} failed: {result.exception or ''}\n"
-                            + "\n".join(failures[:40]))
-
-
 def _load_and_build(raw: Path, work: Path, name: str, selection: str) -> Path:
     """``raw`` loaded into ``work/<name>.duckdb``, seeds and ``selection`` built on it (cautious:
     a data test that also reads a model outside the selection, e.g. the key-figure tests,
     which compare marts with stg_npr__som, waits for the full build); the DuckDB file."""
     database = work / f"{name}.duckdb"
-    _load_raw(raw, database, work / "validation")
-    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
-    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
-    try:
-        _dbt(["seed"], work)
-        _dbt(["build", "--select", selection, "--indirect-selection", "cautious"], work)
-    finally:
-        if previous is None:
-            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
-        else:
-            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
-        shutil.rmtree(work / "logs", ignore_errors=True)
+    load_raw(raw, database, work / "validation")
+    build(database, work, [["seed"], ["build", "--select", selection, "--indirect-selection", "cautious"]])
     return database
 
 
 @pytest.fixture(scope="module")
-def warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small delivery loaded and built through staging; the DuckDB file."""
-    config, _ = small_delivery
-    return _load_and_build(config.out_dir, tmp_path_factory.mktemp("staging"), "staging", "staging")
+def warehouse(small_warehouse) -> Path:
+    """The small delivery loaded and built through staging with its data tests (conftest's
+    ``small_warehouse``, shared with test_determinism); the DuckDB file."""
+    return small_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -143,9 +107,8 @@ def ledger(small_delivery) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def con(warehouse: Path):
-    # Not read_only: dbt-duckdb keeps its own connection to the file open in this process, and
-    # DuckDB refuses a second connection with another configuration. The tests only read.
-    connection = duckdb.connect(str(warehouse))
+    # read_only: the warehouse is shared with test_determinism (dbt has let go of it)
+    connection = duckdb.connect(str(warehouse), read_only=True)
     yield connection
     connection.close()
 
@@ -284,7 +247,9 @@ def _report(problems: list[str], what: str) -> str:
 
 
 def test_staging_build_passes_its_data_tests(warehouse: Path) -> None:
-    """The fixture's dbt build (models and tests, including row conservation) succeeded."""
+    """The fixture's dbt build (staging models and their data tests, including row
+    conservation; under `make test` its dbt-build step's, which runs every data test)
+    succeeded."""
     assert warehouse.exists()
 
 
@@ -427,7 +392,7 @@ def test_implausible_stay_and_stray_year_end_in_quarantine(hostile_warehouse) ->
     admission_long_before_period, the row dated 2031 as outside_data_years; neither is staged,
     and every raw row of the file is staged or quarantined exactly once."""
     database, changed = hostile_warehouse
-    con = duckdb.connect(str(database))  # not read_only: dbt-duckdb holds the file (see `con`)
+    con = duckdb.connect(str(database), read_only=True)
     try:
         expected = {line: ("admission_long_before_period" if dates == LONG_STAY else "outside_data_years")
                     for line, dates in changed.items()}
@@ -465,21 +430,16 @@ def test_a_stray_year_gets_no_year_rebuild_version(hostile_warehouse, tmp_path: 
     sql = ("select 1 as x from {{ ref('base_npr__tsb') }} where {{ year_rebuild_filter({}, 'contact_year') }} "
            "-- years: {% if execute %}{{ tojson("
            "year_rebuild_versions(base_year_entries(['base_npr__tsb']), []).keys() | list | sort) }}{% endif %}")
-    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
-    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
-    try:
+    # the target path of the fixture's build: its parse state is reused (a new target path,
+    # or another DuckDB file, costs dbt a full parse of the project)
+    with duckdb_target(database):
         result = dbtRunner().invoke([
             "compile", "--inline", sql, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-            "--target", "duckdb", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
-            "--quiet"])
-    finally:
-        if previous is None:
-            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
-        else:
-            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
+            "--target", "duckdb", "--target-path", str(database.parent / "target"),
+            "--log-path", str(tmp_path / "logs"), "--quiet"])
     assert result.success, result.exception
     compiled = result.result.results[0].node.compiled_code
-    con = duckdb.connect(str(database))  # not read_only: dbt-duckdb holds the file (see `con`)
+    con = duckdb.connect(str(database), read_only=True)
     try:
         held = [r[0] for r in con.execute("select distinct contact_year from main.base_npr__tsb order by 1").fetchall()]
     finally:

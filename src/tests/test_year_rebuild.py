@@ -11,10 +11,13 @@ and an incremental build give the same marts is test_determinism.py.)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+
+from warehouses import duckdb_target
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -37,12 +40,15 @@ def _compile_inline(sql: str, work: Path, extra: tuple[str, ...] = ()) -> tuple[
     return True, result.result.results[0].node.compiled_code
 
 
-@pytest.fixture()
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty DuckDB file for dbt's connection: compiling needs no data."""
-    monkeypatch.setenv("CLINICAL_DASHBOARD_DUCKDB", str(tmp_path / "scratch.duckdb"))
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return tmp_path
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An empty DuckDB file for dbt's connection (compiling needs no data), and one folder
+    for the module's compiles: dbt parses the project in full once and then reuses the parse
+    (partial parsing, kept per target path and DuckDB file). A compile with other ``--vars``
+    takes a folder of its own (``scratch / "vars"``): it would replace the shared parse."""
+    work = tmp_path_factory.mktemp("year_rebuild")
+    with duckdb_target(work / "scratch.duckdb"):
+        yield work
 
 
 def test_the_rules_name_every_project_var() -> None:
@@ -65,7 +71,7 @@ def test_the_rules_hold_upstream_code_and_change_with_a_var(scratch: Path) -> No
     assert ok, default
     # int_samples calls procedure_sample_id(); it reads the rankings model and the seed
     assert "has_macro" in default and "has_model" in default and "has_seed" in default, default
-    ok, other = _compile_inline(sql, scratch, ("--vars", "{min_cell_count: 6}"))
+    ok, other = _compile_inline(sql, scratch / "vars", ("--vars", "{min_cell_count: 6}"))
     assert ok, other
     digest = re.compile(r"-- ([0-9a-f]{32})")
     assert digest.search(default) and digest.search(other)
