@@ -146,6 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _generated_file(path: Path, text: str, check: bool, command: str) -> int:
+    """Write a file generated from the contracts, or with ``check`` only compare it (1 when stale)."""
+    if check:
+        current = path.read_text("utf-8") if path.exists() else ""
+        if current != text:
+            print(f"{path} is stale: run `{command}`", file=sys.stderr)
+            return 1
+        print(f"{path} is current")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -176,16 +191,9 @@ def main(argv: list[str] | None = None) -> int:
 
             path = args.out or EXTRACT_FORMATS_PATH
             text = extract_formats_page()
-            if args.check:
-                current = path.read_text("utf-8") if path.exists() else ""
-                if current != text:
-                    print(f"{path} is stale: run `clinical-dashboard extract-formats --write`", file=sys.stderr)
+            if args.check or args.write:
+                if _generated_file(path, text, args.check, "clinical-dashboard extract-formats --write"):
                     return 1
-                print(f"{path} is current")
-            elif args.write:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, "utf-8")
-                print(f"wrote {path}")
             else:
                 print(text, end="")
         elif args.command == "contracts":
@@ -198,16 +206,8 @@ def main(argv: list[str] | None = None) -> int:
                           f"{contract.year_column}, key {', '.join(contract.key)}")
             else:
                 path = args.out or DBT_SOURCES_PATH
-                text = dbt_sources_yaml()
-                if args.check:
-                    current = path.read_text("utf-8") if path.exists() else ""
-                    if current != text:
-                        print(f"{path} is stale: run `clinical-dashboard contracts dbt-sources`", file=sys.stderr)
-                        return 1
-                    print(f"{path} is current")
-                else:
-                    path.write_text(text, "utf-8")
-                    print(f"wrote {path}")
+                if _generated_file(path, dbt_sources_yaml(), args.check, "clinical-dashboard contracts dbt-sources"):
+                    return 1
         elif args.command == "build-seeds":
             from .reference import build_seeds
 
