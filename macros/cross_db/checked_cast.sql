@@ -1,8 +1,10 @@
 {#
     checked_cast(expression, data_type): the text `expression` as `data_type`, or NULL when it does
-    not parse. Staging casts every typed raw (text) column with it and sends a row whose
-    non-empty value gives NULL to quarantine (reason `unparseable_value`), so nothing is lost
-    silently. (Named checked_cast, not safe_cast: a project macro called safe_cast would replace
+    not parse. The loader types the raw columns by the same rules once, at ingestion
+    (src/clinical_dashboard/landing_types.py holds these patterns too; a test checks they are
+    the same), and staging sends a row whose value did not parse to quarantine (reason
+    `unparseable_value`), so nothing is lost silently; models that type text themselves use
+    this macro. (Named checked_cast, not safe_cast: a project macro called safe_cast would replace
     dbt's own, which dbt's unit-test fixtures call with SQL type names.)
 
     data_type is one of the logical types of the extract formats; the text (blanks around it

@@ -18,7 +18,8 @@
     materialise a CTE that is read three times (all columns of every row in memory).
 #}
 {% macro deduplication_ctes(relation, extract_columns, record_id) -%}
-    {%- set all_columns = extract_columns | join(', ') -%}
+    {#- with `_unparsed`: two rows whose values did not parse differ by their delivered text -#}
+    {%- set all_columns = (extract_columns + ['_unparsed']) | join(', ') -%}
     {%- if is_incremental() %}
 {{ incremental_delivery_scope_ctes(relation, record_id) }},
         {%- set rows = 'dedup_scope_rows' -%}

@@ -26,15 +26,10 @@
 ] -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'fakturanr is null', 'fakturanr'),
-    ] + unparseable_checks([('fakturanr', 'invoice_id')]) + [
+    ] + unparseable_checks(['fakturanr']) + [
         quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'fakturanr'),
     ] + missing_value_checks([service_date_column])
-    + unparseable_checks([
-        (service_date_column, 'service_date'),
-        ('fodselsar', 'birth_year'),
-        ('alder', 'age'),
-        ('refusjon_nok', 'reimbursement_nok'),
-    ]) + [
+    + unparseable_checks([service_date_column, 'fodselsar', 'alder', 'refusjon_nok']) + [
         data_year_check('service_year', service_date_column),
         quarantine_check(
             'impossible_age',
@@ -48,11 +43,11 @@ with
 typed as (
     select
         numbered.*,
-        {{ checked_cast('fakturanr', 'bigint') }} as invoice_id,
-        {{ checked_cast('fodselsar', 'integer') }} as birth_year,
-        {{ checked_cast('alder', 'integer') }} as age,
-        {{ checked_cast(service_date_column, 'date') }} as service_date,
-        {{ checked_cast('refusjon_nok', 'numeric') }} as reimbursement_nok,
+        numbered.fakturanr as invoice_id,
+        numbered.fodselsar as birth_year,
+        numbered.alder as age,
+        numbered.{{ service_date_column }} as service_date,
+        numbered.refusjon_nok as reimbursement_nok,
         {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
         {{ trimmed_text('bydelhjem') }} as district_code_reported,
         {{ normalise_code(codes_column) }} as {{ codes_name }}
@@ -115,7 +110,7 @@ select
     _file as source_file,
     _line as source_line,
     _delivery_hash as delivery_hash,
-    fakturanr as record_id,
+    cast(fakturanr as {{ dbt.type_string() }}) as record_id,
     first_copy_file,
     first_copy_line,
     {{ quarantine_outcome_columns(checks) }}

@@ -60,16 +60,10 @@
     {%- set max_stay = max_length_of_stay_days(source_name) -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'kontakt_id is null', 'kontakt_id'),
-    ] + unparseable_checks([('kontakt_id', 'contact_id')]) + [
+    ] + unparseable_checks(['kontakt_id']) + [
         quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'kontakt_id'),
     ] + missing_value_checks(['inndato', 'utdato'])
-    + unparseable_checks([
-        ('inndato', 'admission_date'),
-        ('utdato', 'discharge_date'),
-        ('fodselsar', 'birth_year'),
-        ('alder', 'age'),
-        ('korrvekt', 'isf_points'),
-    ]) + [
+    + unparseable_checks(['inndato', 'utdato', 'fodselsar', 'alder', 'korrvekt']) + [
         data_year_check('contact_year', 'utdato'),
         quarantine_check(
             'discharge_before_admission', 'discharge_date < admission_date', 'inndato'),
@@ -82,7 +76,9 @@
             'stay_longer_than_bound',
             days_between('admission_date', 'discharge_date') ~ ' > ' ~ max_stay,
             'inndato',
-            dbt.concat(['inndato', "' .. '", 'utdato'])),
+            dbt.concat([
+                'cast(inndato as ' ~ dbt.type_string() ~ ')', "' .. '",
+                'cast(utdato as ' ~ dbt.type_string() ~ ')'])),
         quarantine_check(
             'impossible_age',
             impossible_age_condition('age', 'birth_year', 'contact_year'),
@@ -95,12 +91,12 @@ with
 typed as (
     select
         numbered.*,
-        {{ checked_cast('kontakt_id', 'bigint') }} as contact_id,
-        {{ checked_cast('fodselsar', 'integer') }} as birth_year,
-        {{ checked_cast('alder', 'integer') }} as age,
-        {{ checked_cast('inndato', 'date') }} as admission_date,
-        {{ checked_cast('utdato', 'date') }} as discharge_date,
-        {{ checked_cast('korrvekt', 'numeric') }} as isf_points,
+        numbered.kontakt_id as contact_id,
+        numbered.fodselsar as birth_year,
+        numbered.alder as age,
+        numbered.inndato as admission_date,
+        numbered.utdato as discharge_date,
+        numbered.korrvekt as isf_points,
         {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
         {{ trimmed_text('bydelhjem') }} as district_code_reported,
     {%- for raw_column, code_column in diagnosis_columns + procedure_columns %}
@@ -194,7 +190,7 @@ select
     _file as source_file,
     _line as source_line,
     _delivery_hash as delivery_hash,
-    kontakt_id as record_id,
+    cast(kontakt_id as {{ dbt.type_string() }}) as record_id,
     first_copy_file,
     first_copy_line,
     {{ quarantine_outcome_columns(checks) }}

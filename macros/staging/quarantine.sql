@@ -20,24 +20,30 @@
     (deduplication.sql).
 #}
 
-{#- Checks that every non-empty raw value of a typed column parsed: [(raw, typed), ...]. -#}
-{% macro unparseable_checks(typed_columns) -%}
+{#- Checks that every non-empty delivered value of a typed column parsed: [raw, ...], columns
+    the loader types (contract key `landing`); the value shown is the delivered text
+    (unparsed_value, macros/cross_db/unparsed_value.sql). -#}
+{% macro unparseable_checks(raw_columns) -%}
     {%- set checks = [] -%}
-    {%- for raw_column, typed_column in typed_columns -%}
+    {%- for raw_column in raw_columns -%}
         {%- do checks.append(quarantine_check(
             'unparseable_value',
-            '(' ~ raw_column ~ ' is not null and ' ~ typed_column ~ ' is null)',
-            raw_column)) -%}
+            '(' ~ unparsed_value(raw_column) ~ ' is not null)',
+            raw_column,
+            unparsed_value(raw_column))) -%}
     {%- endfor -%}
     {{ return(checks) }}
 {%- endmacro %}
 
-{#- Checks that required raw columns are not empty: [raw, ...]. -#}
+{#- Checks that required raw columns are not empty: [raw, ...]. A typed column is NULL also
+    when its value did not parse; that is unparseable, not missing. -#}
 {% macro missing_value_checks(raw_columns) -%}
     {%- set checks = [] -%}
     {%- for raw_column in raw_columns -%}
         {%- do checks.append(quarantine_check(
-            'missing_required_value', raw_column ~ ' is null', raw_column)) -%}
+            'missing_required_value',
+            '(' ~ raw_column ~ ' is null and ' ~ unparsed_value(raw_column) ~ ' is null)',
+            raw_column)) -%}
     {%- endfor -%}
     {{ return(checks) }}
 {%- endmacro %}
@@ -90,7 +96,7 @@
     end as reason_column,
     case check_number
     {%- for check in checks %}
-        when {{ loop.index }} then {{ check.value }}
+        when {{ loop.index }} then cast({{ check.value }} as {{ dbt.type_string() }})
     {%- endfor %}
     end as reason_value,
     case
@@ -142,7 +148,7 @@
 {#- A composite key as one text (record_id of aggregated tables): parts joined by '|'. -#}
 {% macro key_text(columns) -%}
     {%- for column in columns -%}
-        coalesce({{ column }}, '')
+        coalesce(cast({{ column }} as {{ dbt.type_string() }}), '')
         {%- if not loop.last %} || '|' || {% endif -%}
     {%- endfor -%}
 {%- endmacro %}

@@ -82,16 +82,19 @@ version: 2
 # (src/tests/test_contracts.py fails when this file is stale).
 #
 # The raw layer (SPEC section 2): one table per source extract, written by the loader
-# (`clinical-dashboard load`), every extract column as text in file order (an empty field is
-# NULL) plus three loader columns. Each table is read by exactly one base model
-# (models/staging/<system>/base/), which types, checks and deduplicates it.
+# (`clinical-dashboard load`), every extract column in file order (an empty field is NULL), as
+# text or, for a column with `landing: <type>` in its contract, typed once by the loader
+# (`_unparsed` keeps the text of a value that did not parse), plus four loader columns. Each
+# table is read by exactly one base model (models/staging/<system>/base/), which checks and
+# deduplicates it.
 
 sources:
   - name: raw
     description: >
-      Registry extracts as delivered, loaded unchanged into schema `raw` (DuckDB and
-      PostgreSQL): one table per source, every extract column as text, plus `_file`, `_line`
-      and `_delivery_hash`. Never read outside the staging base models.
+      Registry extracts as delivered into schema `raw` (DuckDB and Spark: views over the
+      landing zone's parquet files; PostgreSQL: tables): one table per source, every extract
+      column as delivered text or typed by the loader (contract key `landing`), plus `_file`,
+      `_line`, `_delivery_hash` and `_unparsed`. Never read outside the staging base models.
     schema: raw
     tables:
 """
@@ -101,6 +104,8 @@ LOADER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_file", "Delivered file, relative to the raw folder, e.g. `{source}/2023.csv` (loader metadata)."),
     ("_line", "Line of the row in that file, 1-based with the header as line 1 (loader metadata)."),
     ("_delivery_hash", "Hash of the delivered file the row came from (loader metadata)."),
+    ("_unparsed", "The delivered text of the row's typed values that did not parse, as a JSON object "
+                  "column -> text; NULL when all parsed (loader metadata)."),
 )
 
 
@@ -115,12 +120,15 @@ def column_description(contract: Contract, name: str) -> str:
     c = contract.column(name)
     meaning = c.description if c.description.endswith(".") else c.description + "."
     allowed = c.allowed if c.allowed.endswith(".") else c.allowed + "."
-    return f"{meaning} Format: {c.shown_type}; values: {allowed}"
+    landed = f" Landed as {c.landing} (NULL and the text in _unparsed when it does not parse)." \
+        if c.landing else ""
+    return f"{meaning} Format: {c.shown_type}; values: {allowed}{landed}"
 
 
 def table_description(contract: Contract) -> str:
-    return (f"{contract.description} Loaded from data/raw/{contract.file}: one row per line, every column "
-            "as text.")
+    typed = [c.name for c in contract.columns if c.landing]
+    how = f"typed by the loader: {', '.join(typed)}; the other columns as text." if typed else "every column as text."
+    return f"{contract.description} Loaded from data/raw/{contract.file}: one row per line, {how}"
 
 
 def dbt_sources_yaml() -> str:

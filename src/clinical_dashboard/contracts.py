@@ -38,6 +38,11 @@ Keys of a contract file (all required unless marked optional):
   ``range``        optional ``[low, high]``: an integer in this range, written without sign or
                    leading zeros
   ``in_year``      optional, a date in the delivery year of the file
+  ``landing``      optional, the column's type in the landing zone: ``bigint``, ``integer`` or ``numeric`` (for
+                   type integer), ``numeric`` (decimal) or ``date`` (date). The loader types such a
+                   column once, strictly (:mod:`clinical_dashboard.landing_types`), and keeps the
+                   text of a value that does not parse in ``_unparsed``; without it the column
+                   lands as delivered text (codes, ids kept as text).
   ``description``  what the column means
   ``allowed``      the allowed values in words (documentation)
 
@@ -81,7 +86,10 @@ _SHAPE_KEYS = {"year": True, "key": True, "pairs": False, "columns": True}
 _OWN_KEYS = {k: v for k, v in _TOP_KEYS.items() if k not in _SHAPE_KEYS}
 _COLUMN_KEYS = {"name": True, "label_nb": False, "type": True, "type_note": False, "not_null": False,
                 "unique": False, "format": False, "values": False, "range": False, "in_year": False,
-                "description": True, "allowed": True}
+                "landing": False, "description": True, "allowed": True}
+#: The landing types a column of each contract type may take (``landing``).
+LANDING_TYPES: dict[str, tuple[str, ...]] = {"integer": ("bigint", "integer", "numeric"), "decimal": ("numeric",),
+                                             "date": ("date",), "text": ()}
 _PAIR_KEYS = {"a": True, "b": True, "label": False}
 _YEAR_KEYS = {"column": True, "rule": True}
 _FORMAT_KEYS = {"regex": True, "label": True}
@@ -112,6 +120,7 @@ class Column:
     values: tuple[str, ...] | None = None
     range: tuple[int, int] | None = None
     in_year: bool = False
+    landing: str | None = None
 
     @property
     def shown_type(self) -> str:
@@ -287,6 +296,10 @@ def _column(raw: object, item_node, index: int, formats: dict[str, Format], wher
     in_year = _flag(raw.get("in_year", False), "in_year", where, at("in_year"), name)
     if in_year and kind != "date":
         raise where.error(f"in_year needs type date, not {kind!r}", at("in_year"), name)
+    landing = raw.get("landing")
+    if landing is not None and landing not in LANDING_TYPES[kind]:
+        allowed = ", ".join(LANDING_TYPES[kind]) or "none (a text column lands as text)"
+        raise where.error(f"landing {landing!r} does not fit type {kind!r}; allowed: {allowed}", at("landing"), name)
     return Column(
         name=name, type=kind, description=_text(raw["description"], "description", where, at("description"), name),
         allowed=_text(str(raw["allowed"]), "allowed", where, at("allowed"), name),
@@ -294,7 +307,7 @@ def _column(raw: object, item_node, index: int, formats: dict[str, Format], wher
         type_note=_text(raw["type_note"], "type_note", where, at("type_note"), name) if "type_note" in raw else None,
         not_null=_flag(raw.get("not_null", False), "not_null", where, at("not_null"), name),
         unique=_flag(raw.get("unique", False), "unique", where, at("unique"), name),
-        format=fmt, values=values, range=span, in_year=in_year)
+        format=fmt, values=values, range=span, in_year=in_year, landing=landing)
 
 
 def _shared_path(value: object, path: Path, where: _Where, line: int | None) -> Path:

@@ -111,6 +111,7 @@ import duckdb
 from tqdm import tqdm
 
 from .config import REPO_ROOT, SOURCES
+from .landing_types import UNPARSED, column_type, typed_select
 from .publish import DEFAULT_PUBLISHED, DEFAULT_WORK
 from .validate import (DeliveryError, FileResult, ScanResult, Suite, ValidationSettings, attach_ge, check_period,
                        check_row_count, compile_checks, count_unexpected, ge_frame, load_suite, scan_file, stage,
@@ -133,7 +134,9 @@ DELIVERIES_COLUMNS = (
     ("bytes", "bigint"), ("status", "text"), ("error", "text"), ("loaded_by_version", "text"),
     ("attempted_at", "timestamp"), ("failed_expectations", "integer"),
 )
-EXTRA_COLUMNS = (("_file", "text"), ("_line", "bigint"), ("_delivery_hash", "text"))
+#: The loader's columns after the contract's: where a row came from, and the delivered text of its
+#: values that did not parse as their landing type (:mod:`clinical_dashboard.landing_types`).
+EXTRA_COLUMNS = (("_file", "text"), ("_line", "bigint"), ("_delivery_hash", "text"), (UNPARSED, "text"))
 #: WARNING lines printed per kind on stderr (the report lists them all).
 MAX_WARNINGS_SHOWN = 20
 
@@ -368,9 +371,24 @@ def _deliveries_ddl(text: str = "varchar") -> str:
     return f"create table if not exists {RAW_SCHEMA}._deliveries ({cols})"
 
 
-def _raw_ddl(source: str, columns: tuple[str, ...], text: str) -> str:
-    cols = [f"{_q(c)} {text}" for c in columns] + [f"{_q(n)} {t.replace('text', text)}" for n, t in EXTRA_COLUMNS]
+def _contract_columns(source: str) -> tuple:
+    suite = load_suite(source)
+    if suite is None:
+        raise LoaderError(f"no contract for source {source!r} (contracts/{source}.yml)")
+    return suite.columns
+
+
+def _raw_ddl(source: str, engine: str) -> str:
+    """The raw table of ``source`` on PostgreSQL: the landing zone's columns and types."""
+    cols = [f"{_q(c.name)} {column_type(c, engine)}" for c in _contract_columns(source)]
+    cols += [f"{_q(n)} {t}" for n, t in EXTRA_COLUMNS]
     return f"create table if not exists {RAW_SCHEMA}.{_q(source)} ({', '.join(cols)})"
+
+
+def _typed_delivery_sql(source: str, rel: str, delivery_hash: str) -> str:
+    """The staged delivery (text, file order) as the landing zone holds it: typed, in file order."""
+    return typed_select(_contract_columns(source), f"(select *, rowid + 2 as _line from {STAGED})",
+                        f"{_lit(rel)} as _file, _line, {_lit(delivery_hash)} as _delivery_hash") + " order by _line"
 
 
 def _check_columns(source: str, found: list[str], columns: tuple[str, ...], where: str) -> None:
@@ -426,8 +444,10 @@ def staging_connection(work_dir: Path, memory_limit: str):
 class Landing:
     """The landing zone: one parquet file per delivery file, ``<root>/<source>/<year>.parquet``.
 
-    A file holds the delivery's rows in file order with the raw contract's columns (every extract
-    column as text, an empty field as NULL, then ``_file``, ``_line``, ``_delivery_hash``). It is
+    A file holds the delivery's rows in file order with the raw contract's columns (an extract
+    column typed as its contract's ``landing`` says, else the delivered text; an empty field as
+    NULL; then ``_file``, ``_line``, ``_delivery_hash``, ``_unparsed``:
+    :mod:`clinical_dashboard.landing_types`). It is
     written by the staging DuckDB beside its final name and renamed into place (atomic), and a
     corrected re-delivery replaces its own file only. The file it replaces (or removes, for a
     withdrawal) is kept as ``.<year>.parquet.prev`` until the target has recorded the change
@@ -485,6 +505,7 @@ class Landing:
         return [d[0] for d in cursor.description]
 
     def check(self, source: str, columns: tuple[str, ...], where: str) -> None:
+        self.retype(source)
         files = self.files(source)
         if files:
             _check_columns(source, self.columns(files), columns, f"{where} (parquet in {files[0].parent})")
@@ -496,20 +517,28 @@ class Landing:
             raise LoaderError(f"cannot land {rel}: a file name starting with '.' or '_'")
         return self.root / source / name
 
-    def write(self, source: str, rel: str, columns: tuple[str, ...], delivery_hash: str) -> None:
-        """Write the staged delivery as the parquet file of ``rel`` (replacing an earlier one)."""
-        cols = ", ".join(_q(c) for c in columns)
+    def write(self, source: str, rel: str, delivery_hash: str) -> None:
+        """Write the staged delivery, typed, as the parquet file of ``rel`` (replacing an earlier one)."""
         path = self.path(source, rel)
         tmp = path.with_name(f".{path.name}.tmp")
         try:
-            self.con.execute(
-                f"copy (select {cols}, {_lit(rel)} as _file, rowid + 2 as _line, "
-                f"{_lit(delivery_hash)} as _delivery_hash from {STAGED} order by rowid) "
-                f"to {_lit(str(tmp))} (format parquet, compression zstd)")
+            self.con.execute(f"copy ({_typed_delivery_sql(source, rel, delivery_hash)}) "
+                             f"to {_lit(str(tmp))} (format parquet, compression zstd)")
             self._set_aside(path)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
+
+    def retype(self, source: str) -> None:
+        """Parquet files of an older loader (every column as text, no ``_unparsed``) typed in place."""
+        suite = load_suite(source)
+        for path in self.files(source):
+            if suite is None or UNPARSED in self.columns([path]):
+                continue
+            tmp = path.with_name(f".{path.name}.tmp")
+            query = typed_select(suite.columns, f"read_parquet({_lit(str(path))})", "_file, _line, _delivery_hash")
+            self.con.execute(f"copy ({query} order by _line) to {_lit(str(tmp))} (format parquet, compression zstd)")
+            os.replace(tmp, path)
 
     def remove(self, source: str, rel: str) -> int:
         """Set the parquet file of ``rel`` aside (see :meth:`commit`); returns its rows (0: none)."""
@@ -584,6 +613,7 @@ class DuckDBTarget:
                     path.unlink()
             suite = load_suite(source_dir.name)
             if suite is not None:
+                self.landing.retype(source_dir.name)
                 self._refresh_view(source_dir.name, suite.column_names)
 
     def _move_raw_tables(self) -> None:
@@ -600,7 +630,7 @@ class DuckDBTarget:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(f".{path.name}.tmp")
                 self.con.execute(f"copy (select * from {table} where _file = ? order by _line) to {_lit(str(tmp))} "
-                                 "(format parquet, compression zstd)", [rel])
+                                 "(format parquet, compression zstd)", [rel])  # text: typed by _reconcile
                 os.replace(tmp, path)
             self.con.execute("begin transaction")
             self.con.execute(f"drop table {table}")
@@ -613,8 +643,8 @@ class DuckDBTarget:
         if self.landing.files(source):
             body = f"select * from read_parquet({_lit(self.landing.glob(source))}, hive_partitioning = false)"
         else:
-            typed = [f"cast(null as varchar) as {_q(c)}" for c in columns] + [
-                f"cast(null as {t.replace('text', 'varchar')}) as {_q(n)}" for n, t in EXTRA_COLUMNS]
+            typed = [f"cast(null as {column_type(c, 'duckdb')}) as {_q(c.name)}" for c in _contract_columns(source)]
+            typed += [f"cast(null as {t.replace('text', 'varchar')}) as {_q(n)}" for n, t in EXTRA_COLUMNS]
             body = f"select {', '.join(typed)} where false"
         self.con.execute(f"create or replace view {view} as {body}")
 
@@ -655,7 +685,7 @@ class DuckDBTarget:
         self.landing.commit()
 
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
-        self.landing.write(source, rel, columns, delivery["delivery_hash"])
+        self.landing.write(source, rel, delivery["delivery_hash"])
         self._commit(source, columns, delivery)
 
     def record(self, delivery: dict) -> None:
@@ -727,7 +757,7 @@ class PostgresTarget:
 
     def ensure_table(self, source: str, columns: tuple[str, ...]) -> None:
         with self.pg.cursor() as cur:
-            cur.execute(_raw_ddl(source, columns, "text"))
+            cur.execute(_raw_ddl(source, "postgres"))
             cur.execute("select column_name from information_schema.columns where table_schema = %s and "
                         "table_name = %s order by ordinal_position", [RAW_SCHEMA, source])
             found = [r[0] for r in cur.fetchall()]
@@ -771,9 +801,10 @@ class PostgresTarget:
         with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
             csv_path = Path(tmp) / "delivery.csv"
             # DuckDB writes NULL as an unquoted empty field, which COPY (csv) reads as NULL.
+            # (the typed rows, as the landing zone holds them)
             self.stage_con.execute(
-                f"copy (select {cols}, {_lit(rel)}, rowid + 2, {_lit(delivery['delivery_hash'])} from {STAGED} "
-                f"order by rowid) to {_lit(str(csv_path))} (format csv, header false, delimiter ',', quote '\"')")
+                f"copy ({_typed_delivery_sql(source, rel, delivery['delivery_hash'])}) to {_lit(str(csv_path))} "
+                "(format csv, header false, delimiter ',', quote '\"')")
             size = csv_path.stat().st_size
             earlier = self.ever_loaded(rel)  # a new file has no rows to delete: skip that scan
             try:
@@ -782,7 +813,7 @@ class PostgresTarget:
                         cur.execute(f"delete from {table} where _file = %s", [rel])
                     with csv_path.open("rb") as handle:
                         reader = _ProgressReader(handle, bar, size, delivery["bytes"] // 2)
-                        cur.copy_expert(f"copy {table} ({cols}, _file, _line, _delivery_hash) from stdin "
+                        cur.copy_expert(f"copy {table} ({cols}, _file, _line, _delivery_hash, {UNPARSED}) from stdin "
                                         "with (format csv, header false)", reader, size=1 << 20)
                         bar.update(delivery["bytes"] // 2 - reader.done)
                     placeholders = ", ".join(["%s"] * len(DELIVERIES_COLUMNS))
@@ -921,7 +952,7 @@ class SparkTarget:
         self.landing.commit()
 
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
-        self.landing.write(source, rel, columns, delivery["delivery_hash"])
+        self.landing.write(source, rel, delivery["delivery_hash"])
         self._commit(delivery)
 
     def current_files(self) -> dict[str, tuple[str, int]]:
@@ -968,9 +999,10 @@ class SparkTarget:
             for source_dir in sorted(p for p in self.tables_dir.iterdir() if p.is_dir()):
                 files = self.landing.files(source_dir.name)
                 if files:
-                    extra = dict(EXTRA_COLUMNS)
+                    self.landing.retype(source_dir.name)
                     tables[source_dir.name] = (source_dir, [
-                        (c, _spark_type(extra.get(c, "text"))) for c in self.landing.columns(files)])
+                        (c.name, column_type(c, "spark")) for c in _contract_columns(source_dir.name)
+                    ] + [(n, _spark_type(t)) for n, t in EXTRA_COLUMNS])
             for table, (location, columns) in tables.items():
                 ddl = ", ".join(f"`{c}` {t}" for c, t in columns)
                 # external tables: dropping one leaves its files

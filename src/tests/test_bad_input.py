@@ -50,6 +50,7 @@ from clinical_dashboard import load as load_module
 from clinical_dashboard.cli import main
 from clinical_dashboard.config import GeneratorConfig
 from clinical_dashboard.generate import LEDGER_NAME, run
+from clinical_dashboard.landing_types import delivered_text
 from clinical_dashboard.load import LoadConfig, run_load
 from clinical_dashboard.validate import (MAX_LINE_SIZE, PERIOD_MIN_SHARE, ValidationSettings, compile_checks,
                                          load_suite)
@@ -534,7 +535,9 @@ def test_a_malformed_delivery_is_rejected_or_flagged_never_lost(name: str, deliv
         for check_id, positions in case.outcome.checks.items():
             # the damaged (formerly clean) lines are flagged, and the report counts every flagged row
             check = checks[check_id]
-            flagged = {n for n, in _query(db, f"select _line from raw.npr_tsb where _file = ? and "
+            # the suite's checks are written against the delivered text: the landed row as text
+            delivered = f"(select _file, _line, {delivered_text(load_suite('npr_tsb').columns)} from raw.npr_tsb)"
+            flagged = {n for n, in _query(db, f"select _line from {delivered} as t where _file = ? and "
                                               f"{check.unexpected_sql}", [case.rel])}
             assert {clean_lines[i] for i in positions} <= flagged, (check_id, sorted(flagged))
             assert counted[check_id] == len(flagged), check_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 import os
 import shutil
 import socket
@@ -21,7 +22,7 @@ import pytest
 from clinical_dashboard.cli import main
 from clinical_dashboard.config import GeneratorConfig
 from clinical_dashboard.generate import LEDGER_NAME, run
-from clinical_dashboard.contracts import source_columns
+from clinical_dashboard.contracts import contract, source_columns
 from clinical_dashboard import load
 from clinical_dashboard.load import LoadConfig, postgres_settings, run_load
 from clinical_dashboard.validate import ValidationSettings
@@ -30,7 +31,10 @@ SOURCES = ("npr_som", "npr_tsb", "helfo_imaging")
 ID_COLUMN = {"npr_som": "kontakt_id", "npr_tsb": "kontakt_id", "helfo_imaging": "fakturanr"}
 #: The file the contract-breach tests damage (small: ~600 rows at scale 0.001).
 VICTIM = "npr_tsb/2023.csv"
-EXTRAS = ["_file", "_line", "_delivery_hash"]
+EXTRAS = ["_file", "_line", "_delivery_hash", "_unparsed"]
+#: DuckDB's name of each landing type (contracts: key ``landing``); other columns are VARCHAR.
+DUCKDB_TYPES = {"bigint": "BIGINT", "integer": "INTEGER", "numeric": "DECIMAL(28,6)", "date": "DATE"}
+POSTGRES_TYPES = {"bigint": "bigint", "integer": "integer", "numeric": "numeric", "date": "date"}
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -55,6 +59,27 @@ def _load(raw: Path, tmp: Path, db: str = "w.duckdb", **options):
 def _query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def _landing_types(source: str, names: dict[str, str], text: str) -> dict[str, str]:
+    return {c.name: names[c.landing] if c.landing else text for c in contract(source).columns}
+
+
+def _is_the_delivered_field(source: str, row: dict, line: str) -> None:
+    """Every field of the delivered ``line`` is in the landed ``row``: a text column holds it as it
+    is (empty: NULL), a typed column holds its value, or ``_unparsed`` its text."""
+    unparsed = json.loads(row["_unparsed"]) if row["_unparsed"] else {}
+    fields = next(csv.reader([line], delimiter=";"))
+    for column, field in zip(contract(source).columns, fields, strict=True):
+        value = row[column.name]
+        if column.landing is None or field == "":
+            assert value == (field or None), (column.name, field, value)
+        elif unparsed.get(column.name) is not None:
+            assert value is None and unparsed[column.name] == field, (column.name, field, unparsed)
+        elif column.landing == "date":
+            assert value.isoformat() == field.strip(), (column.name, field, value)
+        else:
+            assert value == Decimal(field.strip()), (column.name, field, value)
 
 
 def _lines(path: Path) -> list[str]:
@@ -95,8 +120,8 @@ def test_raw_layout_is_the_contract(loaded) -> None:
         columns = _query(db, "select column_name, data_type from information_schema.columns where table_schema = "
                              "'raw' and table_name = ? order by ordinal_position", [source])
         assert [c for c, _ in columns] == list(source_columns(source)) + EXTRAS
-        assert {t for c, t in columns if c not in ("_line",)} == {"VARCHAR"}
-        assert dict(columns)["_line"] == "BIGINT"
+        assert dict(columns) == {**_landing_types(source, DUCKDB_TYPES, "VARCHAR"), "_file": "VARCHAR",
+                                 "_line": "BIGINT", "_delivery_hash": "VARCHAR", "_unparsed": "VARCHAR"}
     deliveries = [c for c, in _query(db, "select column_name from information_schema.columns where table_schema = "
                                          "'raw' and table_name = '_deliveries' order by ordinal_position")]
     assert deliveries[:9] == ["file", "source", "year", "delivery_hash", "rows", "bytes", "status", "error",
@@ -113,21 +138,64 @@ def test_line_numbers_match_the_defect_ledger(delivery: Path, loaded) -> None:
     assert len(ledger) > 20
     for entry in ledger:
         source = entry["source"]
-        got = _query(db, f"select {ID_COLUMN[source]} from raw.{source} where _file = ? and _line = ?",
+        got = _query(db, f"select coalesce(cast({ID_COLUMN[source]} as varchar), "
+                         f"json_extract_string(_unparsed, '$.{ID_COLUMN[source]}')) from raw.{source} "
+                         "where _file = ? and _line = ?",
                      [entry["file"], int(entry["line_number"])])
         assert got == [(entry["record_id"],)], entry
 
 
 def test_raw_rows_are_the_file_lines(delivery: Path, loaded) -> None:
     _, db, _ = loaded
-    lines = _lines(delivery / "npr_som/2023.csv")
-    columns = ", ".join(f"coalesce({c}, '')" for c in source_columns("npr_som"))
-    for n in (2, 3, 100, len(lines) // 2, len(lines)):
-        (row,) = _query(db, f"select concat_ws(';', {columns}) from raw.npr_som where _line = ?", [n])
-        assert row[0] == lines[n - 1]
+    for source in SOURCES:
+        lines = _lines(delivery / f"{source}/2023.csv")
+        with duckdb.connect(str(db), read_only=True) as con:
+            cursor = con.execute(f"select * from raw.{source} order by _line")
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+        assert [r["_line"] for r in rows] == list(range(2, len(lines) + 1))
+        for row in rows:
+            _is_the_delivered_field(source, row, lines[row["_line"] - 1])
     hashes = _query(db, "select distinct _delivery_hash from raw.npr_som")
     import hashlib
     assert hashes == [(hashlib.sha256((delivery / "npr_som/2023.csv").read_bytes()).hexdigest(),)]
+
+
+def test_values_that_do_not_parse_land_null_with_their_text(delivery: Path, tmp_path: Path) -> None:
+    """The loader types a column once, strictly (checked_cast's forms): a value that does not
+    parse lands NULL and its delivered text is kept in ``_unparsed``; one that does (with blanks
+    around it) lands typed."""
+    raw = _copy(delivery, tmp_path / "raw")
+    path = raw / "npr_som/2023.csv"
+    lines = _lines(path)
+    header = lines[0].split(";")
+    damaged = {2: {"alder": "12.5", "korrvekt": "1e3"}, 3: {"inndato": "2023-02-30", "kontakt_id": "0x1F"},
+               4: {"fodselsar": " 1950 ", "korrvekt": " .5"}}
+    for line, values in damaged.items():
+        fields = lines[line - 1].split(";")
+        for column, value in values.items():
+            fields[header.index(column)] = value
+        lines[line - 1] = ";".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _load(raw, tmp_path)
+    assert {r.file: r.status for r in result.results}["npr_som/2023.csv"] == "loaded"
+    db = tmp_path / "w.duckdb"
+    got = _query(db, "select _line, _unparsed, alder, korrvekt, inndato, kontakt_id, fodselsar from raw.npr_som "
+                     "where _line in (2, 3, 4) order by _line")
+    assert [(line, json.loads(u) if u else None) for line, u, *_ in got] == [
+        (2, {"kontakt_id": None, "fodselsar": None, "alder": "12.5", "inndato": None, "utdato": None,
+             "korrvekt": "1e3"}),
+        (3, {"kontakt_id": "0x1F", "fodselsar": None, "alder": None, "inndato": "2023-02-30", "utdato": None,
+             "korrvekt": None}),
+        (4, None)]
+    assert got[0][2:4] == (None, None) and got[1][4:6] == (None, None)
+    assert got[2][6] == 1950 and got[2][3] == Decimal("0.5")
+    with duckdb.connect(str(db), read_only=True) as con:
+        cursor = con.execute("select * from raw.npr_som order by _line")
+        names = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            row = dict(zip(names, row))
+            _is_the_delivered_field("npr_som", row, lines[row["_line"] - 1])
 
 
 # ---------------------------------------------------------------------------- idempotency
@@ -215,8 +283,8 @@ def test_a_stop_between_the_new_file_and_its_ledger_row_keeps_what_the_ledger_sa
 
 
 def test_raw_tables_of_an_older_warehouse_move_to_the_landing_zone(delivery: Path, tmp_path: Path) -> None:
-    """A warehouse file from before the landing zone (raw rows in tables) is moved on open: same
-    rows, same ledger, a view per source."""
+    """A warehouse file from before the landing zone (raw rows in tables, every extract column as
+    text, no ``_unparsed``) is moved on open and typed: same rows, same ledger, a view per source."""
     _load(delivery, tmp_path)
     db = tmp_path / "w.duckdb"
     expected = {s: _query(db, f"select * from raw.{s} order by _file, _line") for s in SOURCES}
@@ -224,8 +292,15 @@ def test_raw_tables_of_an_older_warehouse_move_to_the_landing_zone(delivery: Pat
     with duckdb.connect(str(old)) as con:
         con.execute(f"attach '{db}' as new (read_only)")
         con.execute("create schema raw")
-        for source in SOURCES + ("_deliveries",):
-            con.execute(f"create table raw.{source} as select * from new.raw.{source}")
+        con.execute("create table raw._deliveries as select * from new.raw._deliveries")
+        for source in SOURCES:
+            text = ", ".join(f"coalesce(cast({c} as varchar), json_extract_string(_unparsed, '$.{c}')) as {c}"
+                             for c in source_columns(source))
+            con.execute(f"create table raw.{source} as select {text}, _file, _line, _delivery_hash "
+                        f"from new.raw.{source}")
+        assert con.execute("select count(*) from raw.npr_som where kontakt_id is null").fetchone() == \
+            con.execute("select count(*) from new.raw.npr_som where kontakt_id is null and "
+                        "json_extract_string(_unparsed, '$.kontakt_id') is null").fetchone()
     target = load.DuckDBTarget(old, load.default_landing_dir(old))
     target.close()
     assert _query(old, "select table_name from information_schema.tables where table_schema = 'raw' and "
@@ -539,13 +614,15 @@ def test_postgres_target(delivery: Path, tmp_path: Path, scratch_postgres: dict)
                         "and table_name = %s order by ordinal_position", [source])
             columns = cur.fetchall()
             assert [c for c, _ in columns] == list(source_columns(source)) + EXTRAS
-            assert {t for c, t in columns if c != "_line"} == {"text"} and dict(columns)["_line"] == "bigint"
-        columns = ", ".join(f"coalesce({c}, '')" for c in source_columns("npr_som"))
+            assert dict(columns) == {**_landing_types(source, POSTGRES_TYPES, "text"), "_file": "text",
+                                     "_line": "bigint", "_delivery_hash": "text", "_unparsed": "text"}
         lines = _lines(raw / "npr_som/2023.csv")
-        cur.execute(f"select _line, concat_ws(';', {columns}) from raw.npr_som where _line in (2, 500, %s)",
-                    [len(lines)])
-        for line, text in cur.fetchall():
-            assert text == lines[line - 1]
+        cur.execute("select * from raw.npr_som order by _line")
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        assert [r["_line"] for r in rows] == list(range(2, len(lines) + 1))
+        for row in rows:
+            _is_the_delivered_field("npr_som", row, lines[row["_line"] - 1])
         cur.execute("select count(*) from raw.npr_som where bitilstand_3 = ''")
         assert cur.fetchone() == (0,)
         cur.execute("select file, status from raw._deliveries order by attempted_at")

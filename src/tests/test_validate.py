@@ -16,6 +16,7 @@ import pytest
 
 from clinical_dashboard.config import SOURCES, GeneratorConfig
 from clinical_dashboard.generate import LEDGER_NAME, run
+from clinical_dashboard.landing_types import delivered_text
 from clinical_dashboard.load import LoadConfig, run_load
 from clinical_dashboard.validate import (DeliveryError, ValidationSettings, _verify_numbering, compile_checks,
                                          count_unexpected, ge_frame, load_suite, scan_file, stage, validate_frame)
@@ -96,8 +97,10 @@ def test_flagged_rows_are_exactly_the_injected_defects(everything) -> None:
                     dups = {int(e["line_number"]) for e in entries if e["defect"] == "exact_duplicate"}
                     assert flagged == dups | originals, (file_result.file, check.id)
                     continue
+                # the suite's checks are written against the delivered text: the landed rows as text
+                delivered = f"(select _file, _line, {delivered_text(suite.columns)} from raw.{file_result.source})"
                 flagged = {r[0] for r in con.execute(
-                    f"select _line from raw.{file_result.source} where _file = ? and {check.unexpected_sql}",
+                    f"select _line from {delivered} as t where _file = ? and {check.unexpected_sql}",
                     [file_result.file]).fetchall()}
                 # a flagged line is an injected defect (or the original of a duplicated one)
                 assert flagged <= defect_lines | originals, (file_result.file, check.id, flagged - defect_lines)

@@ -7,15 +7,11 @@
 ] -%}
 {%- set key_columns = ['aar', 'opptaksomrade', 'fagomrade', 'aldersgruppe'] -%}
 {%- set checks = missing_value_checks(key_columns)
-    + unparseable_checks([('aar', 'referral_year')]) + [
+    + unparseable_checks(['aar']) + [
         data_year_check('referral_year', 'aar'),
         quarantine_check(
             'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
-    ] + unparseable_checks([
-        ('nyhenviste', 'new_referrals'),
-        ('ventetid_gjennomsnitt', 'mean_waiting_days'),
-        ('ventetid_median', 'median_waiting_days'),
-    ]) -%}
+    ] + unparseable_checks(['nyhenviste', 'ventetid_gjennomsnitt', 'ventetid_median']) -%}
 
 with
 
@@ -26,10 +22,10 @@ with
 typed as (
     select
         numbered.*,
-        {{ checked_cast('aar', 'integer') }} as referral_year,
-        {{ checked_cast('nyhenviste', 'integer') }} as new_referrals,
-        {{ checked_cast('ventetid_gjennomsnitt', 'numeric') }} as mean_waiting_days,
-        {{ checked_cast('ventetid_median', 'numeric') }} as median_waiting_days
+        numbered.aar as referral_year,
+        numbered.nyhenviste as new_referrals,
+        numbered.ventetid_gjennomsnitt as mean_waiting_days,
+        numbered.ventetid_median as median_waiting_days
     from numbered
     {{ optimisation_fence() }}
 ),

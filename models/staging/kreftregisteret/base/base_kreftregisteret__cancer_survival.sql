@@ -8,17 +8,13 @@
 ] -%}
 {%- set key_columns = ['aar', 'omradeniva', 'omrade', 'kreftsted'] -%}
 {%- set checks = missing_value_checks(key_columns)
-    + unparseable_checks([('aar', 'publication_year')]) + [
+    + unparseable_checks(['aar']) + [
         data_year_check('publication_year', 'aar'),
         quarantine_check(
             'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
     ] + unparseable_checks([
-        ('diagnoseperiode_fra', 'diagnosis_year_from'),
-        ('diagnoseperiode_til', 'diagnosis_year_to'),
-        ('antall_pasienter', 'n_patients'),
-        ('relativ_overlevelse', 'relative_survival_pct'),
-        ('nedre_ki', 'relative_survival_lower_pct'),
-        ('ovre_ki', 'relative_survival_upper_pct'),
+        'diagnoseperiode_fra', 'diagnoseperiode_til', 'antall_pasienter',
+        'relativ_overlevelse', 'nedre_ki', 'ovre_ki',
     ]) -%}
 
 with
@@ -30,13 +26,13 @@ with
 typed as (
     select
         numbered.*,
-        {{ checked_cast('aar', 'integer') }} as publication_year,
-        {{ checked_cast('diagnoseperiode_fra', 'integer') }} as diagnosis_year_from,
-        {{ checked_cast('diagnoseperiode_til', 'integer') }} as diagnosis_year_to,
-        {{ checked_cast('antall_pasienter', 'integer') }} as n_patients,
-        {{ checked_cast('relativ_overlevelse', 'numeric') }} as relative_survival_pct,
-        {{ checked_cast('nedre_ki', 'numeric') }} as relative_survival_lower_pct,
-        {{ checked_cast('ovre_ki', 'numeric') }} as relative_survival_upper_pct
+        numbered.aar as publication_year,
+        numbered.diagnoseperiode_fra as diagnosis_year_from,
+        numbered.diagnoseperiode_til as diagnosis_year_to,
+        numbered.antall_pasienter as n_patients,
+        numbered.relativ_overlevelse as relative_survival_pct,
+        numbered.nedre_ki as relative_survival_lower_pct,
+        numbered.ovre_ki as relative_survival_upper_pct
     from numbered
     {{ optimisation_fence() }}
 ),

@@ -6,15 +6,12 @@
 ] -%}
 {%- set key_columns = ['aar', 'behandlende_hf', 'sektor'] -%}
 {%- set checks = missing_value_checks(key_columns)
-    + unparseable_checks([('aar', 'discharge_year')]) + [
+    + unparseable_checks(['aar']) + [
         data_year_check('discharge_year', 'aar'),
         quarantine_check(
             'conflicting_record_id', 'n_id_rows > n_copies', 'aar', key_text(key_columns)),
     ] + missing_value_checks(['teller', 'nevner'])
-    + unparseable_checks([
-        ('teller', 'summaries_within_1_day'),
-        ('nevner', 'discharges'),
-    ]) + [
+    + unparseable_checks(['teller', 'nevner']) + [
         quarantine_check(
             'numerator_above_denominator', 'summaries_within_1_day > discharges', 'teller'),
     ] -%}
@@ -28,9 +25,9 @@ with
 typed as (
     select
         numbered.*,
-        {{ checked_cast('aar', 'integer') }} as discharge_year,
-        {{ checked_cast('teller', 'integer') }} as summaries_within_1_day,
-        {{ checked_cast('nevner', 'integer') }} as discharges
+        numbered.aar as discharge_year,
+        numbered.teller as summaries_within_1_day,
+        numbered.nevner as discharges
     from numbered
     {{ optimisation_fence() }}
 ),

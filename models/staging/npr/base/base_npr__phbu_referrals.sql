@@ -11,12 +11,7 @@
         quarantine_check('missing_record_id', 'henvisning_id is null', 'henvisning_id'),
         quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'henvisning_id'),
     ] + missing_value_checks(['mottatt_dato'])
-    + unparseable_checks([
-        ('mottatt_dato', 'received_date'),
-        ('vurdering_dato', 'assessed_date'),
-        ('fodselsar', 'birth_year'),
-        ('alder', 'age'),
-    ]) + [
+    + unparseable_checks(['mottatt_dato', 'vurdering_dato', 'fodselsar', 'alder']) + [
         data_year_check('received_year', 'mottatt_dato'),
         quarantine_check(
             'assessed_before_received', 'assessed_date < received_date', 'vurdering_dato'),
@@ -40,10 +35,10 @@ with
 typed as (
     select
         numbered.*,
-        {{ checked_cast('mottatt_dato', 'date') }} as received_date,
-        {{ checked_cast('vurdering_dato', 'date') }} as assessed_date,
-        {{ checked_cast('fodselsar', 'integer') }} as birth_year,
-        {{ checked_cast('alder', 'integer') }} as age,
+        numbered.mottatt_dato as received_date,
+        numbered.vurdering_dato as assessed_date,
+        numbered.fodselsar as birth_year,
+        numbered.alder as age,
         {{ trimmed_text('komnrhjem') }} as municipality_code_reported,
         {{ trimmed_text('bydelhjem') }} as district_code_reported
     from numbered
