@@ -34,7 +34,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
 	pg-test-server dashboard-modules check \
 	test-spark dbt-build-spark \
-	dashboard dashboard-build test-dashboard bench docs
+	dashboard dashboard-build test-dashboard bench docs api
 
 help:
 	@echo "make setup      install uv ($(TOOLS_DIR)/) and the locked Python environment ($(VENV)/)"
@@ -46,6 +46,7 @@ help:
 	@echo "make lint       sqlfluff lint only"
 	@echo "make test-spark the small extracts loaded and built on local Spark (dbt-spark session; not in make test)"
 	@echo "make dashboard  serve the dashboard (Evidence) on http://127.0.0.1:$(DASHBOARD_PORT)/, building it if needed"
+	@echo "make api        serve the published warehouse's marts read-only (JSON, CSV) on http://127.0.0.1:$(API_PORT)/ (docs/api.md)"
 	@echo "make test-dashboard  build the dashboard from the test warehouse, end-to-end test in Chromium"
 	@echo "make bench      national-scale benchmark (not in make test): benchmarks/results/latest.json"
 	@echo "make docs       the dbt docs site of $(WAREHOUSE) as one file: $(DOCS_SITE) (open it in a browser)"
@@ -222,6 +223,15 @@ dashboard: setup $(DASHBOARD_MODULES)
 		[ -n "$$(find $(DASHBOARD_INPUTS) -newer $(DASHBOARD_SITE)/index.html | head -1)" ]; then \
 		$(MAKE) --no-print-directory dashboard-build; fi
 	node $(DASHBOARD_DIR)/scripts/serve.mjs $(DASHBOARD_SITE) $(DASHBOARD_PORT) 127.0.0.1
+
+# The open data API (docs/api.md): the public marts of the published warehouse, read-only,
+# JSON and CSV, on 127.0.0.1 without keys; e.g. API_ARGS="--host 0.0.0.0" serves others and
+# then requires keys (clinical-dashboard api-key issue --name ...).
+API_PORT ?= 8000
+API_ARGS ?=
+api: setup
+	@test -f $(WAREHOUSE) || { echo "no warehouse $(WAREHOUSE): run make demo (or make load build) first"; exit 1; }
+	$(CLI) api --warehouse $(WAREHOUSE) --port $(API_PORT) $(API_ARGS)
 
 dashboard-modules: $(DASHBOARD_MODULES)
 

@@ -1,4 +1,4 @@
-"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | contracts | build-seeds | build-method-tables | load | export | build``."""
+"""Command line: ``clinical-dashboard generate | calibrate | extract-formats | contracts | build-seeds | build-method-tables | load | export | build | api | api-key``."""
 
 from __future__ import annotations
 
@@ -143,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--reload", action="store_true",
                        help="load the extracts again instead of copying the cached loaded warehouse")
     bench.add_argument("--postgres-scale", type=float, default=0.1, help="0 skips the PostgreSQL comparison")
+
+    from .api_cli import add_parsers as add_api_parsers
+
+    add_api_parsers(sub)  # api, api-key (src/clinical_dashboard/api_cli.py)
     return parser
 
 
@@ -256,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
             except PublishError as error:
                 print(f"clinical-dashboard build: error: {error}", file=sys.stderr)
                 return 2
+        elif args.command in ("api", "api-key"):
+            from .api_cli import run as run_api
+
+            return run_api(args)
         elif args.command == "bench":
             from .bench import BenchConfig
             from .bench import run as run_bench
