@@ -7,16 +7,19 @@ file ``<raw-dir>/<source>/<year>.csv`` (names starting with ``_`` are ignored), 
 The raw contract (the staging models rely on it):
 
 - ``raw.<source>``, one relation per source (DuckDB and Spark: over the landing zone, one parquet
-  file per delivery file; PostgreSQL: a table): every extract column as text (``varchar`` /
-  ``text``) in file order, an empty field as NULL, then ``_file`` (text, the path relative to
-  the raw dir, e.g. ``npr_som/2023.csv``), ``_line`` (bigint, the 1-based line in the file:
-  the header is line 1, the first data row line 2) and ``_delivery_hash`` (text, sha256 of the
-  file's bytes).
+  file per delivery file; PostgreSQL: a table): every extract column in file order, typed as
+  its contract's ``landing`` says or else as text (:mod:`clinical_dashboard.landing_types`), an
+  empty field as NULL, then ``_file`` (text, the path relative to the raw dir, e.g.
+  ``npr_som/2023.csv``), ``_line`` (bigint, the 1-based line in the file: the header is line 1,
+  the first data row line 2), ``_delivery_hash`` (text, sha256 of the file's bytes) and
+  ``_unparsed`` (the delivered text of the row's values that did not parse, JSON, else NULL).
 - ``raw._deliveries``, one row per load attempt that changed something: ``file``, ``source``,
   ``year``, ``delivery_hash``, ``rows``, ``bytes``, ``status`` ('loaded' | 'rejected' |
   'withdrawn'), ``error`` (the :class:`~clinical_dashboard.validate.DeliveryError` message, or
-  why a delivery was withdrawn), ``loaded_by_version``, ``attempted_at`` (timestamp) and
-  ``failed_expectations`` (row-level expectations that flagged rows). The current state of a
+  why a delivery was withdrawn), ``loaded_by_version``, ``attempted_at`` (timestamp),
+  ``failed_expectations`` (row-level expectations that flagged rows), ``rows_unparsed`` (rows
+  with a value that did not parse as its landing type: staging quarantines them) and
+  ``check_counts`` (JSON: every expectation of the suite -> the rows it flagged). The current state of a
   file is its newest row; its rows are in raw when its newest 'loaded' or 'withdrawn' row is
   'loaded'.
 
@@ -132,8 +135,11 @@ RAW_SCHEMA = "raw"
 DELIVERIES_COLUMNS = (
     ("file", "text"), ("source", "text"), ("year", "integer"), ("delivery_hash", "text"), ("rows", "bigint"),
     ("bytes", "bigint"), ("status", "text"), ("error", "text"), ("loaded_by_version", "text"),
-    ("attempted_at", "timestamp"), ("failed_expectations", "integer"),
+    ("attempted_at", "timestamp"), ("failed_expectations", "integer"), ("rows_unparsed", "bigint"),
+    ("check_counts", "text"),
 )
+#: Columns added to the ledger since its first version: added to an older ledger when it is opened.
+LATER_DELIVERIES_COLUMNS = (("rows_unparsed", "bigint"), ("check_counts", "text"))
 #: The loader's columns after the contract's: where a row came from, and the delivered text of its
 #: values that did not parse as their landing type (:mod:`clinical_dashboard.landing_types`).
 EXTRA_COLUMNS = (("_file", "text"), ("_line", "bigint"), ("_delivery_hash", "text"), (UNPARSED, "text"))
@@ -366,9 +372,12 @@ class Target(Protocol):
     def close(self) -> None: ...
 
 
-def _deliveries_ddl(text: str = "varchar") -> str:
+def _deliveries_ddl(text: str = "varchar") -> list[str]:
+    """The ledger, and the columns an older ledger lacks."""
     cols = ", ".join(f"{_q(n)} {t.replace('text', text)}" for n, t in DELIVERIES_COLUMNS)
-    return f"create table if not exists {RAW_SCHEMA}._deliveries ({cols})"
+    return [f"create table if not exists {RAW_SCHEMA}._deliveries ({cols})"] + [
+        f"alter table {RAW_SCHEMA}._deliveries add column if not exists {_q(n)} {t.replace('text', text)}"
+        for n, t in LATER_DELIVERIES_COLUMNS]
 
 
 def _contract_columns(source: str) -> tuple:
@@ -424,7 +433,7 @@ def _drop_staging(con) -> None:
 
 
 def _delivery_values(d: dict) -> list:
-    return [d[n] for n, _ in DELIVERIES_COLUMNS]
+    return [d.get(n) for n, _ in DELIVERIES_COLUMNS]
 
 
 def staging_connection(work_dir: Path, memory_limit: str):
@@ -517,17 +526,21 @@ class Landing:
             raise LoaderError(f"cannot land {rel}: a file name starting with '.' or '_'")
         return self.root / source / name
 
-    def write(self, source: str, rel: str, delivery_hash: str) -> None:
-        """Write the staged delivery, typed, as the parquet file of ``rel`` (replacing an earlier one)."""
+    def write(self, source: str, rel: str, delivery_hash: str) -> int:
+        """Write the staged delivery, typed, as the parquet file of ``rel`` (replacing an earlier one);
+        returns the rows with a value that did not parse."""
         path = self.path(source, rel)
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             self.con.execute(f"copy ({_typed_delivery_sql(source, rel, delivery_hash)}) "
                              f"to {_lit(str(tmp))} (format parquet, compression zstd)")
+            unparsed = self.con.execute(f"select count(*) from read_parquet({_lit(str(tmp))}) "
+                                        f"where {UNPARSED} is not null").fetchone()[0]
             self._set_aside(path)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
+        return int(unparsed)
 
     def retype(self, source: str) -> None:
         """Parquet files of an older loader (every column as text, no ``_unparsed``) typed in place."""
@@ -584,7 +597,8 @@ class DuckDBTarget:
         self.stage_con = self.landing.con
         self.description = f"duckdb `{path}` (raw rows in {landing_dir})"
         self.con.execute(f"create schema if not exists {RAW_SCHEMA}")
-        self.con.execute(_deliveries_ddl())
+        for statement in _deliveries_ddl():
+            self.con.execute(statement)
         self._move_raw_tables()
         self._reconcile()
 
@@ -685,7 +699,7 @@ class DuckDBTarget:
         self.landing.commit()
 
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
-        self.landing.write(source, rel, delivery["delivery_hash"])
+        delivery["rows_unparsed"] = self.landing.write(source, rel, delivery["delivery_hash"])
         self._commit(source, columns, delivery)
 
     def record(self, delivery: dict) -> None:
@@ -752,7 +766,8 @@ class PostgresTarget:
         self.stage_con = staging_connection(self.work_dir, memory_limit)
         with self.pg.cursor() as cur:
             cur.execute(f"create schema if not exists {RAW_SCHEMA}")
-            cur.execute(_deliveries_ddl("text"))
+            for statement in _deliveries_ddl("text"):
+                cur.execute(statement)
         self.pg.commit()
 
     def ensure_table(self, source: str, columns: tuple[str, ...]) -> None:
@@ -816,6 +831,8 @@ class PostgresTarget:
                         cur.copy_expert(f"copy {table} ({cols}, _file, _line, _delivery_hash, {UNPARSED}) from stdin "
                                         "with (format csv, header false)", reader, size=1 << 20)
                         bar.update(delivery["bytes"] // 2 - reader.done)
+                    cur.execute(f"select count(*) from {table} where _file = %s and {UNPARSED} is not null", [rel])
+                    delivery["rows_unparsed"] = cur.fetchone()[0]
                     placeholders = ", ".join(["%s"] * len(DELIVERIES_COLUMNS))
                     cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})",
                                 _delivery_values(delivery))
@@ -919,12 +936,15 @@ class SparkTarget:
         self.stage_con = self.landing.con
         # raw._deliveries as a DuckDB table in memory: the lookups are the DuckDB target's
         self.stage_con.execute(f"create schema if not exists {RAW_SCHEMA}")
-        self.stage_con.execute(_deliveries_ddl())
+        for statement in _deliveries_ddl():
+            self.stage_con.execute(statement)
         if any(self.deliveries_dir.glob("*.parquet")):
-            names = ", ".join(f"cast({_q(n)} as timestamp)" if n == "attempted_at" else _q(n)
-                              for n, _ in DELIVERIES_COLUMNS)
-            self.stage_con.execute(f"insert into {RAW_SCHEMA}._deliveries select {names} "
-                                   f"from read_parquet({_lit(str(self.deliveries_dir / '*.parquet'))})")
+            files = f"read_parquet({_lit(str(self.deliveries_dir / '*.parquet'))}, union_by_name = true)"
+            found = {d[0] for d in self.stage_con.execute(f"select * from {files} limit 0").description}
+            names = ", ".join(f"cast({_q(n)} as timestamp)" if n == "attempted_at" else
+                              (_q(n) if n in found else f"cast(null as {t.replace('text', 'varchar')})")
+                              for n, t in DELIVERIES_COLUMNS)  # files of an older ledger lack the later columns
+            self.stage_con.execute(f"insert into {RAW_SCHEMA}._deliveries select {names} from {files}")
         self.lookups = DuckDBTarget.__new__(DuckDBTarget)
         self.lookups.con = self.stage_con
 
@@ -952,7 +972,7 @@ class SparkTarget:
         self.landing.commit()
 
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None:
-        self.landing.write(source, rel, delivery["delivery_hash"])
+        delivery["rows_unparsed"] = self.landing.write(source, rel, delivery["delivery_hash"])
         self._commit(delivery)
 
     def current_files(self) -> dict[str, tuple[str, int]]:
@@ -1206,7 +1226,8 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     failed = sum(not r.success for r in results)
     row = {"file": rel, "source": delivery.source, "year": delivery.year, "loaded_by_version": loader_version(),
            "delivery_hash": scan.sha256, "rows": rows, "bytes": size, "status": "loaded", "error": None,
-           "attempted_at": _now(), "failed_expectations": failed}
+           "attempted_at": _now(), "failed_expectations": failed,
+           "check_counts": json.dumps({r.id: r.unexpected_count for r in results}, sort_keys=True)}
     step("check")
     bar.set_postfix_str(f"load {rel}")
     target.ensure_table(delivery.source, columns)

@@ -126,6 +126,14 @@ def test_raw_layout_is_the_contract(loaded) -> None:
                                          "'raw' and table_name = '_deliveries' order by ordinal_position")]
     assert deliveries[:9] == ["file", "source", "year", "delivery_hash", "rows", "bytes", "status", "error",
                               "loaded_by_version"]
+    assert deliveries[-2:] == ["rows_unparsed", "check_counts"]
+    # the ledger counts per check what the report counts
+    result, _, _ = loaded
+    for file_result in result.results:
+        (counts, unparsed), = _query(db, "select check_counts, rows_unparsed from raw._deliveries where file = ?",
+                                     [file_result.file])
+        assert json.loads(counts) == {c.id: c.unexpected_count for c in file_result.checks}
+        assert unparsed == 0
     # empty field -> NULL, never ''
     assert _query(db, "select count_if(bitilstand_3 = ''), count_if(bitilstand_3 is null) from raw.npr_som")[0][0] == 0
     assert _query(db, "select count_if(bitilstand_3 is null) from raw.npr_som")[0][0] > 0
@@ -180,6 +188,7 @@ def test_values_that_do_not_parse_land_null_with_their_text(delivery: Path, tmp_
     result = _load(raw, tmp_path)
     assert {r.file: r.status for r in result.results}["npr_som/2023.csv"] == "loaded"
     db = tmp_path / "w.duckdb"
+    assert _query(db, "select rows_unparsed from raw._deliveries where file = 'npr_som/2023.csv'") == [(2,)]
     got = _query(db, "select _line, _unparsed, alder, korrvekt, inndato, kontakt_id, fodselsar from raw.npr_som "
                      "where _line in (2, 3, 4) order by _line")
     assert [(line, json.loads(u) if u else None) for line, u, *_ in got] == [
@@ -292,7 +301,9 @@ def test_raw_tables_of_an_older_warehouse_move_to_the_landing_zone(delivery: Pat
     with duckdb.connect(str(old)) as con:
         con.execute(f"attach '{db}' as new (read_only)")
         con.execute("create schema raw")
-        con.execute("create table raw._deliveries as select * from new.raw._deliveries")
+        # a ledger of before the later columns
+        con.execute("create table raw._deliveries as select * exclude (rows_unparsed, check_counts) "
+                    "from new.raw._deliveries")
         for source in SOURCES:
             text = ", ".join(f"coalesce(cast({c} as varchar), json_extract_string(_unparsed, '$.{c}')) as {c}"
                              for c in source_columns(source))
@@ -308,6 +319,8 @@ def test_raw_tables_of_an_older_warehouse_move_to_the_landing_zone(delivery: Pat
     for source in SOURCES:
         assert _query(old, f"select * from raw.{source} order by _file, _line") == expected[source]
     assert (load.default_landing_dir(old) / "npr_som" / "2023.parquet").is_file()
+    assert _query(old, "select count(*), count(rows_unparsed), count(check_counts) from raw._deliveries") == [
+        (len(SOURCES), 0, 0)]
 
 
 def test_the_staging_memory_limit_is_set_and_checked(delivery: Path, tmp_path: Path, monkeypatch) -> None:
