@@ -33,3 +33,20 @@ for (const file of parquets) {
 	fs.writeFileSync(path.join(sourceDir, `${mart}.sql`), `${header}select * from read_parquet('${literal}')\n`);
 }
 console.log(`sources/marts: ${parquets.map((f) => f.slice(0, -8)).join(', ')} (from ${absExport})`);
+
+// The export's time and row counts for the tables' downloads (components/Nedlasting.svelte puts
+// "Datastand" in every file): static/eksport.json, served at /eksport.json by the built site.
+const manifestFile = path.join(absExport, '_manifest.json');
+const staticDir = path.join(here, '..', 'static');
+fs.mkdirSync(staticDir, { recursive: true });
+let manifest = {};
+try {
+	manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+} catch {
+	console.warn(`no ${manifestFile}: the downloads will not say when the data were exported`);
+}
+const info = {
+	exported_at: manifest.exported_at ?? null,
+	marts: Object.fromEntries((manifest.marts ?? []).map((m) => [m.mart, m.rows]))
+};
+fs.writeFileSync(path.join(staticDir, 'eksport.json'), `${JSON.stringify(info, null, 2)}\n`);

@@ -17,7 +17,10 @@
 // 8. the RBF page is "Resultatbasert finansiering (RBF)" and opens on the newest RBF year with
 //    published (not assumed) parameters;
 // 9. primary and complementary suppression have different labels, each row's as in the mart,
-//    and the note column is not cut off at 1440 px.
+//    and the note column is not cut off at 1440 px;
+// 10. downloads (components/Nedlasting.svelte): the rate table of that selection and the NPR
+//    key-figure table, as .xlsx (opened: numeric cells, hidden cells empty with their note, the
+//    "Om tallene" sheet) and CSV (";" and decimal comma), named after the selection.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -27,6 +30,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium } from 'playwright-core';
 import { serveStatic } from '../scripts/serve.mjs';
 import { parseNorwegianNumber } from '../components/norsk.js';
+import { readSheet, sheetRows, parseCsv } from './xlsx-les.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dashboardDir = path.join(here, '..');
@@ -184,6 +188,27 @@ async function martNok(calculation) {
 		where rbf_year = (select rbf_year from newest) and calculation = '${calculation}'
 		order by rhf_code`);
 	return rows;
+}
+
+/**
+ * Clicks the download button (format 'xlsx' or 'csv') of the table inside [data-testid=<testid>]
+ * and returns the file: {name (as the browser saves it), bytes}.
+ */
+async function download(page, testid, format) {
+	const button = page.locator(`[data-testid=${testid}] [data-testid=nedlasting] button[data-format=${format}]:visible`).first();
+	const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), button.click()]);
+	return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
+}
+
+/** The export's time (clinical-dashboard export's _manifest.json), which the downloads carry. */
+function exportedAt() {
+	const file = path.join(exportsDir, '_manifest.json');
+	return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).exported_at : null;
+}
+
+/** The "Om tallene" sheet as {label: text}. */
+function aboutSheet(bytes) {
+	return Object.fromEntries(sheetRows(readSheet(bytes, 2).cells).filter((r) => r[0]).map((r) => [r[0].v, r[1]?.v]));
 }
 
 // Columns of the RBF points table (pages/rbf.md): RHF, points, key, weighted, factor, normalised, NOK, note.
@@ -408,10 +433,11 @@ describe('dashboard', () => {
 		await page.getByText('Fjern valg', { exact: true }).waitFor({ timeout: 10_000 });
 		assert.equal(await page.getByText('Clear selection').count(), 0);
 		await page.keyboard.press('Escape');
-		// the table's download button (shown on hover)
+		// the table's downloads: our Excel and CSV buttons, not Evidence's own (one way to download)
+		const buttons = page.locator('[data-testid=rate-table] [data-testid=nedlasting] button:visible');
+		assert.deepEqual((await buttons.allInnerTexts()).map((t) => t.trim()), ['Last ned Excel', 'Last ned CSV']);
 		await page.locator('[data-testid=rate-table] table:visible').hover();
-		await page.locator('[data-testid=rate-table] button.download-button').first().waitFor({ timeout: 10_000 });
-		assert.equal((await page.locator('[data-testid=rate-table] button.download-button').first().innerText()).trim(), 'Last ned');
+		assert.equal(await page.locator('button.download-button').count(), 0, 'Evidence\'s download button is off');
 		assert.deepEqual(errors, []);
 		await page.close();
 
@@ -544,6 +570,124 @@ describe('dashboard', () => {
 		});
 		assert.deepEqual(clipped, [], 'notes cut off at 1440 px');
 		await page.screenshot({ path: path.join(shots, 'suppression-1440.png'), fullPage: true });
+
+		// the downloads of this selection: named after it, Norwegian headers, typed numbers,
+		// hidden cells empty with the note, the source and the suppression rule in the file
+		const figures = await sql(`
+			with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
+			select r.area_name, r.events::double as events, r.std_rate, r.suppression_reason, (select year from newest)::int as year
+			from ${parquet('fct_utilisation_rates')} as r
+			where r.sample_id = '${choice.sample_id}' and r.measure = '${choice.measure}' and r.provider_option = '${choice.provider}'
+				and r.year = (select year from newest) and r.period = '${choice.period}'
+				and r.area_level in ('norway', '${choice.area_level}')`);
+		const stem = ['rater', choice.sample_id, figures[0].year, choice.period, choice.area_level].join('_').toLowerCase();
+		const headers = ['Område', 'Nivå', 'Antall', 'Innbyggere', 'Rå rate', 'Justert rate', 'Nedre 95 % KI', 'Øvre 95 % KI', 'Merknad'];
+		const xlsx = await download(page, 'rate-table', 'xlsx');
+		assert.equal(xlsx.name, `${stem}.xlsx`);
+		const { cells, names: sheets } = readSheet(xlsx.bytes, 1);
+		assert.deepEqual(sheets, ['Tabell', 'Om tallene']);
+		const sheet = sheetRows(cells);
+		assert.deepEqual(sheet[0].map((c) => c.v), headers);
+		assert.equal(sheet.length, 1 + figures.length, 'a row per area');
+		for (const f of figures) {
+			const row = sheet.find((r) => r[0]?.v === f.area_name);
+			assert.ok(row, `no row for ${f.area_name} in the .xlsx`);
+			if (f.suppression_reason) {
+				// count, rates and interval hidden (the population is public)
+				for (const col of [2, 4, 5, 6, 7]) assert.equal(row[col], undefined, `${f.area_name}: hidden cell ${headers[col]} is empty`);
+				assert.equal(row[3].t, 'n', `${f.area_name}: population shown`);
+				assert.equal(row[8]?.v, suppressionNote(f.suppression_reason), `${f.area_name}: note`);
+			} else {
+				assert.deepEqual([row[2].t, row[2].v, row[2].format], ['n', f.events, '#,##0'], `${f.area_name}: count`);
+				assert.equal(row[5].t, 'n');
+				assert.equal(row[5].format, '#,##0.0');
+				assert.ok(Math.abs(row[5].v - f.std_rate) <= 0.05 + 1e-9 && Number.isInteger(Math.round(row[5].v * 10 * 1e6) / 1e6),
+					`${f.area_name}: rate ${row[5].v} (1 decimal) vs ${f.std_rate}`);
+				assert.equal(row[8], undefined, `${f.area_name}: no note`);
+			}
+		}
+		const about = aboutSheet(xlsx.bytes);
+		assert.match(about.Kilde, /fct_utilisation_rates/);
+		assert.match(about['Skjulte tall'], /Skjult for å beskytte en annen celle/);
+		assert.match(about.Merk, /syntetiske/);
+		if (exportedAt()) assert.equal(about.Datastand, exportedAt());
+
+		const csv = await download(page, 'rate-table', 'csv');
+		assert.equal(csv.name, `${stem}.csv`);
+		const csvText = csv.bytes.toString('utf8');
+		assert.ok(csvText.startsWith('\ufeff'), 'UTF-8 with BOM');
+		assert.doesNotMatch(csvText, /\bnull\b|undefined|NaN/);
+		const lines = parseCsv(csvText.slice(1), ';');
+		assert.deepEqual(lines[0], headers);
+		for (const f of figures) {
+			const row = lines.find((r) => r[0] === f.area_name);
+			if (f.suppression_reason) {
+				assert.deepEqual([2, 4, 5, 6, 7].map((col) => row[col]), ['', '', '', '', ''], `${f.area_name}: hidden cells empty in the CSV`);
+				assert.match(row[3], /^\d+$/, `${f.area_name}: population as a plain number`);
+				assert.equal(row[8], suppressionNote(f.suppression_reason));
+			} else {
+				assert.equal(row[2], String(f.events), `${f.area_name}: count without thousands separator`);
+				assert.match(row[5], /^\d+,\d$/, `${f.area_name}: rate with a decimal comma`);
+				assert.ok(Math.abs(Number(row[5].replace(',', '.')) - f.std_rate) <= 0.05 + 1e-9);
+			}
+		}
+		// after the table and an empty line: the source and the rule
+		const blank = lines.findIndex((r) => r.length === 1 && r[0] === '');
+		assert.equal(blank, 1 + figures.length);
+		const tail = Object.fromEntries(lines.slice(blank + 1).map((r) => [r[0], r[1]]));
+		assert.match(tail.Kilde, /fct_utilisation_rates/);
+		assert.match(tail['Skjulte tall'], /aldri 0/);
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+
+	test('downloads: the NPR key figures as .xlsx and CSV, numbers typed (not "111,354" text), hidden cells empty with their note', async () => {
+		const { page, errors } = await openPage('/npr-nokkeltall/');
+		await rowsOf(page, 'key-figures');
+		const cells = await sql(`
+			with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
+			select figure_name_nb, region_code, value::double as value, pct_change, is_suppressed, suppression_reason,
+				(select year from newest)::int as year
+			from ${parquet('fct_npr_key_figures')} where year = (select year from newest)`);
+		const regions = ['norway', '1', '2', '3', '4'];
+		const groups = ['Norge', 'Helse Nord', 'Helse Midt-Norge', 'Helse Vest', 'Helse Sør-Øst'];
+		const headers = ['Nøkkeltall', ...groups.flatMap((g) => [`${g} – Antall`, `${g} – Endr. %`]), 'Merknad'];
+		const xlsx = await download(page, 'key-figures', 'xlsx');
+		assert.equal(xlsx.name, `nokkeltall_${cells[0].year}.xlsx`);
+		const sheet = sheetRows(readSheet(xlsx.bytes, 1).cells);
+		assert.deepEqual(sheet[0].map((c) => c.v), headers);
+		const csv = await download(page, 'key-figures', 'csv');
+		assert.equal(csv.name, `nokkeltall_${cells[0].year}.csv`);
+		const lines = parseCsv(csv.bytes.toString('utf8').slice(1), ';');
+		assert.deepEqual(lines[0], headers);
+		let hidden = 0;
+		for (const c of cells) {
+			const col = 1 + 2 * regions.indexOf(c.region_code);
+			const row = sheet.find((r) => r[0]?.v === c.figure_name_nb);
+			const line = lines.find((r) => r[0] === c.figure_name_nb);
+			assert.ok(row && line, `no row for ${c.figure_name_nb}`);
+			const where = `${c.figure_name_nb} / ${groups[regions.indexOf(c.region_code)]}`;
+			if (c.is_suppressed) {
+				hidden += 1;
+				assert.equal(row[col], undefined, `${where}: hidden count is an empty cell`);
+				assert.equal(row[col + 1], undefined, `${where}: hidden change is an empty cell`);
+				assert.equal(line[col], '', `${where}: empty in the CSV`);
+				const note = c.suppression_reason === 'complementary' ? COMPLEMENTARY : PRIMARY;
+				assert.ok(row[headers.length - 1]?.v.includes(`${note} (`) && row[headers.length - 1].v.includes(`${groups[regions.indexOf(c.region_code)]} – Antall`),
+					`${where}: note ${row[headers.length - 1]?.v}`);
+				assert.equal(line[headers.length - 1], row[headers.length - 1].v);
+			} else {
+				assert.deepEqual([row[col].t, row[col].v], ['n', c.value], `${where}: numeric cell`);
+				assert.equal(line[col], String(c.value), `${where}: CSV ${line[col]}`);
+				if (c.pct_change != null) {
+					assert.equal(row[col + 1].t, 'n');
+					assert.ok(Math.abs(row[col + 1].v - c.pct_change) <= 0.05 + 1e-9, `${where}: change ${row[col + 1].v} vs ${c.pct_change}`);
+					assert.match(line[col + 1], /^-?\d+,\d$/);
+				}
+			}
+		}
+		assert.ok(hidden > 0, 'test data: hidden key figures');
+		assert.match(aboutSheet(xlsx.bytes).Kilde, /fct_npr_key_figures/);
 		assert.deepEqual(errors, []);
 		await page.close();
 	});
