@@ -7,8 +7,9 @@
     are grouped before the sample membership: every row is an event of the membership
     (lab_group_id) standing for n_codes codes.
 
-    - codes: the non-empty codes of the invoice (stg_helfo__lab_invoice_codes), including codes
-      the NLK list does not know (field NULL: they count in the Total sample only).
+    - codes: the non-empty codes of the invoice's list (split here, never written as a table),
+      including codes the NLK list does not know (field NULL: they count in the Total sample
+      only).
     - lab_field: the code's field of expertise in ref_nlk_lab_codes, upper case (the codebook's
       `lab_field` codes), e.g. `MEDISINSK BIOKJEMI`.
     - nok: the invoice's HELFO reimbursement shared out over its codes in proportion to their
@@ -63,9 +64,24 @@ nlk_codes as (
     where version_rank = 1
 ),
 
+{# The invoice's codes, split from its list as they stream by: no code-level table is written
+    (404 million codes nationally). #}
+lab_invoices as (
+    select
+        invoice_id,
+        provider_type,
+        lab_codes
+    from {{ ref('stg_helfo__lab_invoices') }}
+),
+
+codes as (
+    {{ split_to_rows(
+        'lab_invoices', ['invoice_id', 'provider_type'], 'lab_codes', '|', 'code_value',
+        'code_position') }}
+),
+
 {#- A code's list price at the invoice's kind of laboratory (0 when unlisted), as a decimal
-    (the list has whole øre): sums over an invoice's codes are exact in any order. The codes
-    are read twice, each time from the table: a CTE read twice could be materialised whole. -#}
+    (the list has whole øre): sums over an invoice's codes are exact in any order. -#}
 {%- set list_nok -%}
     cast(
         coalesce(
@@ -78,72 +94,34 @@ nlk_codes as (
     )
 {%- endset %}
 
--- Per invoice: its codes, their list price, and whether they are all of one field (almost
--- every invoice): then the invoice is one row of invoice_fields without a group per field.
-invoice_totals as (
-    select
-        codes.invoice_id,
-        count(*) as invoice_codes,
-        sum({{ list_nok }}) as invoice_list_nok,
-        min(nlk_codes.lab_field) as first_field,
-        max(nlk_codes.lab_field) as last_field,
-        count(nlk_codes.lab_field) as n_field_codes
-    from {{ ref('stg_helfo__lab_invoice_codes') }} as codes
-    left join nlk_codes
-        on codes.lab_code = nlk_codes.lab_code
-    where codes.lab_code is not null
-    group by codes.invoice_id
-),
-
-mixed_invoices as (
-    select
-        invoice_id,
-        invoice_codes,
-        invoice_list_nok
-    from invoice_totals
-    where n_field_codes > 0 and (n_field_codes < invoice_codes or first_field < last_field)
-),
-
--- The invoices with codes of several fields (a NULL field, unknown codes, counts as one):
--- their codes and list price per field.
-mixed_fields as (
+-- Per invoice and field (a NULL field, unknown codes, counts as one): its codes and their list
+-- price, in one pass over the codes. Almost every invoice has codes of one field only, so this
+-- is about one row per invoice.
+invoice_field_codes as (
     select
         codes.invoice_id,
         nlk_codes.lab_field,
         count(*) as n_codes,
         sum({{ list_nok }}) as list_nok
-    from {{ ref('stg_helfo__lab_invoice_codes') }} as codes
-    inner join mixed_invoices
-        on codes.invoice_id = mixed_invoices.invoice_id
+    from codes
     left join nlk_codes
-        on codes.lab_code = nlk_codes.lab_code
-    where codes.lab_code is not null
+        on codes.code_value = nlk_codes.lab_code
+    where codes.code_value <> ''
     group by
         codes.invoice_id,
         nlk_codes.lab_field
 ),
 
+-- With the invoice's totals: the shares are of the whole invoice.
 invoice_fields as (
     select
         invoice_id,
-        first_field as lab_field,
-        invoice_codes as n_codes,
-        invoice_list_nok as list_nok,
-        invoice_codes,
-        invoice_list_nok
-    from invoice_totals
-    where not (n_field_codes > 0 and (n_field_codes < invoice_codes or first_field < last_field))
-    union all
-    select
-        mixed_fields.invoice_id,
-        mixed_fields.lab_field,
-        mixed_fields.n_codes,
-        mixed_fields.list_nok,
-        mixed_invoices.invoice_codes,
-        mixed_invoices.invoice_list_nok
-    from mixed_fields
-    inner join mixed_invoices
-        on mixed_fields.invoice_id = mixed_invoices.invoice_id
+        lab_field,
+        n_codes,
+        list_nok,
+        sum(n_codes) over (partition by invoice_id) as invoice_codes,
+        sum(list_nok) over (partition by invoice_id) as invoice_list_nok
+    from invoice_field_codes
 ),
 
 allocated as (

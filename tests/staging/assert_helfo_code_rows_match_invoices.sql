@@ -1,13 +1,9 @@
--- Code-level conservation for HELFO: every staged invoice has exactly as many rows in its code
--- model as its code list has items (n_codes), numbered from 1 to n_codes, and the code models
--- hold no other invoices. Returns the invoices whose counts or positions differ.
+-- Code-level conservation for HELFO imaging: every staged invoice has exactly as many rows in its
+-- code model as its code list has items (n_codes), numbered from 1 to n_codes, and the code model
+-- holds no other invoices. Returns the invoices whose counts or positions differ. (The
+-- laboratory codes have no code-level model: tests/intermediate/
+-- assert_lab_code_groups_conserve_codes_and_nok.sql checks their groups.)
 with invoice_counts as (
-    select
-        source,
-        invoice_id,
-        n_codes
-    from {{ ref('stg_helfo__lab_invoices') }}
-    union all
     select
         source,
         invoice_id,
@@ -16,15 +12,6 @@ with invoice_counts as (
 ),
 
 code_counts as (
-    select
-        source,
-        invoice_id,
-        count(*) as n_code_rows,
-        min(code_position) as first_position,
-        max(code_position) as last_position
-    from {{ ref('stg_helfo__lab_invoice_codes') }}
-    group by source, invoice_id
-    union all
     select
         source,
         invoice_id,
