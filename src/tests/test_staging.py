@@ -72,9 +72,8 @@ CODE_COLUMNS = {"hovedtilstand": "main_diagnosis_code", "prosedyre_1": "procedur
                 "analysekoder": "lab_codes", "prosedyrekoder": "procedure_codes"}
 #: raw column of an unknown_code defect -> staging flag (NPR: on the contact)
 UNKNOWN_CODE_FLAGS = {"hovedtilstand": "has_unknown_diagnosis_code", "prosedyre_1": "has_unknown_procedure_code"}
-#: HELFO code lists: unknown codes are flagged per code, in the code models
-CODE_MODELS = {"analysekoder": ("stg_helfo__lab_invoice_codes", "lab_code"),
-               "prosedyrekoder": ("stg_helfo__imaging_invoice_codes", "procedure_code")}
+#: HELFO imaging code lists: unknown codes are flagged per code, in the code model
+CODE_MODELS = {"prosedyrekoder": ("stg_helfo__imaging_invoice_codes", "procedure_code")}
 #: the quarantine reason each quarantined defect must get, by source kind
 QUARANTINE_REASONS = {"impossible_age": "impossible_age", "discharge_before_admission": "discharge_before_admission"}
 REFERRAL_REASONS = {"impossible_age": "impossible_age", "discharge_before_admission": "assessed_before_received"}
@@ -212,6 +211,14 @@ def _check(defect: dict[str, str], warehouse: Warehouse) -> str | None:
             flag, code_column = UNKNOWN_CODE_FLAGS[column], CODE_COLUMNS[column]
             ok = staged[flag] is True and staged[code_column] == _normalised(defect["injected_value"])
             return None if ok else f"{flag}={staged[flag]}, {code_column}={staged[code_column]!r}"
+        if kind == "unknown_code" and column == "analysekoder":
+            # no code-level model: the invoice is staged with its list, and int_helfo__lab_code_groups
+            # counts the code in the group without a field (the Total sample only)
+            first = _normalised(defect["injected_value"].split("|")[0])
+            known = warehouse.con.execute("select count(*) from main_reference.ref_nlk_lab_codes where lab_code = ?",
+                                          [first]).fetchone()[0]
+            ok = staged["lab_codes"].split("|")[0] == first and known == 0
+            return None if ok else f"lab_codes = {staged['lab_codes']!r}, first code known: {known}"
         if kind == "unknown_code" and column in CODE_MODELS:
             model, code_column = CODE_MODELS[column]
             codes = warehouse.codes(model, staged["invoice_id"])
