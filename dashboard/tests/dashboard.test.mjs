@@ -21,6 +21,11 @@
 // 10. downloads (components/Nedlasting.svelte): the rate table of that selection and the NPR
 //    key-figure table, as .xlsx (opened: numeric cells, hidden cells empty with their note, the
 //    "Om tallene" sheet) and CSV (";" and decimal comma), named after the selection.
+// 11. variation between areas (components/Variasjon.svelte): EQ, EQ2, CV, weighted CV and SCV
+//    beside the rate chart equal fct_area_variation for the RHF and HF level, in Norwegian and
+//    (?lang=en) English format; "not computed" where the mart has null; a note for own choice;
+// 12. the RBF what-if (components/RbfHvaOm.svelte): the published NOK at the published parameters,
+//    one RHF's higher attainment raises its NOK, a weight of 0 removes the indicator's points.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -688,6 +693,142 @@ describe('dashboard', () => {
 		}
 		assert.ok(hidden > 0, 'test data: hidden key figures');
 		assert.match(aboutSheet(xlsx.bytes).Kilde, /fct_npr_key_figures/);
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+
+	test('variation between areas: EQ, CV and SCV of fct_area_variation beside the chart, per area level, Norwegian and English', async () => {
+		// the page's default selection: newest complete year, whole year, contacts incl. specialists
+		const STATS = { eq: 'extremal_quotient', eq2: 'extremal_quotient_2', cv: 'coefficient_of_variation',
+			wcv: 'weighted_coefficient_of_variation', scv: 'systematic_component_of_variation' };
+		const mart = async (level) => {
+			const [row] = await sql(`
+				select v.* from ${parquet('fct_area_variation')} as v
+				where v.sample_id = '${defaultSample(PAGE)}' and v.measure = 'contacts' and v.provider_option = 'inclusive'
+					and v.period = 'year' and v.area_level = '${level}'
+					and v.year = (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)`);
+			assert.ok(row, `test data: fct_area_variation has the ${level} row of the default selection`);
+			return row;
+		};
+		/** {stat: text shown} of the panel, once it shows values (not the loading state). */
+		const shown = async (page) => {
+			await page.locator('[data-testid=variation] [data-stat=eq]').waitFor({ timeout: 30_000 });
+			return page.locator('[data-testid=variation] [data-stat]').evaluateAll((rows) =>
+				Object.fromEntries(rows.map((r) => [r.dataset.stat, r.querySelector('dd').textContent.trim()])));
+		};
+		const check = (texts, row, en) => {
+			for (const [key, column] of Object.entries(STATS)) {
+				const value = row[column];
+				if (value == null) {
+					assert.match(texts[key], en ? /^not computed: / : /^ikke beregnet: /, `${key}: ${texts[key]} (mart: null)`);
+				} else {
+					// two decimals, the language's format, equal to the mart's value
+					assert.match(texts[key], en ? /^-?[\d,]+\.\d\d$/ : /^[-−]?\d{1,3}(\u00a0\d{3})*,\d\d$/, `${key}: ${JSON.stringify(texts[key])}`);
+					const n = en ? Number(texts[key].replaceAll(',', '')) : number(texts[key]);
+					assert.ok(Math.abs(n - value) <= 0.005 + 1e-9, `${key}: page ${texts[key]}, fct_area_variation ${value}`);
+				}
+			}
+		};
+		const { page, errors } = await openPage(PAGE);
+		const rhf = await mart('rhf');
+		assert.ok(rhf.extremal_quotient != null && rhf.systematic_component_of_variation != null, 'test data: EQ and SCV at RHF level');
+		await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF'), null, { timeout: 30_000 });
+		check(await shown(page), rhf, false);
+		const panel = await page.locator('[data-testid=variation]').innerText();
+		assert.match(panel, /Variasjon mellom områdene/);
+		assert.match(panel, /Ekstremkvotient \(EQ\): høyeste \/ laveste rate/);
+		assert.match(panel, /Variasjonskoeffisient \(CV\)/);
+		assert.match(panel, /Systematisk variasjonskomponent \(SCV\)/);
+		assert.match(panel, new RegExp(`Beregnet for ${rhf.n_areas_with_rate} av ${rhf.n_areas} RHF-områder`));
+
+		// HF level: the HF row of the mart
+		const hf = await mart('hf');
+		await page.getByRole('button', { name: 'HF', exact: true }).click();
+		await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes(' HF-områder'), null, { timeout: 30_000 });
+		check(await shown(page), hf, false);
+		assert.notEqual(hf.extremal_quotient, rhf.extremal_quotient, 'test data: RHF and HF differ');
+
+		// own choice of areas: no statistics, a note says why
+		await page.getByRole('button', { name: 'Egne valg', exact: true }).click();
+		await page.locator('[data-testid=variation-note]').waitFor({ timeout: 30_000 });
+		assert.match(await page.locator('[data-testid=variation-note]').innerText(), /gjelder alle områdene på ett nivå/);
+		assert.equal(await page.locator('[data-testid=variation] [data-stat]').count(), 0);
+		assert.deepEqual(errors, []);
+		await page.close();
+
+		// English labels and number format
+		const en = await openPage(`${PAGE}?lang=en`);
+		await en.page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF areas'), null, { timeout: 30_000 });
+		check(await shown(en.page), rhf, true);
+		assert.match(await en.page.locator('[data-testid=variation]').innerText(), /Extremal quotient \(EQ\): highest \/ lowest rate/);
+		assert.deepEqual(en.errors, []);
+		await en.page.close();
+		const nb = await openPage(`${PAGE}?lang=nb`);
+		await nb.page.close();
+	});
+
+	test('RBF what-if: the published NOK at the published parameters; one RHF\'s higher attainment raises its NOK; a weight of 0 takes the indicator\'s points away', async () => {
+		const year = await rbfDefaultYear();
+		const published = await sql(`select rhf_code, rhf_name, raw_points, nok::double as nok from ${parquet('fct_rbf_points')}
+			where rbf_year = ${year} and calculation = 'preliminary' order by rhf_code`);
+		const budget = published.reduce((s, r) => s + r.nok, 0);
+		const { page, errors } = await openPage('/rbf/');
+		const table = '[data-testid=rbf-whatif-table] tbody tr[data-rhf]';
+		await page.locator(table).first().waitFor({ timeout: 30_000 });
+		const read = () => page.locator(table).evaluateAll((trs) => trs.map((tr) => ({
+			code: tr.dataset.rhf,
+			cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent.trim())
+		})));
+		const whatifNok = (rows, code) => number(rows.find((r) => r.code === code).cells[6]);
+		let rows = await read();
+		assert.equal(rows.length, published.length);
+		for (const p of published) {
+			const row = rows.find((r) => r.code === p.rhf_code);
+			assert.equal(row.cells[0], p.rhf_name);
+			assert.equal(number(row.cells[3]), p.nok, `${p.rhf_name}: published NOK`);
+			assert.equal(whatifNok(rows, p.rhf_code), p.nok, `${p.rhf_name}: the what-if at the published parameters`);
+			assert.equal(row.cells[7], '0');
+			assert.match(row.cells[6], /^\d{1,3}(\u00a0\d{3})+$/, 'NOK in Norwegian format');
+		}
+
+		// one RHF's share on one indicator raised to the target (attainment 1 = full points)
+		const [below] = await sql(`select area_code as rhf_code, indicator_id, target from ${parquet('fct_rbf_indicators')}
+			where rbf_year = ${year} and calculation = 'preliminary' and area_level = 'rhf' and not is_suppressed
+				and points < weight * 100000 - 0.001 order by indicator_number, area_code limit 1`);
+		assert.ok(below, 'test data: an RHF indicator below full payout');
+		await page.locator('[data-field=one-rhf]').selectOption(below.rhf_code);
+		await page.locator('[data-field=one-indicator]').selectOption(below.indicator_id);
+		await page.locator('[data-field=one-share]').fill(String(Math.round(below.target * 10000) / 100).replace('.', ','));
+		await page.locator('[data-field=one-share]').press('Tab');
+		const before = published.find((p) => p.rhf_code === below.rhf_code).nok;
+		await page.waitForFunction(([sel, code, old]) => {
+			const tr = document.querySelector(`${sel}[data-rhf="${code}"]`);
+			return tr && Number(tr.querySelectorAll('td')[6].textContent.replace(/[\s\u00a0]/g, '')) > old;
+		}, ['[data-testid=rbf-whatif-table] tbody tr', below.rhf_code, before], { timeout: 10_000 }).catch(() => {});
+		rows = await read();
+		assert.ok(whatifNok(rows, below.rhf_code) > before, `RHF ${below.rhf_code}: ${before} -> ${rows.find((r) => r.code === below.rhf_code).cells[6]}`);
+		for (const p of published.filter((x) => x.rhf_code !== below.rhf_code)) assert.ok(whatifNok(rows, p.rhf_code) <= p.nok, `${p.rhf_name} does not gain`);
+		assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget, 'the NOK still sum to the budget');
+
+		// reset, then weight 0 on an indicator no RHF row of which is hidden: each RHF loses its points on it
+		await page.locator('[data-field=reset]').click();
+		await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).every((tr) => tr.querySelectorAll('td')[7].textContent.trim() === '0'),
+			table, { timeout: 10_000 });
+		const indicator = await sql(`select indicator_id, list(area_code order by area_code) as codes, list(points order by area_code) as pts
+			from ${parquet('fct_rbf_indicators')} where rbf_year = ${year} and calculation = 'preliminary' and area_level = 'rhf'
+			group by indicator_id having bool_and(not is_suppressed) and sum(points) > 0 order by indicator_id limit 1`);
+		assert.ok(indicator.length, 'test data: an indicator without hidden RHF rows');
+		const { indicator_id, codes, pts } = indicator[0];
+		const weight = page.locator(`[data-testid=rbf-whatif-parameters] tr[data-indicator=${indicator_id}] [data-field=weight]`);
+		await weight.fill('0');
+		await weight.press('Tab');
+		const expected = published.map((p) => p.raw_points - pts[codes.indexOf(p.rhf_code)]);
+		await page.waitForFunction(([sel, want]) => Array.from(document.querySelectorAll(sel)).every((tr, i) =>
+			Math.abs(Number(tr.querySelectorAll('td')[4].textContent.replace(/[\s\u00a0]/g, '').replace(',', '.')) - want[i]) < 0.06),
+		[table, expected], { timeout: 10_000 }).catch(() => {});
+		rows = await read();
+		published.forEach((p, i) => assert.ok(Math.abs(number(rows[i].cells[4]) - expected[i]) < 0.06, `${p.rhf_name}: points ${rows[i].cells[4]}, expected ${expected[i]}`));
+		assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget);
 		assert.deepEqual(errors, []);
 		await page.close();
 	});
