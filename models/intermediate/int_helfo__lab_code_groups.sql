@@ -74,10 +74,13 @@ lab_invoices as (
     from {{ ref('stg_helfo__lab_invoices') }}
 ),
 
+-- The fence keeps PostgreSQL from joining the code list (and ranking its versions) inside the
+-- lateral split, once per invoice: the split is done first, the join after it, by hash.
 codes as (
     {{ split_to_rows(
         'lab_invoices', ['invoice_id', 'provider_type'], 'lab_codes', '|', 'code_value',
         'code_position') }}
+    {{ optimisation_fence() }}
 ),
 
 {#- A code's list price at the invoice's kind of laboratory (0 when unlisted), as a decimal
