@@ -21,6 +21,7 @@ the macro's.
 from __future__ import annotations
 
 from .contracts import Column
+from .validate import _lit, _q
 
 #: landing type -> (the whole-text pattern, the DuckDB type, the PostgreSQL type, the Spark type)
 LANDING_TYPES: dict[str, tuple[str, str, str, str]] = {
@@ -32,14 +33,6 @@ LANDING_TYPES: dict[str, tuple[str, str, str, str]] = {
 #: The column after the contract's and the loader's columns: the text of values that did not parse.
 UNPARSED = "_unparsed"
 _ENGINE = {"duckdb": 1, "postgres": 2, "spark": 3}
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def column_type(column: Column, engine: str) -> str:

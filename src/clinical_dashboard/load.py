@@ -132,14 +132,13 @@ STAGED = "_delivery_staged"
 #: or env CLINICAL_DASHBOARD_LOAD_MEMORY override it.
 STAGING_MEMORY_LIMIT = "3GB"
 RAW_SCHEMA = "raw"
+#: Columns added to the ledger since its first version: added to an older ledger when it is opened.
+LATER_DELIVERIES_COLUMNS = (("rows_unparsed", "bigint"), ("check_counts", "text"))
 DELIVERIES_COLUMNS = (
     ("file", "text"), ("source", "text"), ("year", "integer"), ("delivery_hash", "text"), ("rows", "bigint"),
     ("bytes", "bigint"), ("status", "text"), ("error", "text"), ("loaded_by_version", "text"),
-    ("attempted_at", "timestamp"), ("failed_expectations", "integer"), ("rows_unparsed", "bigint"),
-    ("check_counts", "text"),
-)
-#: Columns added to the ledger since its first version: added to an older ledger when it is opened.
-LATER_DELIVERIES_COLUMNS = (("rows_unparsed", "bigint"), ("check_counts", "text"))
+    ("attempted_at", "timestamp"), ("failed_expectations", "integer"),
+) + LATER_DELIVERIES_COLUMNS
 #: The loader's columns after the contract's: where a row came from, and the delivered text of its
 #: values that did not parse as their landing type (:mod:`clinical_dashboard.landing_types`).
 EXTRA_COLUMNS = (("_file", "text"), ("_line", "bigint"), ("_delivery_hash", "text"), (UNPARSED, "text"))
