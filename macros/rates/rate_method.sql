@@ -84,3 +84,16 @@
         'cast(' ~ age_to ~ ' as ' ~ dbt.type_string() ~ ')'
     ]) }}
 {%- endmacro %}
+
+{#
+    One text key for a stratum of a level's population: scope, year, area level, sex and age
+    group ('sex_age:all:0-105|2024|hf|female|00-04'). For the joins of large relations on the
+    whole stratum: on five separate columns PostgreSQL multiplies the columns' selectivities,
+    expects a single row and plans sorts and merge joins for millions.
+#}
+{% macro rate_stratum_key(scope_id, year, area_level, sex, age_group) -%}
+    {{ dbt.concat([
+        scope_id, "'|'", 'cast(' ~ year ~ ' as ' ~ dbt.type_string() ~ ')', "'|'",
+        area_level, "'|'", sex, "'|'", age_group
+    ]) }}
+{%- endmacro %}

@@ -19,7 +19,8 @@
       Suppressed areas (std_rate null) are left out: k counts the published rates only, and
       min/max/mean come from figures fct_utilisation_rates publishes anyway.
 
-    Systematic component of variation (McPherson et al. 1982), from int_rate_strata:
+    Systematic component of variation (McPherson et al. 1982), from the observed and expected
+    counts per area of int_rate_area_expected:
       SCV = 100 * (1/k) * sum_i [ (O_i - E_i)^2 / E_i^2 - 1 / E_i ]
       O_i = events of area i, E_i = sum over strata s of rate_s * population_i,s, where rate_s
       is the rate of stratum s among all residents of the level's areas (sum of the areas'
@@ -52,7 +53,7 @@ with rates as (
     where area_level in ('rhf', 'hf', 'hospital')
 ),
 
-area_counts as (
+cells as (
     select
         sample_id,
         measure,
@@ -63,41 +64,6 @@ area_counts as (
         count(*) as n_areas
     from rates
     group by sample_id, measure, provider_option, year, period, area_level
-),
-
--- A compact integer key per cell, so that the ~9 million rows of the stratum grid are grouped
--- and joined on it rather than on six text columns (PostgreSQL spilled gigabytes to disk).
--- The grid finds its cell through one concatenated key (cell_key): joined on the six
--- columns, PostgreSQL multiplied their selectivities, expected 1 row instead of millions
--- and chose a nested loop.
-cells as (
-    select
-        area_counts.sample_id,
-        area_counts.measure,
-        area_counts.provider_option,
-        area_counts.year,
-        area_counts.period,
-        area_counts.area_level,
-        area_counts.n_areas,
-        {{ cell_key('area_counts') }} as cell_key,
-        row_number() over (order by {{ cell_key('area_counts') }}) as cell_id
-    from area_counts
-),
-
-strata as (
-    select
-        cells.cell_id,
-        rate_strata.area_code,
-        rate_strata.sex,
-        rate_strata.age_group,
-        cast(rate_strata.events as {{ type_double() }}) as events,
-        cast(rate_strata.population as {{ type_double() }}) as population
-    from {{ ref('int_rate_strata') }} as rate_strata
-    inner join cells
-        on {{ cell_key('rate_strata') }} = cells.cell_key
-    where
-        rate_strata.area_level in ('rhf', 'hf', 'hospital')
-        and {{ measure_is_count('rate_strata.measure') }}
 ),
 
 -- Published rates, ranked from both ends, with the population-weighted mean of the cell.
@@ -158,44 +124,22 @@ rate_statistics as (
     group by sample_id, measure, provider_option, year, period, area_level
 ),
 
--- Expected counts from the stratum rates of all the level's areas together (grouped and
--- joined back: on the stratum grid a window over the same partition was several times slower).
-stratum_rates as (
-    select
-        cell_id,
-        sex,
-        age_group,
-        sum(events) / nullif(sum(population), 0) as stratum_rate
-    from strata
-    group by cell_id, sex, age_group
-),
-
-area_expected as (
-    select
-        strata.cell_id,
-        strata.area_code,
-        sum(strata.events) as observed,
-        sum(strata.population * stratum_rates.stratum_rate) as expected
-    from strata
-    inner join stratum_rates
-        on
-            strata.cell_id = stratum_rates.cell_id
-            and strata.sex = stratum_rates.sex
-            and strata.age_group = stratum_rates.age_group
-    group by strata.cell_id, strata.area_code
-),
-
 systematic_variation as (
     select
-        cell_id,
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        area_level,
         count(*) as n_areas_expected,
         100 * avg(
             (observed - expected) * (observed - expected) / (expected * expected)
             - 1 / expected
         ) as systematic_component_of_variation
-    from area_expected
+    from {{ ref('int_rate_area_expected') }}
     where expected > 0
-    group by cell_id
+    group by sample_id, measure, provider_option, year, period, area_level
 ),
 
 final as (
@@ -256,7 +200,13 @@ final as (
             and cells.period = rate_statistics.period
             and cells.area_level = rate_statistics.area_level
     left join systematic_variation
-        on cells.cell_id = systematic_variation.cell_id
+        on
+            cells.sample_id = systematic_variation.sample_id
+            and cells.measure = systematic_variation.measure
+            and cells.provider_option = systematic_variation.provider_option
+            and cells.year = systematic_variation.year
+            and cells.period = systematic_variation.period
+            and cells.area_level = systematic_variation.area_level
 )
 
 select

@@ -1,0 +1,177 @@
+{#
+    Observed and expected events per area of every count cell (sample_id, measure,
+    provider_option, year, period, area_level rhf / hf / hospital): the inputs of the
+    systematic component of variation in fct_area_variation (SPEC section 11).
+
+      observed_i = sum_s d_i,s               (events of area i in stratum s)
+      expected_i = sum_s n_i,s * r_s,  r_s = sum_i d_i,s / sum_i n_i,s over the level's areas
+
+    n_i,s is the population times the period factor, as in the stratum grid (int_rate_strata),
+    and only strata and areas of the grid count: the population scope of the sample, and
+    hospitals only for sex x age standardisation. The grid itself is not built: a stratum
+    without events has r_s = 0 and adds nothing to any area's expected count, so r_s is
+    computed for the strata with events only and spread over the level's areas by their
+    population (the same sums as grouping the grid, without its strata that have no events).
+    Not counts (NOK) have no Poisson expectation and are left out (measure_is_count). An area
+    has a row where it has a population row in a stratum with events; its expected count can
+    be 0 (no residents there) or null (the level has none either): the mart uses expected > 0.
+#}
+{#- The events in the strata of the grid (a population row of the sample's scope), joined to the
+    sample by sample_id alone; incomplete periods drop out in the join to cells. Inlined where
+    used rather than a CTE read twice, which PostgreSQL would materialise without statistics.
+    Strata are joined on one text key (rate_stratum_key: scope, year, level, sex, age group; with
+    the area for one area's stratum), which PostgreSQL estimates far better than five columns. -#}
+{%- set population_stratum_key = rate_stratum_key(
+    'population.scope_id', 'population.year', 'population.area_level', 'population.sex',
+    'population.age_group') -%}
+{%- set grid_events -%}
+    select
+        stratum_events.sample_id,
+        stratum_events.measure,
+        stratum_events.provider_option,
+        stratum_events.year,
+        stratum_events.period,
+        stratum_events.area_level,
+        stratum_events.area_code,
+        population.stratum_key,
+        cast(stratum_events.events as {{ type_double() }}) as events
+    from {{ ref('int_sample_stratum_events') }} as stratum_events
+    inner join (
+        select
+            sample_id,
+            stratification,
+            {{ rate_scope_id('stratification', 'sex_scope', 'age_from', 'age_to') }} as scope_id
+        from {{ ref('int_samples') }}
+    ) as samples
+        on stratum_events.sample_id = samples.sample_id
+    inner join population
+        on
+            {{ dbt.concat([rate_stratum_key('samples.scope_id', 'stratum_events.year',
+                'stratum_events.area_level', 'stratum_events.sex', 'stratum_events.age_group'),
+                "'|'", 'stratum_events.area_code']) }}
+            = population.stratum_area_key
+    where
+        stratum_events.area_level in ('rhf', 'hf', 'hospital')
+        and (samples.stratification = 'sex_age' or stratum_events.area_level <> 'hospital')
+{%- endset %}
+{#- The grid events of the complete count cells, by cell number (cells below). -#}
+{%- set cell_events -%}
+    select
+        cells.cell_id,
+        cells.period_factor,
+        grid_events.area_level,
+        grid_events.area_code,
+        grid_events.stratum_key,
+        grid_events.events
+    from ({{ grid_events }}) as grid_events
+    inner join cells
+        on
+            grid_events.sample_id = cells.sample_id
+            and grid_events.measure = cells.measure
+            and grid_events.provider_option = cells.provider_option
+            and grid_events.year = cells.year
+            and grid_events.period = cells.period
+{%- endset %}
+
+with population as (
+    select
+        population.area_level,
+        population.area_code,
+        population,
+        {{ population_stratum_key }} as stratum_key,
+        {{ dbt.concat([population_stratum_key, "'|'", 'population.area_code']) }}
+            as stratum_area_key
+    from {{ ref('int_rate_population') }} as population
+    where population.area_level in ('rhf', 'hf', 'hospital')
+),
+
+-- The complete periods (int_sample_periods) of the count measures, numbered: the large
+-- groupings below run on (cell_id, area) rather than on six text columns.
+cells as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        {{ period_population_factor('period') }} as period_factor,
+        row_number() over (
+            order by sample_id, measure, provider_option, year, period
+        ) as cell_id
+    from {{ ref('int_sample_periods') }}
+    where {{ measure_is_count('measure') }}
+),
+
+observed as (
+    select
+        cell_id,
+        area_level,
+        area_code,
+        sum(events) as observed
+    from ({{ cell_events }}) as cell_events
+    group by cell_id, area_level, area_code
+),
+
+-- Events per stratum over all the level's areas.
+stratum_totals as (
+    select
+        cell_id,
+        stratum_key,
+        max(period_factor) as period_factor,
+        sum(events) as events
+    from ({{ cell_events }}) as cell_events
+    group by cell_id, stratum_key
+),
+
+level_population as (
+    select
+        stratum_key,
+        sum(population) as population
+    from population
+    group by stratum_key
+),
+
+stratum_rates as (
+    select
+        stratum_totals.cell_id,
+        stratum_totals.stratum_key,
+        stratum_totals.period_factor,
+        stratum_totals.events
+        / nullif(level_population.population * stratum_totals.period_factor, 0) as stratum_rate
+    from stratum_totals
+    inner join level_population
+        on stratum_totals.stratum_key = level_population.stratum_key
+),
+
+expected as (
+    select
+        stratum_rates.cell_id,
+        population.area_level,
+        population.area_code,
+        sum(
+            population.population * stratum_rates.period_factor * stratum_rates.stratum_rate
+        ) as expected
+    from stratum_rates
+    inner join population
+        on stratum_rates.stratum_key = population.stratum_key
+    group by stratum_rates.cell_id, population.area_level, population.area_code
+)
+
+select
+    cells.sample_id,
+    cells.measure,
+    cells.provider_option,
+    cells.year,
+    cells.period,
+    expected.area_level,
+    expected.area_code,
+    expected.expected,
+    coalesce(observed.observed, 0) as observed
+from expected
+inner join cells
+    on expected.cell_id = cells.cell_id
+left join observed
+    on
+        expected.cell_id = observed.cell_id
+        and expected.area_level = observed.area_level
+        and expected.area_code = observed.area_code
