@@ -64,6 +64,8 @@ statistics_years as (
     from newest_population
 ),
 
+-- Residents per hospital area (with its HF and RHF), sex and age: summed over the
+-- municipalities and districts before the fan-out to the four area levels below.
 unit_population as (
     select
         statistics_years.statistics_year,
@@ -73,7 +75,7 @@ unit_population as (
         catchment_areas.hospital_code,
         population.sex,
         population.age,
-        population.population
+        sum(population.population) as population
     from population
     inner join statistics_years
         on population.year_jan1 = statistics_years.year_jan1
@@ -82,6 +84,7 @@ unit_population as (
             population.municipality_code = catchment_areas.municipality_code
             and coalesce(population.district_code, '')
             = coalesce(catchment_areas.district_code, '')
+    group by 1, 2, 3, 4, 5, 6, 7
 ),
 
 area_levels as (
