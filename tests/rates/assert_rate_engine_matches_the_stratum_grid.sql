@@ -2,13 +2,12 @@
 -- population and w_M per scope and area; aggregating the full stratum grid (int_rate_strata,
 -- SPEC section 6 written out) must give the same events, population, rate and w_M-driven
 -- upper limit. Checked for the newest year's T1 cells (the grid is large; one year and
--- period keeps the test quick while covering every sample, measure, option and area).
-with newest as (
-    select max(year) as year
-    from {{ ref('int_standardised_rates') }}
-),
-
-grid as (
+-- period keeps the test quick while covering every sample, measure, option and area). The
+-- year is a scalar subquery, not a join, so that the engines push it into the grid view.
+{%- set newest_year -%}
+    (select max(year) from {{ ref('int_standardised_rates') }})
+{%- endset %}
+with grid as (
     select
         strata.sample_id,
         strata.measure,
@@ -26,18 +25,14 @@ grid as (
             end
         ) * {{ rate_per() }} as std_rate
     from {{ ref('int_rate_strata') }} as strata
-    inner join newest
-        on strata.year = newest.year
-    where strata.period = 'T1'
+    where strata.year = {{ newest_year }} and strata.period = 'T1'
     group by 1, 2, 3, 4, 5, 6, 7
 ),
 
 engine as (
     select rates.*
     from {{ ref('int_standardised_rates') }} as rates
-    inner join newest
-        on rates.year = newest.year
-    where rates.period = 'T1'
+    where rates.year = {{ newest_year }} and rates.period = 'T1'
 )
 
 select
