@@ -32,6 +32,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
+	pytest-duckdb pytest-postgres \
 	pg-test-server dashboard-modules check \
 	test-spark dbt-build-spark \
 	dashboard dashboard-build test-dashboard bench docs api
@@ -111,12 +112,15 @@ export PGDATABASE := clinical_dashboard
 
 # The steps run through scripts/steps.py, which prints a table of each step's wall and CPU
 # seconds at the end (also on failure; target/test-steps.tsv keeps it). A step written with
-# `&` runs beside the ones after it, its output printed whole when it ends: the linter and the
-# dashboard's npm install beside the builds, pytest beside the dashboard's build and browser
-# test. pytest needs the PostgreSQL marts (the read-only role's test), so it starts after
-# their build; the server is stopped in every case.
+# `&` runs beside the ones after it, its output printed whole when it ends; `wait:X` waits for
+# step X. Everything that can overlap does (the machine's cores are the limit): the linter and
+# the dashboard's npm install beside the DuckDB build; pytest, the PostgreSQL build and the
+# dashboard's build and browser test after it, side by side. Only the read-only role's test
+# needs the PostgreSQL marts, so it runs after their build (pytest-postgres); the server is
+# stopped in every case.
 TEST_STEPS := setup 'lint&' 'dashboard-modules&' test-extracts pg-test-server dbt-build \
-              dbt-build-postgres 'pytest&' wait:dashboard-modules test-dashboard
+              'pytest-duckdb&' 'dbt-build-postgres&' wait:dashboard-modules test-dashboard \
+              wait:dbt-build-postgres pytest-postgres
 # pytest reads the dbt-build step's warehouse instead of loading and building the same
 # extracts again (src/tests/conftest.py, small_warehouse).
 test:
@@ -173,8 +177,17 @@ dbt-build-spark: setup
 	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) DBT=$(DBT) scripts/dbt-build-in-layers.sh --target spark
 
 # --durations: the slowest tests in every run, so that a slow one is seen the day it appears.
+# make test runs the suite in two parts: the tests of the PostgreSQL marts (PYTEST_PG_MARTS)
+# after the PostgreSQL build, the rest beside it.
+PYTEST_PG_MARTS := $(PYTEST_DIR)/test_privacy_readonly_role.py
 pytest: setup
 	$(PYTEST) -q --durations=15 $(PYTEST_DIR)
+
+pytest-duckdb: setup
+	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS)
+
+pytest-postgres: setup
+	$(PYTEST) -q $(PYTEST_PG_MARTS)
 
 # --- dashboard -----------------------------------------------------------------------------
 # Evidence project in dashboard/ (installed from its package-lock.json). It reads parquet exports of

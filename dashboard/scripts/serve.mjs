@@ -51,11 +51,26 @@ export function serveStatic(siteDir, { host = '127.0.0.1', port = 3000 } = {}) {
 			res.end(fs.existsSync(notFound) ? fs.readFileSync(notFound) : 'not found');
 			return;
 		}
-		res.writeHead(200, {
+		// Caching: the files under _app/immutable/ have a content hash in their name (the 18 MB
+		// DuckDB wasm, the JS chunks), so a browser may keep them; every other file (pages, the
+		// parquet data) is revalidated on each use, and an unchanged one costs a 304, not a download.
+		const stat = fs.statSync(file);
+		const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+		const rel = path.relative(root, file).split(path.sep).join('/');
+		const headers = {
 			'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-			'cache-control': 'no-cache'
-		});
-		fs.createReadStream(file).pipe(res);
+			'cache-control': rel.startsWith('_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+			etag,
+			'last-modified': stat.mtime.toUTCString()
+		};
+		if (req.headers['if-none-match'] === etag) {
+			res.writeHead(304, headers);
+			res.end();
+			return;
+		}
+		res.writeHead(200, { ...headers, 'content-length': stat.size });
+		if (req.method === 'HEAD') res.end();
+		else fs.createReadStream(file).pipe(res);
 	});
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);

@@ -29,6 +29,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -61,8 +62,29 @@ const isRatePage = (file) => fs.readFileSync(file, 'utf8').includes('{@partial "
 
 let server;
 let baseUrl;
-let browser;
+// A Chromium profile per lane (launchPersistentContext; two lanes, see describe('dashboard')):
+// its HTTP cache keeps the 18 MB DuckDB wasm and the JS chunks (served as immutable) and the
+// compiled wasm between pages, instead of downloading and compiling them again for each page.
+// Every page still loads in full, revalidates the parquet files and starts as a new visitor
+// (newPage clears the site's stored data, such as the remembered ?lang=).
+const lanes = [];
+let tourContext; // the page tour
+let context; // the tests of the figures
 let db;
+
+async function launchLane() {
+	const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-test-'));
+	lanes.push({ profileDir });
+	const lane = await chromium.launchPersistentContext(profileDir, {
+		executablePath: chromiumPath,
+		headless: true,
+		acceptDownloads: true,
+		args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+	lanes.at(-1).context = lane;
+	return lane;
+}
 
 async function sql(query) {
 	const reader = await db.runAndReadAll(query);
@@ -71,9 +93,19 @@ async function sql(query) {
 
 const parquet = (mart) => `read_parquet('${path.join(exportsDir, `${mart}.parquet`).replaceAll("'", "''")}')`;
 
+/** A new tab with none of the site's stored data (localStorage etc.; the HTTP cache is kept). */
+async function newPage(viewport = { width: 1400, height: 1000 }, lane = context) {
+	const page = await lane.newPage();
+	await page.setViewportSize(viewport);
+	const cdp = await lane.newCDPSession(page);
+	await cdp.send('Storage.clearDataForOrigin', { origin: baseUrl, storageTypes: 'local_storage,indexeddb,cache_storage' });
+	await cdp.detach();
+	return page;
+}
+
 /** A page with console errors and uncaught exceptions collected. */
-async function openPage(route) {
-	const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+async function openPage(route, lane = context) {
+	const page = await newPage(undefined, lane);
 	const errors = [];
 	page.on('console', (msg) => {
 		if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
@@ -225,27 +257,29 @@ before(async () => {
 	fs.mkdirSync(shots, { recursive: true });
 	server = await serveStatic(site, { host: '127.0.0.1', port: 0 });
 	baseUrl = `http://127.0.0.1:${server.address().port}`;
-	browser = await chromium.launch({
-		executablePath: chromiumPath,
-		headless: true,
-		args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync']
-	});
+	tourContext = await launchLane();
+	context = await launchLane();
 	db = await (await DuckDBInstance.create(':memory:')).connect();
 });
 
 after(async () => {
-	await browser?.close();
+	for (const lane of lanes) {
+		await lane.context?.close();
+		fs.rmSync(lane.profileDir, { recursive: true, force: true });
+	}
 	await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
 
-describe('dashboard', () => {
+// Two lanes at once, each with its own Chromium (and so its own HTTP cache and localStorage): the
+// page tour, and the tests of the figures one after another. The pages wait on data and timers
+// much of the time, so the two overlap well even on two cores.
+describe('dashboard', { concurrency: 2 }, () => {
 	test('every page loads without console errors (screenshots saved)', async () => {
 		const all = pages();
 		assert.ok(all.length >= 5, `expected the dashboard's pages, found ${all.map((p) => p.route).join(', ')}`);
-		const failures = [];
-		for (const { route, file } of all) {
-			const { page, errors } = await openPage(route);
+		let failures = [];
+		const visit = async ({ route, file }, i) => {
+			const { page, errors } = await openPage(route, tourContext);
 			if (isRatePage(file)) {
 				// the figures have arrived: bars first (default tab), then the table
 				await page.locator('[data-testid=rate-bars] canvas').first().waitFor({ timeout: 30_000 });
@@ -257,579 +291,595 @@ describe('dashboard', () => {
 			await page.waitForTimeout(500);
 			const name = route === '/' ? 'index' : route.slice(1, -1).replaceAll('/', '__');
 			await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-			if (errors.length) failures.push(`${route}:\n  ${errors.join('\n  ')}`);
+			if (errors.length) failures[i] = `${route}:\n  ${errors.join('\n  ')}`;
 			await page.close();
-		}
+		};
+		// two tabs at a time (each page's console errors are its own): while one waits for its
+		// data or its screenshot, the other works
+		let next = 0;
+		let stop = false;
+		const tab = async () => {
+			while (next < all.length && !stop) {
+				const i = next++;
+				await visit(all[i], i).catch((err) => {
+					stop = true;
+					throw err;
+				});
+			}
+		};
+		const thrown = (await Promise.allSettled([tab(), tab()])).find((r) => r.status === 'rejected');
+		if (thrown) throw thrown.reason;
+		failures = failures.filter(Boolean);
 		assert.deepEqual(failures, [], failures.join('\n'));
 	});
 
-	test('the rate shown equals fct_utilisation_rates', async () => {
-		const { page, errors } = await openPage(PAGE);
-		const rows = await tableRows(page);
-		const norway = rows.find((r) => r[0] === 'Norge');
-		assert.ok(norway, `no Norway row in ${JSON.stringify(rows.slice(0, 3))}`);
-		const expected = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'year' });
-		assert.equal(expected.is_suppressed, false);
-		assert.ok(Math.abs(number(norway[STD_RATE]) - expected.std_rate) <= 0.05 + 1e-9,
-			`page shows ${norway[STD_RATE]}, fct_utilisation_rates has ${expected.std_rate}`);
-		// every RHF row as well
-		const rhfs = await sql(`select area_name, area_code from ${parquet('dim_areas')} where area_level = 'rhf'`);
-		assert.equal(rows.length, 1 + rhfs.length, 'Norway and the RHF areas by default');
-		for (const { area_name, area_code } of rhfs) {
-			const row = rows.find((r) => r[0] === area_name);
-			const cell = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'year', level: 'rhf', code: area_code });
-			if (cell.is_suppressed) assert.equal(row[8], suppressionNote(cell.suppression_reason));
-			else assert.ok(Math.abs(number(row[STD_RATE]) - cell.std_rate) <= 0.05 + 1e-9, `${area_name}: ${row[STD_RATE]} vs ${cell.std_rate}`);
-		}
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
-
-	test('changing a selector changes the figures', async () => {
-		const { page, errors } = await openPage(PAGE);
-		const before = await tableRows(page);
-		const norwayBefore = before.find((r) => r[0] === 'Norge')[STD_RATE];
-
-		// period: whole year -> T1 (population x 4/12, so a different rate)
-		await page.getByRole('button', { name: /^T1/ }).click();
-		const t1 = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'T1' });
-		await waitForRows(page, (rows, old) => rows.some((r) => r[0] === 'Norge' && r[5] !== old), norwayBefore);
-		const afterPeriod = await tableRows(page);
-		const norwayT1 = afterPeriod.find((r) => r[0] === 'Norge')[STD_RATE];
-		assert.notEqual(norwayT1, norwayBefore);
-		assert.ok(Math.abs(number(norwayT1) - t1.std_rate) <= 0.05 + 1e-9, `T1: page ${norwayT1}, mart ${t1.std_rate}`);
-
-		// area level: RHF -> HF areas (Norway stays)
-		const [{ n }] = await sql(`select count(*)::int as n from ${parquet('dim_areas')} where area_level = 'hf'`);
-		await page.getByRole('button', { name: 'HF', exact: true }).click();
-		await waitForRows(page, (rows, expected) => rows.length === expected, 1 + n);
-		const hf = await tableRows(page);
-		assert.equal(hf.length, 1 + n);
-		assert.ok(hf.some((r) => r[0] === 'Norge'), 'Norway is always shown');
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
-
-	test('the RBF page shows the NOK of fct_rbf_points; preliminary -> final changes them to the final ones', async () => {
-		const { page, errors } = await openPage('/rbf/');
-		const preliminary = await martNok('preliminary');
-		const final = await martNok('final');
-		assert.equal(preliminary.length, 4, 'four RHFs in the preliminary calculation');
-		assert.equal(final.length, 4, 'four RHFs in the final calculation');
-		assert.ok(preliminary.some((p, i) => p.nok !== final[i].nok), 'test data: preliminary and final NOK differ');
-
-		const shown = await rowsOf(page, 'rbf-points');
-		assert.equal(shown.length, preliminary.length);
-		for (const { rhf_name, nok } of preliminary) {
-			const row = shown.find((r) => r[0] === rhf_name);
-			assert.ok(row, `no row for ${rhf_name} in ${JSON.stringify(shown)}`);
-			assert.equal(number(row[RBF_NOK]), nok, `${rhf_name} preliminary: page ${row[RBF_NOK]}, fct_rbf_points ${nok}`);
-		}
-		// the comparison table: preliminary and final side by side, difference = final - preliminary
-		const comparison = await rowsOf(page, 'rbf-comparison');
-		for (const [i, { rhf_name, nok }] of preliminary.entries()) {
-			const row = comparison.find((r) => r[0] === rhf_name);
-			assert.equal(number(row[1]), nok);
-			assert.equal(number(row[2]), final[i].nok);
-			assert.equal(number(row[3]), final[i].nok - nok, `${rhf_name}: difference ${row[3]}`);
-		}
-
-		await page.getByRole('button', { name: 'Endelig', exact: true }).click();
-		await waitForTable(page, 'rbf-points', (rows, [col, expected]) =>
-			expected.every(({ rhf_name, nok }) => rows.some((r) => r[0] === rhf_name && Number(r[col].replace(/[^0-9.-]/g, '')) === nok)),
-			[RBF_NOK, final]);
-		const after = await rowsOf(page, 'rbf-points');
-		for (const { rhf_name, nok } of final) {
-			const row = after.find((r) => r[0] === rhf_name);
-			assert.equal(number(row[RBF_NOK]), nok, `${rhf_name} final: page ${row[RBF_NOK]}, fct_rbf_points ${nok}`);
-		}
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
-
-	test('NPR key figures: every cell equals fct_npr_key_figures, suppressed cells show "Skjult (under 5)" or "Skjult (vern)"', async () => {
-		const { page, errors } = await openPage('/npr-nokkeltall/');
-		const cells = await sql(`
-			with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
-			select figure_name_nb, region_code, value, pct_change, is_suppressed, suppression_reason
-			from ${parquet('fct_npr_key_figures')} where year = (select year from newest)`);
-		const suppressed = cells.filter((c) => c.is_suppressed);
-		assert.ok(suppressed.length > 0, 'test data: the newest year has suppressed key figures');
-		const shown = await rowsOf(page, 'key-figures');
-		const regions = ['norway', '1', '2', '3', '4'];
-		let checked = 0;
-		for (const c of cells) {
-			const row = shown.find((r) => r[0] === c.figure_name_nb);
-			assert.ok(row, `no row for ${c.figure_name_nb}`);
-			const col = 1 + 2 * regions.indexOf(c.region_code);
-			assert.ok(col >= 1, `unexpected region ${c.region_code}`);
-			if (c.is_suppressed) {
-				const label = c.suppression_reason === 'complementary' ? 'Skjult (vern)' : 'Skjult (under 5)';
-				assert.equal(row[col], label, `${c.figure_name_nb} / ${c.region_code} is suppressed (${c.suppression_reason})`);
-				assert.equal(row[col + 1], label);
-			} else {
-				assert.equal(number(row[col]), c.value, `${c.figure_name_nb} / ${c.region_code}: page ${row[col]}, mart ${c.value}`);
-				if (c.pct_change != null) {
-					assert.ok(Math.abs(number(row[col + 1]) - c.pct_change) <= 0.05 + 1e-9,
-						`${c.figure_name_nb} / ${c.region_code}: change ${row[col + 1]}, mart ${c.pct_change}`);
-				}
+	describe('figures', { concurrency: 1 }, () => {
+		test('the rate shown equals fct_utilisation_rates', async () => {
+			const { page, errors } = await openPage(PAGE);
+			const rows = await tableRows(page);
+			const norway = rows.find((r) => r[0] === 'Norge');
+			assert.ok(norway, `no Norway row in ${JSON.stringify(rows.slice(0, 3))}`);
+			const expected = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'year' });
+			assert.equal(expected.is_suppressed, false);
+			assert.ok(Math.abs(number(norway[STD_RATE]) - expected.std_rate) <= 0.05 + 1e-9,
+				`page shows ${norway[STD_RATE]}, fct_utilisation_rates has ${expected.std_rate}`);
+			// every RHF row as well
+			const rhfs = await sql(`select area_name, area_code from ${parquet('dim_areas')} where area_level = 'rhf'`);
+			assert.equal(rows.length, 1 + rhfs.length, 'Norway and the RHF areas by default');
+			for (const { area_name, area_code } of rhfs) {
+				const row = rows.find((r) => r[0] === area_name);
+				const cell = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'year', level: 'rhf', code: area_code });
+				if (cell.is_suppressed) assert.equal(row[8], suppressionNote(cell.suppression_reason));
+				else assert.ok(Math.abs(number(row[STD_RATE]) - cell.std_rate) <= 0.05 + 1e-9, `${area_name}: ${row[STD_RATE]} vs ${cell.std_rate}`);
 			}
-			checked += 1;
-		}
-		assert.equal(checked, cells.length);
-		const labels = new Set(suppressed.map((c) => c.suppression_reason));
-		assert.ok(labels.has('primary'), 'test data: a primary-suppressed key figure');
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
-
-	test('procedure rankings: the top-30 table equals fct_procedure_rankings, volume -> cost switches the ranking', async () => {
-		const { page, errors } = await openPage('/somatikk/prosedyrer/');
-		const ranking = (name) => sql(`
-			select rank::int as rank, branch_name, volume::double as volume, annual_cost_nok::double as cost, is_suppressed
-			from ${parquet('fct_procedure_rankings')} where ranking = '${name}' order by rank`);
-		const volume = await ranking('volume');
-		const cost = await ranking('cost');
-		assert.ok(volume.length > 0 && cost.length > 0);
-		const check = (shown, expected, label) => {
-			assert.equal(shown.length, expected.length, `${label}: ${shown.length} rows shown`);
-			for (const [i, r] of expected.entries()) {
-				assert.equal(Number(shown[i][0]), r.rank, `${label} row ${i}`);
-				assert.equal(shown[i][1], r.branch_name, `${label} rank ${r.rank}`);
-				if (r.is_suppressed) assert.match(shown[i][5], /^Skjult/);
-				else {
-					assert.equal(number(shown[i][2]), r.volume, `${label} ${r.branch_name} volume`);
-					assert.equal(number(shown[i][3]), r.cost, `${label} ${r.branch_name} cost`);
-				}
-			}
-		};
-		check(await rowsOf(page, 'ranking-table'), volume, 'volume');
-		await page.getByRole('button', { name: 'Kostnad', exact: true }).click();
-		// wait for the whole table to show the cost order (rank 1 can be the same branch in both)
-		await waitForTable(page, 'ranking-table', (rows, names) =>
-			rows.length === names.length && rows.every((r, i) => r[1] === names[i]), cost.map((r) => r.branch_name))
-			.catch(() => {}); // on a timeout, check() below says what differs
-		check(await rowsOf(page, 'ranking-table'), cost, 'cost');
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
-
-	test('bokmål: Norwegian number format and no English framework text', async () => {
-		const { page, errors } = await openPage(PAGE);
-		assert.equal(await page.evaluate(() => document.documentElement.lang), 'nb');
-		const rows = await tableRows(page);
-		const norway = rows.find((r) => r[0] === 'Norge');
-		// "Innbyggere" (population, always >= 1000) with a no-break space between thousands, the
-		// rates with a decimal comma: 8 584,2 and never 8,584.2
-		assert.match(norway[3], /^\d{1,3}(\u00a0\d{3})+$/, `population ${JSON.stringify(norway[3])}`);
-		for (const col of [STD_RATE, 6, 7]) {
-			assert.match(norway[col], /^\d{1,3}(\u00a0\d{3})*,\d$/, `column ${col}: ${JSON.stringify(norway[col])}`);
-		}
-		// sidebar and breadcrumbs: "Forside", titles as written (innerText applies text-transform)
-		const sidebar = await page.locator('aside').first().innerText();
-		assert.match(sidebar, /Forside/);
-		assert.match(sidebar, /Om dataene/);
-		assert.doesNotMatch(sidebar, /\bHome\b|Om Dataene|Nøkkeltall Fra NPR/);
-		// the multi-select of areas: "72 valgt", not "72 Selected"; open it: "Fjern valg", "Velg alle"
-		const text = await page.locator('body').innerText();
-		assert.match(text, /\d+ valgt/);
-		assert.doesNotMatch(text, /Selected|\bHome\b/);
-		await page.getByRole('combobox', { name: 'Egne valg av områder' }).click();
-		await page.getByText('Fjern valg', { exact: true }).waitFor({ timeout: 10_000 });
-		assert.equal(await page.getByText('Clear selection').count(), 0);
-		await page.keyboard.press('Escape');
-		// the table's downloads: our Excel and CSV buttons, not Evidence's own (one way to download)
-		const buttons = page.locator('[data-testid=rate-table] [data-testid=nedlasting] button:visible');
-		assert.deepEqual((await buttons.allInnerTexts()).map((t) => t.trim()), ['Last ned Excel', 'Last ned CSV']);
-		await page.locator('[data-testid=rate-table] table:visible').hover();
-		assert.equal(await page.locator('button.download-button').count(), 0, 'Evidence\'s download button is off');
-		assert.deepEqual(errors, []);
-		await page.close();
-
-		// pagination: "Side 1 / n", not "Page 1 / n"
-		const om = await openPage('/om-dataene/');
-		await om.page.locator('.pagination:visible').first().waitFor({ timeout: 30_000 });
-		const pager = await om.page.locator('.pagination:visible').first().innerText();
-		assert.match(pager, /Side/);
-		assert.doesNotMatch(pager, /Page/);
-		assert.deepEqual(om.errors, []);
-		await om.page.close();
-	});
-
-	test('?lang=en: the marts\' English labels and English number format', async () => {
-		const { page, errors } = await openPage(`${PAGE}?lang=en`);
-		const [{ name }] = await sql(`select area_name_en as name from ${parquet('dim_areas')} where area_level = 'norway'`);
-		await tableRows(page);
-		// the prerendered (bokmål) rows come first, the English ones when the queries have run again
-		await waitForRows(page, (rows, n) => rows.some((r) => r[0] === n), name);
-		const rows = await tableRows(page);
-		const norway = rows.find((r) => r[0] === name);
-		assert.ok(norway, `no ${name} row in ${JSON.stringify(rows.slice(0, 2))}`);
-		assert.match(norway[3], /^\d{1,3}(,\d{3})+$/, `population ${norway[3]}`);
-		assert.match(norway[STD_RATE], /^[\d,]+\.\d$/, `rate ${norway[STD_RATE]}`);
-		assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-		assert.deepEqual(errors, []);
-		await page.close();
-		// back to bokmål (the choice is remembered until changed)
-		const nb = await openPage(`${PAGE}?lang=nb`);
-		assert.ok((await tableRows(nb.page)).some((r) => r[0] === 'Norge'));
-		await nb.page.close();
-	});
-
-	test('RBF: "Resultatbasert finansiering", opens on the newest year with published parameters', async () => {
-		const { page, errors } = await openPage('/rbf/');
-		assert.equal((await page.locator('h1').first().textContent()).trim(), 'Resultatbasert finansiering (RBF)');
-		const year = await rbfDefaultYear();
-		const [{ assumedNewer }] = await sql(`select count(*)::int as assumedNewer from ${parquet('fct_rbf_points')} where rbf_year > ${year}`);
-		assert.ok(assumedNewer > 0, 'test data: a newer RBF year with assumed parameters exists (the old default)');
-		const text = await page.locator('body').innerText();
-		assert.match(text, new RegExp(`Nyeste år med publiserte parametere \\(${year}\\)`));
-		assert.match(text, new RegExp(`RBF ${year}, foreløpig beregning: budsjett \\d{1,3}(\\u00a0\\d{3})+ kr`));
-		assert.doesNotMatch(text, /Kvalitetsbasert|seed 0|completeness_thresholds/i);
-		assert.match(await page.locator('aside').first().innerText(), /Resultatbasert finansiering \(RBF\)/);
-		assert.deepEqual(errors, []);
-		await page.close();
-		const index = await openPage('/');
-		const links = await index.page.locator('article a[href="/rbf"]').allInnerTexts();
-		assert.ok(links.includes('Resultatbasert finansiering (RBF)'), `front page links: ${links}`);
-		assert.doesNotMatch(await index.page.locator('body').innerText(), /Kvalitetsbasert/);
-		await index.page.close();
-	});
-
-	test('primary and complementary suppression are labelled differently, as in the mart; notes not cut off at 1440 px', async () => {
-		// a rate page, sample, period and area level with both kinds of suppression (the page's
-		// default measure and provider option: the first of its knapper)
-		const candidates = pages().filter(({ file }) => isRatePage(file)).map(({ route, file }) => {
-			const text = fs.readFileSync(file, 'utf8');
-			const [, area, subArea] = /select '(\w+)' as area, '(\w+)' as sub_area/.exec(text);
-			return { route, area, subArea, measure: /maal: \[\['(\w+)'/.exec(text)[1], provider: /leverandor: \[\['(\w+)'/.exec(text)[1] };
+			assert.deepEqual(errors, []);
+			await page.close();
 		});
-		const values = candidates.map((c) => `('${c.route}', '${c.area}', '${c.subArea}', '${c.measure}', '${c.provider}')`).join(', ');
-		const [choice] = await sql(`
-			with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1),
-			pages(route, area, sub_area, measure, provider) as (values ${values})
-			select p.route, s.sample_id, s.name_nb, p.measure, p.provider, r.period, r.area_level
-			from pages as p
-			inner join ${parquet('dim_samples')} as s on s.area = p.area and s.sub_area = p.sub_area
-			inner join ${parquet('fct_utilisation_rates')} as r
-				on r.sample_id = s.sample_id and r.measure = p.measure and r.provider_option = p.provider
-			where r.year = (select year from newest) and r.area_level in ('rhf', 'hf', 'hospital')
-			group by p.route, s.sample_id, s.name_nb, p.measure, p.provider, r.period, r.area_level
-			having count(case when r.suppression_reason = 'primary' then 1 end) > 0
-				and count(case when r.suppression_reason = 'complementary' then 1 end) > 0
-			order by case r.period when 'year' then 0 else 1 end, case r.area_level when 'hf' then 0 when 'rhf' then 1 else 2 end,
-				p.route, s.sample_id
-			limit 1`);
-		assert.ok(choice, 'test data: a rate page selection with primary and complementary suppression');
-		const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-		const errors = [];
-		page.on('pageerror', (err) => errors.push(err.message));
-		await page.goto(`${baseUrl}${choice.route}`, { waitUntil: 'networkidle' });
-		await tableRows(page);
-		if (choice.sample_id !== defaultSample(choice.route)) {
-			await page.getByRole('combobox', { name: 'Utvalg' }).click();
-			await page.getByRole('option', { name: choice.name_nb, exact: true }).click();
-			await page.keyboard.press('Escape');
-		}
-		if (choice.period !== 'year') {
-			const [{ label }] = await sql(`select period_label_nb as label from ${parquet('dim_periods')} where period = '${choice.period}' limit 1`);
-			await page.getByRole('button', { name: label, exact: true }).click();
-		}
-		const levelButton = { rhf: 'RHF', hf: 'HF', hospital: 'Sykehus' }[choice.area_level];
-		if (choice.area_level !== 'rhf') await page.getByRole('button', { name: levelButton, exact: true }).click();
-		const expected = await sql(`
-			with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
-			select r.area_name, r.suppression_reason, r.events
-			from ${parquet('fct_utilisation_rates')} as r
-			where r.sample_id = '${choice.sample_id}' and r.measure = '${choice.measure}' and r.provider_option = '${choice.provider}'
-				and r.year = (select year from newest) and r.period = '${choice.period}'
-				and r.area_level in ('norway', '${choice.area_level}')`);
-		// the selection has arrived: as many rows as the mart, and the suppressed ones labelled
-		const names = expected.filter((e) => e.suppression_reason).map((e) => e.area_name);
-		await waitForRows(page, (rows, [n, hidden]) => rows.length === n && hidden.every((a) => rows.some((r) => r[0] === a && r[8])),
-			[expected.length, names]);
-		const rows = await tableRows(page);
-		const seen = new Set();
-		for (const e of expected) {
-			const row = rows.find((r) => r[0] === e.area_name);
-			assert.ok(row, `no row for ${e.area_name}`);
-			assert.equal(row[8], suppressionNote(e.suppression_reason), `${e.area_name} (${e.suppression_reason})`);
-			if (e.suppression_reason) {
-				seen.add(row[8]);
-				assert.equal(row[2], '-', `${e.area_name}: a suppressed count is not shown`);
-			}
-		}
-		assert.deepEqual([...seen].sort(), [COMPLEMENTARY, PRIMARY].sort());
-		// both labels are explained on the page
-		const text = await page.locator('body').innerText();
-		assert.ok(text.includes(`"${PRIMARY}"`) && text.includes(`"${COMPLEMENTARY}"`), 'the page explains both labels');
-		// the note is readable in full at 1440 px: its cell is inside the table's visible box
-		// and the text is not clipped
-		const clipped = await page.locator('[data-testid=rate-table] table:visible').evaluate((table) => {
-			const box = table.parentElement.getBoundingClientRect();
-			return Array.from(table.querySelectorAll('tr:has(td[role=cell])'))
-				.map((tr) => tr.querySelectorAll('td[role=cell]')[8])
-				.filter((td) => td && td.textContent.trim())
-				.filter((td) => td.getBoundingClientRect().right > box.right + 1 || td.scrollWidth > td.clientWidth + 1)
-				.map((td) => td.textContent.trim());
+
+		test('changing a selector changes the figures', async () => {
+			const { page, errors } = await openPage(PAGE);
+			const before = await tableRows(page);
+			const norwayBefore = before.find((r) => r[0] === 'Norge')[STD_RATE];
+
+			// period: whole year -> T1 (population x 4/12, so a different rate)
+			await page.getByRole('button', { name: /^T1/ }).click();
+			const t1 = await martRate({ route: PAGE, measure: 'contacts', provider: 'inclusive', period: 'T1' });
+			await waitForRows(page, (rows, old) => rows.some((r) => r[0] === 'Norge' && r[5] !== old), norwayBefore);
+			const afterPeriod = await tableRows(page);
+			const norwayT1 = afterPeriod.find((r) => r[0] === 'Norge')[STD_RATE];
+			assert.notEqual(norwayT1, norwayBefore);
+			assert.ok(Math.abs(number(norwayT1) - t1.std_rate) <= 0.05 + 1e-9, `T1: page ${norwayT1}, mart ${t1.std_rate}`);
+
+			// area level: RHF -> HF areas (Norway stays)
+			const [{ n }] = await sql(`select count(*)::int as n from ${parquet('dim_areas')} where area_level = 'hf'`);
+			await page.getByRole('button', { name: 'HF', exact: true }).click();
+			await waitForRows(page, (rows, expected) => rows.length === expected, 1 + n);
+			const hf = await tableRows(page);
+			assert.equal(hf.length, 1 + n);
+			assert.ok(hf.some((r) => r[0] === 'Norge'), 'Norway is always shown');
+			assert.deepEqual(errors, []);
+			await page.close();
 		});
-		assert.deepEqual(clipped, [], 'notes cut off at 1440 px');
-		await page.screenshot({ path: path.join(shots, 'suppression-1440.png'), fullPage: true });
 
-		// the downloads of this selection: named after it, Norwegian headers, typed numbers,
-		// hidden cells empty with the note, the source and the suppression rule in the file
-		const figures = await sql(`
-			with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
-			select r.area_name, r.events::double as events, r.std_rate, r.suppression_reason, (select year from newest)::int as year
-			from ${parquet('fct_utilisation_rates')} as r
-			where r.sample_id = '${choice.sample_id}' and r.measure = '${choice.measure}' and r.provider_option = '${choice.provider}'
-				and r.year = (select year from newest) and r.period = '${choice.period}'
-				and r.area_level in ('norway', '${choice.area_level}')`);
-		const stem = ['rater', choice.sample_id, figures[0].year, choice.period, choice.area_level].join('_').toLowerCase();
-		const headers = ['Område', 'Nivå', 'Antall', 'Innbyggere', 'Rå rate', 'Justert rate', 'Nedre 95 % KI', 'Øvre 95 % KI', 'Merknad'];
-		const xlsx = await download(page, 'rate-table', 'xlsx');
-		assert.equal(xlsx.name, `${stem}.xlsx`);
-		const { cells, names: sheets } = readSheet(xlsx.bytes, 1);
-		assert.deepEqual(sheets, ['Tabell', 'Om tallene']);
-		const sheet = sheetRows(cells);
-		assert.deepEqual(sheet[0].map((c) => c.v), headers);
-		assert.equal(sheet.length, 1 + figures.length, 'a row per area');
-		for (const f of figures) {
-			const row = sheet.find((r) => r[0]?.v === f.area_name);
-			assert.ok(row, `no row for ${f.area_name} in the .xlsx`);
-			if (f.suppression_reason) {
-				// count, rates and interval hidden (the population is public)
-				for (const col of [2, 4, 5, 6, 7]) assert.equal(row[col], undefined, `${f.area_name}: hidden cell ${headers[col]} is empty`);
-				assert.equal(row[3].t, 'n', `${f.area_name}: population shown`);
-				assert.equal(row[8]?.v, suppressionNote(f.suppression_reason), `${f.area_name}: note`);
-			} else {
-				assert.deepEqual([row[2].t, row[2].v, row[2].format], ['n', f.events, '#,##0'], `${f.area_name}: count`);
-				assert.equal(row[5].t, 'n');
-				assert.equal(row[5].format, '#,##0.0');
-				assert.ok(Math.abs(row[5].v - f.std_rate) <= 0.05 + 1e-9 && Number.isInteger(Math.round(row[5].v * 10 * 1e6) / 1e6),
-					`${f.area_name}: rate ${row[5].v} (1 decimal) vs ${f.std_rate}`);
-				assert.equal(row[8], undefined, `${f.area_name}: no note`);
+		test('the RBF page shows the NOK of fct_rbf_points; preliminary -> final changes them to the final ones', async () => {
+			const { page, errors } = await openPage('/rbf/');
+			const preliminary = await martNok('preliminary');
+			const final = await martNok('final');
+			assert.equal(preliminary.length, 4, 'four RHFs in the preliminary calculation');
+			assert.equal(final.length, 4, 'four RHFs in the final calculation');
+			assert.ok(preliminary.some((p, i) => p.nok !== final[i].nok), 'test data: preliminary and final NOK differ');
+
+			const shown = await rowsOf(page, 'rbf-points');
+			assert.equal(shown.length, preliminary.length);
+			for (const { rhf_name, nok } of preliminary) {
+				const row = shown.find((r) => r[0] === rhf_name);
+				assert.ok(row, `no row for ${rhf_name} in ${JSON.stringify(shown)}`);
+				assert.equal(number(row[RBF_NOK]), nok, `${rhf_name} preliminary: page ${row[RBF_NOK]}, fct_rbf_points ${nok}`);
 			}
-		}
-		const about = aboutSheet(xlsx.bytes);
-		assert.match(about.Kilde, /fct_utilisation_rates/);
-		assert.match(about['Skjulte tall'], /Skjult for å beskytte en annen celle/);
-		assert.match(about.Merk, /syntetiske/);
-		if (exportedAt()) assert.equal(about.Datastand, exportedAt());
-
-		const csv = await download(page, 'rate-table', 'csv');
-		assert.equal(csv.name, `${stem}.csv`);
-		const csvText = csv.bytes.toString('utf8');
-		assert.ok(csvText.startsWith('\ufeff'), 'UTF-8 with BOM');
-		assert.doesNotMatch(csvText, /\bnull\b|undefined|NaN/);
-		const lines = parseCsv(csvText.slice(1), ';');
-		assert.deepEqual(lines[0], headers);
-		for (const f of figures) {
-			const row = lines.find((r) => r[0] === f.area_name);
-			if (f.suppression_reason) {
-				assert.deepEqual([2, 4, 5, 6, 7].map((col) => row[col]), ['', '', '', '', ''], `${f.area_name}: hidden cells empty in the CSV`);
-				assert.match(row[3], /^\d+$/, `${f.area_name}: population as a plain number`);
-				assert.equal(row[8], suppressionNote(f.suppression_reason));
-			} else {
-				assert.equal(row[2], String(f.events), `${f.area_name}: count without thousands separator`);
-				assert.match(row[5], /^\d+,\d$/, `${f.area_name}: rate with a decimal comma`);
-				assert.ok(Math.abs(Number(row[5].replace(',', '.')) - f.std_rate) <= 0.05 + 1e-9);
+			// the comparison table: preliminary and final side by side, difference = final - preliminary
+			const comparison = await rowsOf(page, 'rbf-comparison');
+			for (const [i, { rhf_name, nok }] of preliminary.entries()) {
+				const row = comparison.find((r) => r[0] === rhf_name);
+				assert.equal(number(row[1]), nok);
+				assert.equal(number(row[2]), final[i].nok);
+				assert.equal(number(row[3]), final[i].nok - nok, `${rhf_name}: difference ${row[3]}`);
 			}
-		}
-		// after the table and an empty line: the source and the rule
-		const blank = lines.findIndex((r) => r.length === 1 && r[0] === '');
-		assert.equal(blank, 1 + figures.length);
-		const tail = Object.fromEntries(lines.slice(blank + 1).map((r) => [r[0], r[1]]));
-		assert.match(tail.Kilde, /fct_utilisation_rates/);
-		assert.match(tail['Skjulte tall'], /aldri 0/);
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
 
-	test('downloads: the NPR key figures as .xlsx and CSV, numbers typed (not "111,354" text), hidden cells empty with their note', async () => {
-		const { page, errors } = await openPage('/npr-nokkeltall/');
-		await rowsOf(page, 'key-figures');
-		const cells = await sql(`
-			with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
-			select figure_name_nb, region_code, value::double as value, pct_change, is_suppressed, suppression_reason,
-				(select year from newest)::int as year
-			from ${parquet('fct_npr_key_figures')} where year = (select year from newest)`);
-		const regions = ['norway', '1', '2', '3', '4'];
-		const groups = ['Norge', 'Helse Nord', 'Helse Midt-Norge', 'Helse Vest', 'Helse Sør-Øst'];
-		const headers = ['Nøkkeltall', ...groups.flatMap((g) => [`${g} – Antall`, `${g} – Endr. %`]), 'Merknad'];
-		const xlsx = await download(page, 'key-figures', 'xlsx');
-		assert.equal(xlsx.name, `nokkeltall_${cells[0].year}.xlsx`);
-		const sheet = sheetRows(readSheet(xlsx.bytes, 1).cells);
-		assert.deepEqual(sheet[0].map((c) => c.v), headers);
-		const csv = await download(page, 'key-figures', 'csv');
-		assert.equal(csv.name, `nokkeltall_${cells[0].year}.csv`);
-		const lines = parseCsv(csv.bytes.toString('utf8').slice(1), ';');
-		assert.deepEqual(lines[0], headers);
-		let hidden = 0;
-		for (const c of cells) {
-			const col = 1 + 2 * regions.indexOf(c.region_code);
-			const row = sheet.find((r) => r[0]?.v === c.figure_name_nb);
-			const line = lines.find((r) => r[0] === c.figure_name_nb);
-			assert.ok(row && line, `no row for ${c.figure_name_nb}`);
-			const where = `${c.figure_name_nb} / ${groups[regions.indexOf(c.region_code)]}`;
-			if (c.is_suppressed) {
-				hidden += 1;
-				assert.equal(row[col], undefined, `${where}: hidden count is an empty cell`);
-				assert.equal(row[col + 1], undefined, `${where}: hidden change is an empty cell`);
-				assert.equal(line[col], '', `${where}: empty in the CSV`);
-				const note = c.suppression_reason === 'complementary' ? COMPLEMENTARY : PRIMARY;
-				assert.ok(row[headers.length - 1]?.v.includes(`${note} (`) && row[headers.length - 1].v.includes(`${groups[regions.indexOf(c.region_code)]} – Antall`),
-					`${where}: note ${row[headers.length - 1]?.v}`);
-				assert.equal(line[headers.length - 1], row[headers.length - 1].v);
-			} else {
-				assert.deepEqual([row[col].t, row[col].v], ['n', c.value], `${where}: numeric cell`);
-				assert.equal(line[col], String(c.value), `${where}: CSV ${line[col]}`);
-				if (c.pct_change != null) {
-					assert.equal(row[col + 1].t, 'n');
-					assert.ok(Math.abs(row[col + 1].v - c.pct_change) <= 0.05 + 1e-9, `${where}: change ${row[col + 1].v} vs ${c.pct_change}`);
-					assert.match(line[col + 1], /^-?\d+,\d$/);
-				}
+			await page.getByRole('button', { name: 'Endelig', exact: true }).click();
+			await waitForTable(page, 'rbf-points', (rows, [col, expected]) =>
+				expected.every(({ rhf_name, nok }) => rows.some((r) => r[0] === rhf_name && Number(r[col].replace(/[^0-9.-]/g, '')) === nok)),
+				[RBF_NOK, final]);
+			const after = await rowsOf(page, 'rbf-points');
+			for (const { rhf_name, nok } of final) {
+				const row = after.find((r) => r[0] === rhf_name);
+				assert.equal(number(row[RBF_NOK]), nok, `${rhf_name} final: page ${row[RBF_NOK]}, fct_rbf_points ${nok}`);
 			}
-		}
-		assert.ok(hidden > 0, 'test data: hidden key figures');
-		assert.match(aboutSheet(xlsx.bytes).Kilde, /fct_npr_key_figures/);
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
 
-	test('variation between areas: EQ, CV and SCV of fct_area_variation beside the chart, per area level, Norwegian and English', async () => {
-		// the page's default selection: newest complete year, whole year, contacts incl. specialists
-		const STATS = { eq: 'extremal_quotient', eq2: 'extremal_quotient_2', cv: 'coefficient_of_variation',
-			wcv: 'weighted_coefficient_of_variation', scv: 'systematic_component_of_variation' };
-		const mart = async (level) => {
-			const [row] = await sql(`
-				select v.* from ${parquet('fct_area_variation')} as v
-				where v.sample_id = '${defaultSample(PAGE)}' and v.measure = 'contacts' and v.provider_option = 'inclusive'
-					and v.period = 'year' and v.area_level = '${level}'
-					and v.year = (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)`);
-			assert.ok(row, `test data: fct_area_variation has the ${level} row of the default selection`);
-			return row;
-		};
-		/** {stat: text shown} of the panel, once it shows values (not the loading state). */
-		const shown = async (page) => {
-			await page.locator('[data-testid=variation] [data-stat=eq]').waitFor({ timeout: 30_000 });
-			return page.locator('[data-testid=variation] [data-stat]').evaluateAll((rows) =>
-				Object.fromEntries(rows.map((r) => [r.dataset.stat, r.querySelector('dd').textContent.trim()])));
-		};
-		const check = (texts, row, en) => {
-			for (const [key, column] of Object.entries(STATS)) {
-				const value = row[column];
-				if (value == null) {
-					assert.match(texts[key], en ? /^not computed: / : /^ikke beregnet: /, `${key}: ${texts[key]} (mart: null)`);
+		test('NPR key figures: every cell equals fct_npr_key_figures, suppressed cells show "Skjult (under 5)" or "Skjult (vern)"', async () => {
+			const { page, errors } = await openPage('/npr-nokkeltall/');
+			const cells = await sql(`
+				with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
+				select figure_name_nb, region_code, value, pct_change, is_suppressed, suppression_reason
+				from ${parquet('fct_npr_key_figures')} where year = (select year from newest)`);
+			const suppressed = cells.filter((c) => c.is_suppressed);
+			assert.ok(suppressed.length > 0, 'test data: the newest year has suppressed key figures');
+			const shown = await rowsOf(page, 'key-figures');
+			const regions = ['norway', '1', '2', '3', '4'];
+			let checked = 0;
+			for (const c of cells) {
+				const row = shown.find((r) => r[0] === c.figure_name_nb);
+				assert.ok(row, `no row for ${c.figure_name_nb}`);
+				const col = 1 + 2 * regions.indexOf(c.region_code);
+				assert.ok(col >= 1, `unexpected region ${c.region_code}`);
+				if (c.is_suppressed) {
+					const label = c.suppression_reason === 'complementary' ? 'Skjult (vern)' : 'Skjult (under 5)';
+					assert.equal(row[col], label, `${c.figure_name_nb} / ${c.region_code} is suppressed (${c.suppression_reason})`);
+					assert.equal(row[col + 1], label);
 				} else {
-					// two decimals, the language's format, equal to the mart's value
-					assert.match(texts[key], en ? /^-?[\d,]+\.\d\d$/ : /^[-−]?\d{1,3}(\u00a0\d{3})*,\d\d$/, `${key}: ${JSON.stringify(texts[key])}`);
-					const n = en ? Number(texts[key].replaceAll(',', '')) : number(texts[key]);
-					assert.ok(Math.abs(n - value) <= 0.005 + 1e-9, `${key}: page ${texts[key]}, fct_area_variation ${value}`);
+					assert.equal(number(row[col]), c.value, `${c.figure_name_nb} / ${c.region_code}: page ${row[col]}, mart ${c.value}`);
+					if (c.pct_change != null) {
+						assert.ok(Math.abs(number(row[col + 1]) - c.pct_change) <= 0.05 + 1e-9,
+							`${c.figure_name_nb} / ${c.region_code}: change ${row[col + 1]}, mart ${c.pct_change}`);
+					}
+				}
+				checked += 1;
+			}
+			assert.equal(checked, cells.length);
+			const labels = new Set(suppressed.map((c) => c.suppression_reason));
+			assert.ok(labels.has('primary'), 'test data: a primary-suppressed key figure');
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
+
+		test('procedure rankings: the top-30 table equals fct_procedure_rankings, volume -> cost switches the ranking', async () => {
+			const { page, errors } = await openPage('/somatikk/prosedyrer/');
+			const ranking = (name) => sql(`
+				select rank::int as rank, branch_name, volume::double as volume, annual_cost_nok::double as cost, is_suppressed
+				from ${parquet('fct_procedure_rankings')} where ranking = '${name}' order by rank`);
+			const volume = await ranking('volume');
+			const cost = await ranking('cost');
+			assert.ok(volume.length > 0 && cost.length > 0);
+			const check = (shown, expected, label) => {
+				assert.equal(shown.length, expected.length, `${label}: ${shown.length} rows shown`);
+				for (const [i, r] of expected.entries()) {
+					assert.equal(Number(shown[i][0]), r.rank, `${label} row ${i}`);
+					assert.equal(shown[i][1], r.branch_name, `${label} rank ${r.rank}`);
+					if (r.is_suppressed) assert.match(shown[i][5], /^Skjult/);
+					else {
+						assert.equal(number(shown[i][2]), r.volume, `${label} ${r.branch_name} volume`);
+						assert.equal(number(shown[i][3]), r.cost, `${label} ${r.branch_name} cost`);
+					}
+				}
+			};
+			check(await rowsOf(page, 'ranking-table'), volume, 'volume');
+			await page.getByRole('button', { name: 'Kostnad', exact: true }).click();
+			// wait for the whole table to show the cost order (rank 1 can be the same branch in both)
+			await waitForTable(page, 'ranking-table', (rows, names) =>
+				rows.length === names.length && rows.every((r, i) => r[1] === names[i]), cost.map((r) => r.branch_name))
+				.catch(() => {}); // on a timeout, check() below says what differs
+			check(await rowsOf(page, 'ranking-table'), cost, 'cost');
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
+
+		test('bokmål: Norwegian number format and no English framework text', async () => {
+			const { page, errors } = await openPage(PAGE);
+			assert.equal(await page.evaluate(() => document.documentElement.lang), 'nb');
+			const rows = await tableRows(page);
+			const norway = rows.find((r) => r[0] === 'Norge');
+			// "Innbyggere" (population, always >= 1000) with a no-break space between thousands, the
+			// rates with a decimal comma: 8 584,2 and never 8,584.2
+			assert.match(norway[3], /^\d{1,3}(\u00a0\d{3})+$/, `population ${JSON.stringify(norway[3])}`);
+			for (const col of [STD_RATE, 6, 7]) {
+				assert.match(norway[col], /^\d{1,3}(\u00a0\d{3})*,\d$/, `column ${col}: ${JSON.stringify(norway[col])}`);
+			}
+			// sidebar and breadcrumbs: "Forside", titles as written (innerText applies text-transform)
+			const sidebar = await page.locator('aside').first().innerText();
+			assert.match(sidebar, /Forside/);
+			assert.match(sidebar, /Om dataene/);
+			assert.doesNotMatch(sidebar, /\bHome\b|Om Dataene|Nøkkeltall Fra NPR/);
+			// the multi-select of areas: "72 valgt", not "72 Selected"; open it: "Fjern valg", "Velg alle"
+			const text = await page.locator('body').innerText();
+			assert.match(text, /\d+ valgt/);
+			assert.doesNotMatch(text, /Selected|\bHome\b/);
+			await page.getByRole('combobox', { name: 'Egne valg av områder' }).click();
+			await page.getByText('Fjern valg', { exact: true }).waitFor({ timeout: 10_000 });
+			assert.equal(await page.getByText('Clear selection').count(), 0);
+			await page.keyboard.press('Escape');
+			// the table's downloads: our Excel and CSV buttons, not Evidence's own (one way to download)
+			const buttons = page.locator('[data-testid=rate-table] [data-testid=nedlasting] button:visible');
+			assert.deepEqual((await buttons.allInnerTexts()).map((t) => t.trim()), ['Last ned Excel', 'Last ned CSV']);
+			await page.locator('[data-testid=rate-table] table:visible').hover();
+			assert.equal(await page.locator('button.download-button').count(), 0, 'Evidence\'s download button is off');
+			assert.deepEqual(errors, []);
+			await page.close();
+
+			// pagination: "Side 1 / n", not "Page 1 / n"
+			const om = await openPage('/om-dataene/');
+			await om.page.locator('.pagination:visible').first().waitFor({ timeout: 30_000 });
+			const pager = await om.page.locator('.pagination:visible').first().innerText();
+			assert.match(pager, /Side/);
+			assert.doesNotMatch(pager, /Page/);
+			assert.deepEqual(om.errors, []);
+			await om.page.close();
+		});
+
+		test('?lang=en: the marts\' English labels and English number format', async () => {
+			const { page, errors } = await openPage(`${PAGE}?lang=en`);
+			const [{ name }] = await sql(`select area_name_en as name from ${parquet('dim_areas')} where area_level = 'norway'`);
+			await tableRows(page);
+			// the prerendered (bokmål) rows come first, the English ones when the queries have run again
+			await waitForRows(page, (rows, n) => rows.some((r) => r[0] === n), name);
+			const rows = await tableRows(page);
+			const norway = rows.find((r) => r[0] === name);
+			assert.ok(norway, `no ${name} row in ${JSON.stringify(rows.slice(0, 2))}`);
+			assert.match(norway[3], /^\d{1,3}(,\d{3})+$/, `population ${norway[3]}`);
+			assert.match(norway[STD_RATE], /^[\d,]+\.\d$/, `rate ${norway[STD_RATE]}`);
+			assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+			assert.deepEqual(errors, []);
+			await page.close();
+			// back to bokmål (the choice is remembered until changed)
+			const nb = await openPage(`${PAGE}?lang=nb`);
+			assert.ok((await tableRows(nb.page)).some((r) => r[0] === 'Norge'));
+			await nb.page.close();
+		});
+
+		test('RBF: "Resultatbasert finansiering", opens on the newest year with published parameters', async () => {
+			const { page, errors } = await openPage('/rbf/');
+			assert.equal((await page.locator('h1').first().textContent()).trim(), 'Resultatbasert finansiering (RBF)');
+			const year = await rbfDefaultYear();
+			const [{ assumedNewer }] = await sql(`select count(*)::int as assumedNewer from ${parquet('fct_rbf_points')} where rbf_year > ${year}`);
+			assert.ok(assumedNewer > 0, 'test data: a newer RBF year with assumed parameters exists (the old default)');
+			const text = await page.locator('body').innerText();
+			assert.match(text, new RegExp(`Nyeste år med publiserte parametere \\(${year}\\)`));
+			assert.match(text, new RegExp(`RBF ${year}, foreløpig beregning: budsjett \\d{1,3}(\\u00a0\\d{3})+ kr`));
+			assert.doesNotMatch(text, /Kvalitetsbasert|seed 0|completeness_thresholds/i);
+			assert.match(await page.locator('aside').first().innerText(), /Resultatbasert finansiering \(RBF\)/);
+			assert.deepEqual(errors, []);
+			await page.close();
+			const index = await openPage('/');
+			const links = await index.page.locator('article a[href="/rbf"]').allInnerTexts();
+			assert.ok(links.includes('Resultatbasert finansiering (RBF)'), `front page links: ${links}`);
+			assert.doesNotMatch(await index.page.locator('body').innerText(), /Kvalitetsbasert/);
+			await index.page.close();
+		});
+
+		test('primary and complementary suppression are labelled differently, as in the mart; notes not cut off at 1440 px', async () => {
+			// a rate page, sample, period and area level with both kinds of suppression (the page's
+			// default measure and provider option: the first of its knapper)
+			const candidates = pages().filter(({ file }) => isRatePage(file)).map(({ route, file }) => {
+				const text = fs.readFileSync(file, 'utf8');
+				const [, area, subArea] = /select '(\w+)' as area, '(\w+)' as sub_area/.exec(text);
+				return { route, area, subArea, measure: /maal: \[\['(\w+)'/.exec(text)[1], provider: /leverandor: \[\['(\w+)'/.exec(text)[1] };
+			});
+			const values = candidates.map((c) => `('${c.route}', '${c.area}', '${c.subArea}', '${c.measure}', '${c.provider}')`).join(', ');
+			const [choice] = await sql(`
+				with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1),
+				pages(route, area, sub_area, measure, provider) as (values ${values})
+				select p.route, s.sample_id, s.name_nb, p.measure, p.provider, r.period, r.area_level
+				from pages as p
+				inner join ${parquet('dim_samples')} as s on s.area = p.area and s.sub_area = p.sub_area
+				inner join ${parquet('fct_utilisation_rates')} as r
+					on r.sample_id = s.sample_id and r.measure = p.measure and r.provider_option = p.provider
+				where r.year = (select year from newest) and r.area_level in ('rhf', 'hf', 'hospital')
+				group by p.route, s.sample_id, s.name_nb, p.measure, p.provider, r.period, r.area_level
+				having count(case when r.suppression_reason = 'primary' then 1 end) > 0
+					and count(case when r.suppression_reason = 'complementary' then 1 end) > 0
+				order by case r.period when 'year' then 0 else 1 end, case r.area_level when 'hf' then 0 when 'rhf' then 1 else 2 end,
+					p.route, s.sample_id
+				limit 1`);
+			assert.ok(choice, 'test data: a rate page selection with primary and complementary suppression');
+			const page = await newPage({ width: 1440, height: 1000 });
+			const errors = [];
+			page.on('pageerror', (err) => errors.push(err.message));
+			await page.goto(`${baseUrl}${choice.route}`, { waitUntil: 'networkidle' });
+			await tableRows(page);
+			if (choice.sample_id !== defaultSample(choice.route)) {
+				await page.getByRole('combobox', { name: 'Utvalg' }).click();
+				await page.getByRole('option', { name: choice.name_nb, exact: true }).click();
+				await page.keyboard.press('Escape');
+			}
+			if (choice.period !== 'year') {
+				const [{ label }] = await sql(`select period_label_nb as label from ${parquet('dim_periods')} where period = '${choice.period}' limit 1`);
+				await page.getByRole('button', { name: label, exact: true }).click();
+			}
+			const levelButton = { rhf: 'RHF', hf: 'HF', hospital: 'Sykehus' }[choice.area_level];
+			if (choice.area_level !== 'rhf') await page.getByRole('button', { name: levelButton, exact: true }).click();
+			const expected = await sql(`
+				with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
+				select r.area_name, r.suppression_reason, r.events
+				from ${parquet('fct_utilisation_rates')} as r
+				where r.sample_id = '${choice.sample_id}' and r.measure = '${choice.measure}' and r.provider_option = '${choice.provider}'
+					and r.year = (select year from newest) and r.period = '${choice.period}'
+					and r.area_level in ('norway', '${choice.area_level}')`);
+			// the selection has arrived: as many rows as the mart, and the suppressed ones labelled
+			const names = expected.filter((e) => e.suppression_reason).map((e) => e.area_name);
+			await waitForRows(page, (rows, [n, hidden]) => rows.length === n && hidden.every((a) => rows.some((r) => r[0] === a && r[8])),
+				[expected.length, names]);
+			const rows = await tableRows(page);
+			const seen = new Set();
+			for (const e of expected) {
+				const row = rows.find((r) => r[0] === e.area_name);
+				assert.ok(row, `no row for ${e.area_name}`);
+				assert.equal(row[8], suppressionNote(e.suppression_reason), `${e.area_name} (${e.suppression_reason})`);
+				if (e.suppression_reason) {
+					seen.add(row[8]);
+					assert.equal(row[2], '-', `${e.area_name}: a suppressed count is not shown`);
 				}
 			}
-		};
-		const { page, errors } = await openPage(PAGE);
-		const rhf = await mart('rhf');
-		assert.ok(rhf.extremal_quotient != null && rhf.systematic_component_of_variation != null, 'test data: EQ and SCV at RHF level');
-		await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF'), null, { timeout: 30_000 });
-		check(await shown(page), rhf, false);
-		const panel = await page.locator('[data-testid=variation]').innerText();
-		assert.match(panel, /Variasjon mellom områdene/);
-		assert.match(panel, /Ekstremkvotient \(EQ\): høyeste \/ laveste rate/);
-		assert.match(panel, /Variasjonskoeffisient \(CV\)/);
-		assert.match(panel, /Systematisk variasjonskomponent \(SCV\)/);
-		assert.match(panel, new RegExp(`Beregnet for ${rhf.n_areas_with_rate} av ${rhf.n_areas} RHF-områder`));
+			assert.deepEqual([...seen].sort(), [COMPLEMENTARY, PRIMARY].sort());
+			// both labels are explained on the page
+			const text = await page.locator('body').innerText();
+			assert.ok(text.includes(`"${PRIMARY}"`) && text.includes(`"${COMPLEMENTARY}"`), 'the page explains both labels');
+			// the note is readable in full at 1440 px: its cell is inside the table's visible box
+			// and the text is not clipped
+			const clipped = await page.locator('[data-testid=rate-table] table:visible').evaluate((table) => {
+				const box = table.parentElement.getBoundingClientRect();
+				return Array.from(table.querySelectorAll('tr:has(td[role=cell])'))
+					.map((tr) => tr.querySelectorAll('td[role=cell]')[8])
+					.filter((td) => td && td.textContent.trim())
+					.filter((td) => td.getBoundingClientRect().right > box.right + 1 || td.scrollWidth > td.clientWidth + 1)
+					.map((td) => td.textContent.trim());
+			});
+			assert.deepEqual(clipped, [], 'notes cut off at 1440 px');
+			await page.screenshot({ path: path.join(shots, 'suppression-1440.png'), fullPage: true });
 
-		// HF level: the HF row of the mart
-		const hf = await mart('hf');
-		await page.getByRole('button', { name: 'HF', exact: true }).click();
-		await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes(' HF-områder'), null, { timeout: 30_000 });
-		check(await shown(page), hf, false);
-		assert.notEqual(hf.extremal_quotient, rhf.extremal_quotient, 'test data: RHF and HF differ');
+			// the downloads of this selection: named after it, Norwegian headers, typed numbers,
+			// hidden cells empty with the note, the source and the suppression rule in the file
+			const figures = await sql(`
+				with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
+				select r.area_name, r.events::double as events, r.std_rate, r.suppression_reason, (select year from newest)::int as year
+				from ${parquet('fct_utilisation_rates')} as r
+				where r.sample_id = '${choice.sample_id}' and r.measure = '${choice.measure}' and r.provider_option = '${choice.provider}'
+					and r.year = (select year from newest) and r.period = '${choice.period}'
+					and r.area_level in ('norway', '${choice.area_level}')`);
+			const stem = ['rater', choice.sample_id, figures[0].year, choice.period, choice.area_level].join('_').toLowerCase();
+			const headers = ['Område', 'Nivå', 'Antall', 'Innbyggere', 'Rå rate', 'Justert rate', 'Nedre 95 % KI', 'Øvre 95 % KI', 'Merknad'];
+			const xlsx = await download(page, 'rate-table', 'xlsx');
+			assert.equal(xlsx.name, `${stem}.xlsx`);
+			const { cells, names: sheets } = readSheet(xlsx.bytes, 1);
+			assert.deepEqual(sheets, ['Tabell', 'Om tallene']);
+			const sheet = sheetRows(cells);
+			assert.deepEqual(sheet[0].map((c) => c.v), headers);
+			assert.equal(sheet.length, 1 + figures.length, 'a row per area');
+			for (const f of figures) {
+				const row = sheet.find((r) => r[0]?.v === f.area_name);
+				assert.ok(row, `no row for ${f.area_name} in the .xlsx`);
+				if (f.suppression_reason) {
+					// count, rates and interval hidden (the population is public)
+					for (const col of [2, 4, 5, 6, 7]) assert.equal(row[col], undefined, `${f.area_name}: hidden cell ${headers[col]} is empty`);
+					assert.equal(row[3].t, 'n', `${f.area_name}: population shown`);
+					assert.equal(row[8]?.v, suppressionNote(f.suppression_reason), `${f.area_name}: note`);
+				} else {
+					assert.deepEqual([row[2].t, row[2].v, row[2].format], ['n', f.events, '#,##0'], `${f.area_name}: count`);
+					assert.equal(row[5].t, 'n');
+					assert.equal(row[5].format, '#,##0.0');
+					assert.ok(Math.abs(row[5].v - f.std_rate) <= 0.05 + 1e-9 && Number.isInteger(Math.round(row[5].v * 10 * 1e6) / 1e6),
+						`${f.area_name}: rate ${row[5].v} (1 decimal) vs ${f.std_rate}`);
+					assert.equal(row[8], undefined, `${f.area_name}: no note`);
+				}
+			}
+			const about = aboutSheet(xlsx.bytes);
+			assert.match(about.Kilde, /fct_utilisation_rates/);
+			assert.match(about['Skjulte tall'], /Skjult for å beskytte en annen celle/);
+			assert.match(about.Merk, /syntetiske/);
+			if (exportedAt()) assert.equal(about.Datastand, exportedAt());
 
-		// own choice of areas: no statistics, a note says why
-		await page.getByRole('button', { name: 'Egne valg', exact: true }).click();
-		await page.locator('[data-testid=variation-note]').waitFor({ timeout: 30_000 });
-		assert.match(await page.locator('[data-testid=variation-note]').innerText(), /gjelder alle områdene på ett nivå/);
-		assert.equal(await page.locator('[data-testid=variation] [data-stat]').count(), 0);
-		assert.deepEqual(errors, []);
-		await page.close();
+			const csv = await download(page, 'rate-table', 'csv');
+			assert.equal(csv.name, `${stem}.csv`);
+			const csvText = csv.bytes.toString('utf8');
+			assert.ok(csvText.startsWith('\ufeff'), 'UTF-8 with BOM');
+			assert.doesNotMatch(csvText, /\bnull\b|undefined|NaN/);
+			const lines = parseCsv(csvText.slice(1), ';');
+			assert.deepEqual(lines[0], headers);
+			for (const f of figures) {
+				const row = lines.find((r) => r[0] === f.area_name);
+				if (f.suppression_reason) {
+					assert.deepEqual([2, 4, 5, 6, 7].map((col) => row[col]), ['', '', '', '', ''], `${f.area_name}: hidden cells empty in the CSV`);
+					assert.match(row[3], /^\d+$/, `${f.area_name}: population as a plain number`);
+					assert.equal(row[8], suppressionNote(f.suppression_reason));
+				} else {
+					assert.equal(row[2], String(f.events), `${f.area_name}: count without thousands separator`);
+					assert.match(row[5], /^\d+,\d$/, `${f.area_name}: rate with a decimal comma`);
+					assert.ok(Math.abs(Number(row[5].replace(',', '.')) - f.std_rate) <= 0.05 + 1e-9);
+				}
+			}
+			// after the table and an empty line: the source and the rule
+			const blank = lines.findIndex((r) => r.length === 1 && r[0] === '');
+			assert.equal(blank, 1 + figures.length);
+			const tail = Object.fromEntries(lines.slice(blank + 1).map((r) => [r[0], r[1]]));
+			assert.match(tail.Kilde, /fct_utilisation_rates/);
+			assert.match(tail['Skjulte tall'], /aldri 0/);
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
 
-		// English labels and number format
-		const en = await openPage(`${PAGE}?lang=en`);
-		await en.page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF areas'), null, { timeout: 30_000 });
-		check(await shown(en.page), rhf, true);
-		assert.match(await en.page.locator('[data-testid=variation]').innerText(), /Extremal quotient \(EQ\): highest \/ lowest rate/);
-		assert.deepEqual(en.errors, []);
-		await en.page.close();
-		const nb = await openPage(`${PAGE}?lang=nb`);
-		await nb.page.close();
-	});
+		test('downloads: the NPR key figures as .xlsx and CSV, numbers typed (not "111,354" text), hidden cells empty with their note', async () => {
+			const { page, errors } = await openPage('/npr-nokkeltall/');
+			await rowsOf(page, 'key-figures');
+			const cells = await sql(`
+				with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
+				select figure_name_nb, region_code, value::double as value, pct_change, is_suppressed, suppression_reason,
+					(select year from newest)::int as year
+				from ${parquet('fct_npr_key_figures')} where year = (select year from newest)`);
+			const regions = ['norway', '1', '2', '3', '4'];
+			const groups = ['Norge', 'Helse Nord', 'Helse Midt-Norge', 'Helse Vest', 'Helse Sør-Øst'];
+			const headers = ['Nøkkeltall', ...groups.flatMap((g) => [`${g} – Antall`, `${g} – Endr. %`]), 'Merknad'];
+			const xlsx = await download(page, 'key-figures', 'xlsx');
+			assert.equal(xlsx.name, `nokkeltall_${cells[0].year}.xlsx`);
+			const sheet = sheetRows(readSheet(xlsx.bytes, 1).cells);
+			assert.deepEqual(sheet[0].map((c) => c.v), headers);
+			const csv = await download(page, 'key-figures', 'csv');
+			assert.equal(csv.name, `nokkeltall_${cells[0].year}.csv`);
+			const lines = parseCsv(csv.bytes.toString('utf8').slice(1), ';');
+			assert.deepEqual(lines[0], headers);
+			let hidden = 0;
+			for (const c of cells) {
+				const col = 1 + 2 * regions.indexOf(c.region_code);
+				const row = sheet.find((r) => r[0]?.v === c.figure_name_nb);
+				const line = lines.find((r) => r[0] === c.figure_name_nb);
+				assert.ok(row && line, `no row for ${c.figure_name_nb}`);
+				const where = `${c.figure_name_nb} / ${groups[regions.indexOf(c.region_code)]}`;
+				if (c.is_suppressed) {
+					hidden += 1;
+					assert.equal(row[col], undefined, `${where}: hidden count is an empty cell`);
+					assert.equal(row[col + 1], undefined, `${where}: hidden change is an empty cell`);
+					assert.equal(line[col], '', `${where}: empty in the CSV`);
+					const note = c.suppression_reason === 'complementary' ? COMPLEMENTARY : PRIMARY;
+					assert.ok(row[headers.length - 1]?.v.includes(`${note} (`) && row[headers.length - 1].v.includes(`${groups[regions.indexOf(c.region_code)]} – Antall`),
+						`${where}: note ${row[headers.length - 1]?.v}`);
+					assert.equal(line[headers.length - 1], row[headers.length - 1].v);
+				} else {
+					assert.deepEqual([row[col].t, row[col].v], ['n', c.value], `${where}: numeric cell`);
+					assert.equal(line[col], String(c.value), `${where}: CSV ${line[col]}`);
+					if (c.pct_change != null) {
+						assert.equal(row[col + 1].t, 'n');
+						assert.ok(Math.abs(row[col + 1].v - c.pct_change) <= 0.05 + 1e-9, `${where}: change ${row[col + 1].v} vs ${c.pct_change}`);
+						assert.match(line[col + 1], /^-?\d+,\d$/);
+					}
+				}
+			}
+			assert.ok(hidden > 0, 'test data: hidden key figures');
+			assert.match(aboutSheet(xlsx.bytes).Kilde, /fct_npr_key_figures/);
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
 
-	test('RBF what-if: the published NOK at the published parameters; one RHF\'s higher attainment raises its NOK; a weight of 0 takes the indicator\'s points away', async () => {
-		const year = await rbfDefaultYear();
-		const published = await sql(`select rhf_code, rhf_name, raw_points, nok::double as nok from ${parquet('fct_rbf_points')}
-			where rbf_year = ${year} and calculation = 'preliminary' order by rhf_code`);
-		const budget = published.reduce((s, r) => s + r.nok, 0);
-		const { page, errors } = await openPage('/rbf/');
-		const table = '[data-testid=rbf-whatif-table] tbody tr[data-rhf]';
-		await page.locator(table).first().waitFor({ timeout: 30_000 });
-		const read = () => page.locator(table).evaluateAll((trs) => trs.map((tr) => ({
-			code: tr.dataset.rhf,
-			cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent.trim())
-		})));
-		const whatifNok = (rows, code) => number(rows.find((r) => r.code === code).cells[6]);
-		let rows = await read();
-		assert.equal(rows.length, published.length);
-		for (const p of published) {
-			const row = rows.find((r) => r.code === p.rhf_code);
-			assert.equal(row.cells[0], p.rhf_name);
-			assert.equal(number(row.cells[3]), p.nok, `${p.rhf_name}: published NOK`);
-			assert.equal(whatifNok(rows, p.rhf_code), p.nok, `${p.rhf_name}: the what-if at the published parameters`);
-			assert.equal(row.cells[7], '0');
-			assert.match(row.cells[6], /^\d{1,3}(\u00a0\d{3})+$/, 'NOK in Norwegian format');
-		}
+		test('variation between areas: EQ, CV and SCV of fct_area_variation beside the chart, per area level, Norwegian and English', async () => {
+			// the page's default selection: newest complete year, whole year, contacts incl. specialists
+			const STATS = { eq: 'extremal_quotient', eq2: 'extremal_quotient_2', cv: 'coefficient_of_variation',
+				wcv: 'weighted_coefficient_of_variation', scv: 'systematic_component_of_variation' };
+			const mart = async (level) => {
+				const [row] = await sql(`
+					select v.* from ${parquet('fct_area_variation')} as v
+					where v.sample_id = '${defaultSample(PAGE)}' and v.measure = 'contacts' and v.provider_option = 'inclusive'
+						and v.period = 'year' and v.area_level = '${level}'
+						and v.year = (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)`);
+				assert.ok(row, `test data: fct_area_variation has the ${level} row of the default selection`);
+				return row;
+			};
+			/** {stat: text shown} of the panel, once it shows values (not the loading state). */
+			const shown = async (page) => {
+				await page.locator('[data-testid=variation] [data-stat=eq]').waitFor({ timeout: 30_000 });
+				return page.locator('[data-testid=variation] [data-stat]').evaluateAll((rows) =>
+					Object.fromEntries(rows.map((r) => [r.dataset.stat, r.querySelector('dd').textContent.trim()])));
+			};
+			const check = (texts, row, en) => {
+				for (const [key, column] of Object.entries(STATS)) {
+					const value = row[column];
+					if (value == null) {
+						assert.match(texts[key], en ? /^not computed: / : /^ikke beregnet: /, `${key}: ${texts[key]} (mart: null)`);
+					} else {
+						// two decimals, the language's format, equal to the mart's value
+						assert.match(texts[key], en ? /^-?[\d,]+\.\d\d$/ : /^[-−]?\d{1,3}(\u00a0\d{3})*,\d\d$/, `${key}: ${JSON.stringify(texts[key])}`);
+						const n = en ? Number(texts[key].replaceAll(',', '')) : number(texts[key]);
+						assert.ok(Math.abs(n - value) <= 0.005 + 1e-9, `${key}: page ${texts[key]}, fct_area_variation ${value}`);
+					}
+				}
+			};
+			const { page, errors } = await openPage(PAGE);
+			const rhf = await mart('rhf');
+			assert.ok(rhf.extremal_quotient != null && rhf.systematic_component_of_variation != null, 'test data: EQ and SCV at RHF level');
+			await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF'), null, { timeout: 30_000 });
+			check(await shown(page), rhf, false);
+			const panel = await page.locator('[data-testid=variation]').innerText();
+			assert.match(panel, /Variasjon mellom områdene/);
+			assert.match(panel, /Ekstremkvotient \(EQ\): høyeste \/ laveste rate/);
+			assert.match(panel, /Variasjonskoeffisient \(CV\)/);
+			assert.match(panel, /Systematisk variasjonskomponent \(SCV\)/);
+			assert.match(panel, new RegExp(`Beregnet for ${rhf.n_areas_with_rate} av ${rhf.n_areas} RHF-områder`));
 
-		// one RHF's share on one indicator raised to the target (attainment 1 = full points)
-		const [below] = await sql(`select area_code as rhf_code, indicator_id, target from ${parquet('fct_rbf_indicators')}
-			where rbf_year = ${year} and calculation = 'preliminary' and area_level = 'rhf' and not is_suppressed
-				and points < weight * 100000 - 0.001 order by indicator_number, area_code limit 1`);
-		assert.ok(below, 'test data: an RHF indicator below full payout');
-		await page.locator('[data-field=one-rhf]').selectOption(below.rhf_code);
-		await page.locator('[data-field=one-indicator]').selectOption(below.indicator_id);
-		await page.locator('[data-field=one-share]').fill(String(Math.round(below.target * 10000) / 100).replace('.', ','));
-		await page.locator('[data-field=one-share]').press('Tab');
-		const before = published.find((p) => p.rhf_code === below.rhf_code).nok;
-		await page.waitForFunction(([sel, code, old]) => {
-			const tr = document.querySelector(`${sel}[data-rhf="${code}"]`);
-			return tr && Number(tr.querySelectorAll('td')[6].textContent.replace(/[\s\u00a0]/g, '')) > old;
-		}, ['[data-testid=rbf-whatif-table] tbody tr', below.rhf_code, before], { timeout: 10_000 }).catch(() => {});
-		rows = await read();
-		assert.ok(whatifNok(rows, below.rhf_code) > before, `RHF ${below.rhf_code}: ${before} -> ${rows.find((r) => r.code === below.rhf_code).cells[6]}`);
-		for (const p of published.filter((x) => x.rhf_code !== below.rhf_code)) assert.ok(whatifNok(rows, p.rhf_code) <= p.nok, `${p.rhf_name} does not gain`);
-		assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget, 'the NOK still sum to the budget');
+			// HF level: the HF row of the mart
+			const hf = await mart('hf');
+			await page.getByRole('button', { name: 'HF', exact: true }).click();
+			await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes(' HF-områder'), null, { timeout: 30_000 });
+			check(await shown(page), hf, false);
+			assert.notEqual(hf.extremal_quotient, rhf.extremal_quotient, 'test data: RHF and HF differ');
 
-		// reset, then weight 0 on an indicator no RHF row of which is hidden: each RHF loses its points on it
-		await page.locator('[data-field=reset]').click();
-		await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).every((tr) => tr.querySelectorAll('td')[7].textContent.trim() === '0'),
-			table, { timeout: 10_000 });
-		const indicator = await sql(`select indicator_id, list(area_code order by area_code) as codes, list(points order by area_code) as pts
-			from ${parquet('fct_rbf_indicators')} where rbf_year = ${year} and calculation = 'preliminary' and area_level = 'rhf'
-			group by indicator_id having bool_and(not is_suppressed) and sum(points) > 0 order by indicator_id limit 1`);
-		assert.ok(indicator.length, 'test data: an indicator without hidden RHF rows');
-		const { indicator_id, codes, pts } = indicator[0];
-		const weight = page.locator(`[data-testid=rbf-whatif-parameters] tr[data-indicator=${indicator_id}] [data-field=weight]`);
-		await weight.fill('0');
-		await weight.press('Tab');
-		const expected = published.map((p) => p.raw_points - pts[codes.indexOf(p.rhf_code)]);
-		await page.waitForFunction(([sel, want]) => Array.from(document.querySelectorAll(sel)).every((tr, i) =>
-			Math.abs(Number(tr.querySelectorAll('td')[4].textContent.replace(/[\s\u00a0]/g, '').replace(',', '.')) - want[i]) < 0.06),
-		[table, expected], { timeout: 10_000 }).catch(() => {});
-		rows = await read();
-		published.forEach((p, i) => assert.ok(Math.abs(number(rows[i].cells[4]) - expected[i]) < 0.06, `${p.rhf_name}: points ${rows[i].cells[4]}, expected ${expected[i]}`));
-		assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget);
-		assert.deepEqual(errors, []);
-		await page.close();
+			// own choice of areas: no statistics, a note says why
+			await page.getByRole('button', { name: 'Egne valg', exact: true }).click();
+			await page.locator('[data-testid=variation-note]').waitFor({ timeout: 30_000 });
+			assert.match(await page.locator('[data-testid=variation-note]').innerText(), /gjelder alle områdene på ett nivå/);
+			assert.equal(await page.locator('[data-testid=variation] [data-stat]').count(), 0);
+			assert.deepEqual(errors, []);
+			await page.close();
+
+			// English labels and number format
+			const en = await openPage(`${PAGE}?lang=en`);
+			await en.page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF areas'), null, { timeout: 30_000 });
+			check(await shown(en.page), rhf, true);
+			assert.match(await en.page.locator('[data-testid=variation]').innerText(), /Extremal quotient \(EQ\): highest \/ lowest rate/);
+			assert.deepEqual(en.errors, []);
+			await en.page.close();
+		});
+
+		test('RBF what-if: the published NOK at the published parameters; one RHF\'s higher attainment raises its NOK; a weight of 0 takes the indicator\'s points away', async () => {
+			const year = await rbfDefaultYear();
+			const published = await sql(`select rhf_code, rhf_name, raw_points, nok::double as nok from ${parquet('fct_rbf_points')}
+				where rbf_year = ${year} and calculation = 'preliminary' order by rhf_code`);
+			const budget = published.reduce((s, r) => s + r.nok, 0);
+			const { page, errors } = await openPage('/rbf/');
+			const table = '[data-testid=rbf-whatif-table] tbody tr[data-rhf]';
+			await page.locator(table).first().waitFor({ timeout: 30_000 });
+			const read = () => page.locator(table).evaluateAll((trs) => trs.map((tr) => ({
+				code: tr.dataset.rhf,
+				cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent.trim())
+			})));
+			const whatifNok = (rows, code) => number(rows.find((r) => r.code === code).cells[6]);
+			let rows = await read();
+			assert.equal(rows.length, published.length);
+			for (const p of published) {
+				const row = rows.find((r) => r.code === p.rhf_code);
+				assert.equal(row.cells[0], p.rhf_name);
+				assert.equal(number(row.cells[3]), p.nok, `${p.rhf_name}: published NOK`);
+				assert.equal(whatifNok(rows, p.rhf_code), p.nok, `${p.rhf_name}: the what-if at the published parameters`);
+				assert.equal(row.cells[7], '0');
+				assert.match(row.cells[6], /^\d{1,3}(\u00a0\d{3})+$/, 'NOK in Norwegian format');
+			}
+
+			// one RHF's share on one indicator raised to the target (attainment 1 = full points)
+			const [below] = await sql(`select area_code as rhf_code, indicator_id, target from ${parquet('fct_rbf_indicators')}
+				where rbf_year = ${year} and calculation = 'preliminary' and area_level = 'rhf' and not is_suppressed
+					and points < weight * 100000 - 0.001 order by indicator_number, area_code limit 1`);
+			assert.ok(below, 'test data: an RHF indicator below full payout');
+			await page.locator('[data-field=one-rhf]').selectOption(below.rhf_code);
+			await page.locator('[data-field=one-indicator]').selectOption(below.indicator_id);
+			await page.locator('[data-field=one-share]').fill(String(Math.round(below.target * 10000) / 100).replace('.', ','));
+			await page.locator('[data-field=one-share]').press('Tab');
+			const before = published.find((p) => p.rhf_code === below.rhf_code).nok;
+			await page.waitForFunction(([sel, code, old]) => {
+				const tr = document.querySelector(`${sel}[data-rhf="${code}"]`);
+				return tr && Number(tr.querySelectorAll('td')[6].textContent.replace(/[\s\u00a0]/g, '')) > old;
+			}, ['[data-testid=rbf-whatif-table] tbody tr', below.rhf_code, before], { timeout: 10_000 }).catch(() => {});
+			rows = await read();
+			assert.ok(whatifNok(rows, below.rhf_code) > before, `RHF ${below.rhf_code}: ${before} -> ${rows.find((r) => r.code === below.rhf_code).cells[6]}`);
+			for (const p of published.filter((x) => x.rhf_code !== below.rhf_code)) assert.ok(whatifNok(rows, p.rhf_code) <= p.nok, `${p.rhf_name} does not gain`);
+			assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget, 'the NOK still sum to the budget');
+
+			// reset, then weight 0 on an indicator no RHF row of which is hidden: each RHF loses its points on it
+			await page.locator('[data-field=reset]').click();
+			await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).every((tr) => tr.querySelectorAll('td')[7].textContent.trim() === '0'),
+				table, { timeout: 10_000 });
+			const indicator = await sql(`select indicator_id, list(area_code order by area_code) as codes, list(points order by area_code) as pts
+				from ${parquet('fct_rbf_indicators')} where rbf_year = ${year} and calculation = 'preliminary' and area_level = 'rhf'
+				group by indicator_id having bool_and(not is_suppressed) and sum(points) > 0 order by indicator_id limit 1`);
+			assert.ok(indicator.length, 'test data: an indicator without hidden RHF rows');
+			const { indicator_id, codes, pts } = indicator[0];
+			const weight = page.locator(`[data-testid=rbf-whatif-parameters] tr[data-indicator=${indicator_id}] [data-field=weight]`);
+			await weight.fill('0');
+			await weight.press('Tab');
+			const expected = published.map((p) => p.raw_points - pts[codes.indexOf(p.rhf_code)]);
+			await page.waitForFunction(([sel, want]) => Array.from(document.querySelectorAll(sel)).every((tr, i) =>
+				Math.abs(Number(tr.querySelectorAll('td')[4].textContent.replace(/[\s\u00a0]/g, '').replace(',', '.')) - want[i]) < 0.06),
+			[table, expected], { timeout: 10_000 }).catch(() => {});
+			rows = await read();
+			published.forEach((p, i) => assert.ok(Math.abs(number(rows[i].cells[4]) - expected[i]) < 0.06, `${p.rhf_name}: points ${rows[i].cells[4]}, expected ${expected[i]}`));
+			assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget);
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
 	});
 });
