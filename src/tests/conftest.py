@@ -10,7 +10,7 @@ import pytest
 
 from clinical_dashboard.config import DEFAULT_SEEDS_DIR, GeneratorConfig
 from clinical_dashboard.generate import run
-from warehouses import build, load_raw
+from warehouses import WAREHOUSE_NAME, build, load_raw
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
@@ -94,7 +94,7 @@ def small_warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) ->
     if built is not None:
         return built
     work = tmp_path_factory.mktemp("small_warehouse")
-    database = work / "small.duckdb"
+    database = work / WAREHOUSE_NAME
     load_raw(config.out_dir, database, work / "validation")
     build(database, work, SMALL_WAREHOUSE_BUILD)
     return database

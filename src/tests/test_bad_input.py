@@ -54,6 +54,7 @@ from clinical_dashboard.landing_types import delivered_text
 from clinical_dashboard.load import LoadConfig, run_load
 from clinical_dashboard.validate import (MAX_LINE_SIZE, PERIOD_MIN_SHARE, ValidationSettings, compile_checks,
                                          load_suite)
+from warehouses import WAREHOUSE_NAME, build
 
 REPO = Path(__file__).resolve().parents[2]
 VICTIM = "npr_tsb/2023.csv"
@@ -923,14 +924,6 @@ def test_a_file_that_changes_while_it_loads_is_rejected(delivery: Path, tmp_path
 
 
 # ---------------------------------------------------------------------------- staging: quarantine
-def _dbt(args: list[str], work: Path) -> None:
-    from dbt.cli.main import dbtRunner
-
-    result = dbtRunner().invoke([*args, "--project-dir", str(REPO), "--profiles-dir", str(REPO), "--target", "duckdb",
-                                 "--target-path", str(work / "target"), "--log-path", str(work / "logs")])
-    assert result.success, f"dbt {' '.join(args)} failed: {result.exception or ''}"
-
-
 @pytest.fixture(scope="module")
 def quarantine(delivery: Path, clean_lines: list[int], tmp_path_factory: pytest.TempPathFactory):
     """The row-level cases in one npr_tsb file, loaded, and base_npr__tsb built on it by dbt."""
@@ -941,23 +934,15 @@ def quarantine(delivery: Path, clean_lines: list[int], tmp_path_factory: pytest.
         ls = _lines_of(CASES[name].damage(ls, b"", clean_lines)[VICTIM])
     (raw / "npr_tsb").mkdir(parents=True)
     (raw / VICTIM).write_bytes(_text(ls))
-    database = work / "w.duckdb"
+    database = work / WAREHOUSE_NAME
     command = [sys.executable, "-m", "clinical_dashboard.cli", "load", "--raw-dir", str(raw), "--duckdb-path",
                str(database), "--report-dir", str(work / "v"), "--strict", "--no-progress"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr[-3000:]
-    previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
-    os.environ["CLINICAL_DASHBOARD_DUCKDB"] = str(database)
-    try:
-        _dbt(["seed", "--select", "ref_icd10_codes ref_procedure_codes ref_municipality_renumbering "
-                                  "ref_catchment_areas"], work)
-        _dbt(["run", "--select", "base_npr__tsb"], work)
-    finally:
-        if previous is None:
-            os.environ.pop("CLINICAL_DASHBOARD_DUCKDB", None)
-        else:
-            os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
-        shutil.rmtree(work / "logs", ignore_errors=True)
+    # in this process, on the session's parse of the project (warehouses.py)
+    build(database, work, [["seed", "--select", "ref_icd10_codes ref_procedure_codes ref_municipality_renumbering "
+                                                "ref_catchment_areas"],
+                           ["run", "--select", "base_npr__tsb"]])
     with duckdb.connect(str(database)) as con:
         rows = con.execute("select source_line, outcome, reason_code, reason_column, reason_value "
                            "from main.base_npr__tsb").fetchall()

@@ -28,6 +28,7 @@ from clinical_dashboard.publish import (
     publish,
     remove_leftovers,
 )
+from warehouses import load_raw
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -58,10 +59,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
     published = root / "warehouse.duckdb"
     env = {**os.environ, "DBT_TARGET_PATH": str(root / "dbt_target"), "DBT_LOG_PATH": str(root / "dbt_logs"),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    loaded = subprocess.run([sys.executable, "-m", "clinical_dashboard.cli", "load", "--raw-dir", str(raw),
-                             "--duckdb-path", str(work), "--report-dir", str(root / "validation"), "--no-progress"],
-                            cwd=REPO, env=env, capture_output=True, text=True)
-    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    load_raw(raw, work, root / "validation")
     return {"root": root, "work": work, "published": published, "env": env}
 
 

@@ -30,7 +30,7 @@ import duckdb
 import pytest
 
 from clinical_dashboard.generate import LEDGER_NAME
-from warehouses import build, duckdb_target, load_raw
+from warehouses import WAREHOUSE_NAME, build, compile_inline, copy_seeds, duckdb_target, load_raw
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -80,13 +80,15 @@ REFERRAL_REASONS = {"impossible_age": "impossible_age", "discharge_before_admiss
 
 
 # ------------------------------------------------------------------------------- building
-def _load_and_build(raw: Path, work: Path, name: str, selection: str) -> Path:
-    """``raw`` loaded into ``work/<name>.duckdb``, seeds and ``selection`` built on it (cautious:
-    a data test that also reads a model outside the selection, e.g. the key-figure tests,
-    which compare marts with stg_npr__som, waits for the full build); the DuckDB file."""
-    database = work / f"{name}.duckdb"
+def _load_and_build(raw: Path, work: Path, seeded: Path, selection: str) -> Path:
+    """``raw`` loaded into ``work/warehouse.duckdb``, the seeds copied from the seeded
+    warehouse ``seeded`` and ``selection`` built on it (cautious: a data test that also reads
+    a model or seed outside the selection, e.g. the key-figure tests, which compare marts with
+    stg_npr__som, waits for the full build); the DuckDB file."""
+    database = work / WAREHOUSE_NAME
     load_raw(raw, database, work / "validation")
-    build(database, work, [["seed"], ["build", "--select", selection, "--indirect-selection", "cautious"]])
+    copy_seeds(seeded, database, work)
+    build(database, work, [["build", "--select", selection, "--indirect-selection", "cautious"]])
     return database
 
 
@@ -362,10 +364,11 @@ def test_no_stay_bound_is_below_the_generators_longest_stay() -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, tuple[str, str]]]:
+def hostile_warehouse(small_warehouse, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, tuple[str, str]]]:
     """The NPR extracts of 2023 with issue 26's two rows written over two clean inpatient stays
     of npr_tsb/2023.csv, loaded and built through NPR staging (models, data tests including
-    rows_conserved, unit tests). Returns the DuckDB file and {line: (inndato, utdato)}."""
+    rows_conserved, unit tests; the seeds those read are small_warehouse's, copied). Returns
+    the DuckDB file and {line: (inndato, utdato)}."""
     from clinical_dashboard.config import GeneratorConfig
     from clinical_dashboard.generate import run
 
@@ -389,7 +392,7 @@ def hostile_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
         lines[line - 1] = ";".join(fields)
     path.write_text("\n".join(lines) + "\n", "utf-8")  # same row count: the manifest still holds
 
-    database = _load_and_build(raw, tmp_path_factory.mktemp("staging_implausible"), "implausible",
+    database = _load_and_build(raw, tmp_path_factory.mktemp("staging_implausible"), small_warehouse,
                                "path:models/staging/npr")
     return database, changed
 
@@ -431,21 +434,13 @@ def test_a_stray_year_gets_no_year_rebuild_version(hostile_warehouse, tmp_path: 
     """The year-by-year models compute only the configured years: the base model holds the
     2031 row (quarantined), yet the plan's versions are the data years only (2023 here), and
     a full build's year filter is the configured data years."""
-    from dbt.cli.main import dbtRunner
-
     database, _ = hostile_warehouse
     sql = ("select 1 as x from {{ ref('base_npr__tsb') }} where {{ year_rebuild_filter({}, 'contact_year') }} "
            "-- years: {% if execute %}{{ tojson("
            "year_rebuild_versions(base_year_entries(['base_npr__tsb']), []).keys() | list | sort) }}{% endif %}")
-    # the target path of the fixture's build: its parse state is reused (a new target path,
-    # or another DuckDB file, costs dbt a full parse of the project)
     with duckdb_target(database):
-        result = dbtRunner().invoke([
-            "compile", "--inline", sql, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-            "--target", "duckdb", "--target-path", str(database.parent / "target"),
-            "--log-path", str(tmp_path / "logs"), "--quiet"])
-    assert result.success, result.exception
-    compiled = result.result.results[0].node.compiled_code
+        ok, compiled = compile_inline(sql, tmp_path)
+    assert ok, compiled
     con = duckdb.connect(str(database), read_only=True)
     try:
         held = [r[0] for r in con.execute("select distinct contact_year from main.base_npr__tsb order by 1").fetchall()]

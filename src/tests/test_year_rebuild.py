@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from warehouses import duckdb_target
+from warehouses import WAREHOUSE_NAME, compile_inline, duckdb_target
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -26,28 +26,12 @@ REPO = Path(__file__).resolve().parents[2]
 PLAN_MACROS = REPO / "macros" / "incremental" / "year_rebuild_plan.sql"
 
 
-def _compile_inline(sql: str, work: Path, extra: tuple[str, ...] = ()) -> tuple[bool, str]:
-    """``dbt compile --inline`` in this process: (success, compiled SQL or the error)."""
-    from dbt.cli.main import dbtRunner
-
-    result = dbtRunner().invoke([
-        "compile", "--inline", sql, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-        "--target", "duckdb", "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-        "--quiet", *extra])
-    if not result.success:
-        return False, str(result.exception or "") + " ".join(
-            str(getattr(r, "message", "")) for r in (getattr(result.result, "results", None) or []))
-    return True, result.result.results[0].node.compiled_code
-
-
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """An empty DuckDB file for dbt's connection (compiling needs no data), and one folder
-    for the module's compiles: dbt parses the project in full once and then reuses the parse
-    (partial parsing, kept per target path and DuckDB file). A compile with other ``--vars``
-    takes a folder of its own (``scratch / "vars"``): it would replace the shared parse."""
+    for the module's compiles (on the session's parse of the project: warehouses.py)."""
     work = tmp_path_factory.mktemp("year_rebuild")
-    with duckdb_target(work / "scratch.duckdb"):
+    with duckdb_target(work / WAREHOUSE_NAME):
         yield work
 
 
@@ -67,11 +51,11 @@ def test_the_rules_hold_upstream_code_and_change_with_a_var(scratch: Path) -> No
            " {{ 'has_macro' if 'macro.clinical_dashboard.procedure_sample_id' in year_rebuild_rules_text() }}"
            " {{ 'has_model' if 'model.clinical_dashboard.int_procedure_branch_rankings' in year_rebuild_rules_text() }}"
            " {{ 'has_seed' if 'seed.clinical_dashboard.ref_samples' in year_rebuild_rules_text() }}")
-    ok, default = _compile_inline(sql, scratch)
+    ok, default = compile_inline(sql, scratch)
     assert ok, default
     # int_samples calls procedure_sample_id(); it reads the rankings model and the seed
     assert "has_macro" in default and "has_model" in default and "has_seed" in default, default
-    ok, other = _compile_inline(sql, scratch / "vars", ("--vars", "{min_cell_count: 6}"))
+    ok, other = compile_inline(sql, scratch / "vars", ("--vars", "{min_cell_count: 6}"))
     assert ok, other
     digest = re.compile(r"-- ([0-9a-f]{32})")
     assert digest.search(default) and digest.search(other)
@@ -81,12 +65,12 @@ def test_the_rules_hold_upstream_code_and_change_with_a_var(scratch: Path) -> No
 
 def test_a_source_reached_through_an_undeclared_model_does_not_compile(scratch: Path) -> None:
     reads = "select 1 as x from {{ ref('int_npr__contacts') }} "
-    ok, error = _compile_inline(reads + "{% do year_rebuild_check_entries([]) %}", scratch)
+    ok, error = compile_inline(reads + "{% do year_rebuild_check_entries([]) %}", scratch)
     assert not ok
     for base in ("base_npr__som", "base_npr__tsb", "base_npr__avtalephv"):
         assert base in error, error
     declared = ("{% do year_rebuild_check_entries(base_year_entries(['base_npr__som', "
                 "'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv', 'base_npr__phbu', "
                 "'base_npr__tsb'])) %}")
-    ok, compiled = _compile_inline(reads + declared, scratch)
+    ok, compiled = compile_inline(reads + declared, scratch)
     assert ok, compiled

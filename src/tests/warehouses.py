@@ -1,36 +1,49 @@
 """Loading deliveries and building them with dbt, for the tests that need a built warehouse
-(test_staging, test_determinism, and conftest's session-wide ``small_warehouse``).
+(test_staging, test_determinism, test_year_rebuild, test_bad_input, and conftest's
+session-wide ``small_warehouse``).
 
-dbt runs in the pytest process (dbtRunner: no interpreter start per command). dbt-duckdb
-keeps the file of its last command open in this process, and DuckDB lets another process
-(the loader) or a connection with another configuration at it only once it is closed:
-every command here lets go of the file when it ends (``release_duckdb``), so that fixtures
-may load and build files in any order.
+dbt runs in the pytest process (dbtRunner: no interpreter start per command) on one parse of
+the project per session (``parsed_manifest``): every command gets a copy of that manifest
+(``dbtRunner(manifest=...)``) and so skips parsing, a full parse costing some 16 CPU seconds
+per new target path or DuckDB file. A manifest's relations carry the database name
+dbt-duckdb takes from the DuckDB file's name (its stem): one parse is kept per file name, so
+the files the tests build are all called ``warehouse.duckdb`` (WAREHOUSE_NAME), each in a
+folder of its own. Each command gets a fresh copy of the parse, as if it had parsed itself
+(a command adds to its manifest: ``compile --inline`` its node), read from the parse's
+msgpack as dbt's partial parsing reads its saved manifest. Variables given with
+``--vars`` reach ``var()`` when a node is compiled (the run's configuration); the parse is
+that of the project's own vars.
 
-A dbt parse is kept per target path (partial parsing) but redone in full whenever the
-DuckDB path differs (dbt hashes the connection into its parse state): a caller building
-one file in several commands passes the same ``work`` folder each time.
+dbt-duckdb keeps the file of its last command open in this process, and DuckDB lets another
+process (the loader) or a connection with another configuration at it only once it is
+closed: every command here lets go of the file when it ends (``release_duckdb``), so that
+fixtures may load and build files in any order.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
-import subprocess
-import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+#: The name of every DuckDB file the tests build with dbt (the database name of the shared parse).
+WAREHOUSE_NAME = "warehouse.duckdb"
 
 
 def load_raw(raw_dir: Path, database: Path, report_dir: Path) -> None:
-    """The delivery into raw.<source> with the project's loader (the raw contract)."""
-    command = [sys.executable, "-m", "clinical_dashboard.cli", "load", "--raw-dir", str(raw_dir),
-               "--target", "duckdb", "--duckdb-path", str(database), "--report-dir", str(report_dir),
-               "--no-progress"]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
-    assert done.returncode == 0, f"clinical-dashboard load failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    """The delivery into raw.<source> with the project's loader (the raw contract): the
+    command ``clinical-dashboard load`` in this process (its Great Expectations import, some
+    10 CPU seconds, paid once per session instead of once per load)."""
+    from clinical_dashboard.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["load", "--raw-dir", str(raw_dir), "--target", "duckdb", "--duckdb-path", str(database),
+                     "--report-dir", str(report_dir), "--no-progress"])
+    assert code == 0, f"clinical-dashboard load failed ({code}):\n{out.getvalue()[-3000:]}\n{err.getvalue()[-3000:]}"
 
 
 def release_duckdb() -> None:
@@ -60,15 +73,46 @@ def duckdb_target(database: Path):
             os.environ["CLINICAL_DASHBOARD_DUCKDB"] = previous
 
 
-def run_dbt(args: list[str], work: Path) -> None:
-    """One dbt command in this process on the DuckDB target, its target path ``work/target``
-    (the manifest and the partial-parse state) and logs in ``work/logs``; fails with the
-    nodes that did not pass."""
+def _dbt_options(work: Path) -> list[str]:
+    return ["--project-dir", str(REPO), "--profiles-dir", str(REPO), "--target", "duckdb",
+            "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+
+
+#: file name -> the session's parse for DuckDB files of that name (dbt's msgpack of the manifest)
+_PARSES: dict[str, bytes] = {}
+
+
+def parsed_manifest(database: Path, work: Path):
+    """A fresh copy of dbt's parse of the project for DuckDB files named like ``database``
+    (parsed the first time, in ``work/parse``)."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumaro_encoder, extended_mashumuro_decoder
+
+    if database.name not in _PARSES:
+        from dbt.cli.main import dbtRunner
+
+        folder = work / "parse"
+        with duckdb_target(folder / database.name):  # then the caller's target again
+            result = dbtRunner().invoke(["parse", *_dbt_options(folder), "--quiet"])
+        assert result.success, f"dbt parse failed: {result.exception or ''}"
+        _PARSES[database.name] = result.result.to_msgpack(extended_mashumaro_encoder)
+        shutil.rmtree(folder / "logs", ignore_errors=True)
+    return Manifest.from_msgpack(_PARSES[database.name], decoder=extended_mashumuro_decoder)
+
+
+def invoke_dbt(args: list[str], work: Path):
+    """One dbt command in this process on the DuckDB target (CLINICAL_DASHBOARD_DUCKDB, set by
+    ``duckdb_target``) with the session's parse, its target path ``work/target`` and logs in
+    ``work/logs``; dbt's result."""
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke([*args, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-                                 "--target", "duckdb", "--target-path", str(work / "target"),
-                                 "--log-path", str(work / "logs")])
+    database = Path(os.environ["CLINICAL_DASHBOARD_DUCKDB"])
+    return dbtRunner(manifest=parsed_manifest(database, work)).invoke([*args, *_dbt_options(work)])
+
+
+def run_dbt(args: list[str], work: Path) -> None:
+    """``invoke_dbt``; fails with the nodes that did not pass."""
+    result = invoke_dbt(args, work)
     failures = []
     for node in getattr(result.result, "results", None) or []:
         status = str(getattr(node.status, "value", node.status))
@@ -78,11 +122,79 @@ def run_dbt(args: list[str], work: Path) -> None:
                             + "\n".join(failures[:40]))
 
 
+def compile_inline(sql: str, work: Path, extra: tuple[str, ...] = ()) -> tuple[bool, str]:
+    """``dbt compile --inline`` in this process (inside ``duckdb_target``): (success, compiled
+    SQL or the error)."""
+    result = invoke_dbt(["compile", "--inline", sql, "--quiet", *extra], work)
+    if not result.success:
+        return False, str(result.exception or "") + " ".join(
+            str(getattr(r, "message", "")) for r in (getattr(result.result, "results", None) or []))
+    return True, result.result.results[0].node.compiled_code
+
+
 def build(database: Path, work: Path, commands: list[list[str]]) -> None:
-    """dbt ``commands`` one after the other on ``database`` (one parse: same target path)."""
+    """dbt ``commands`` one after the other on ``database``."""
     with duckdb_target(database):
         try:
             for command in commands:
                 run_dbt(command, work)
         finally:
             shutil.rmtree(work / "logs", ignore_errors=True)
+
+
+def _seeds(database: Path, work: Path) -> list[tuple[str, str]]:
+    """(schema, table) of every seed of the project."""
+    manifest = parsed_manifest(database, work)
+    return sorted((node.schema, node.alias) for node in manifest.nodes.values() if node.resource_type == "seed")
+
+
+def copy_loaded(source: Path, to: Path, work: Path) -> None:
+    """``to`` (named WAREHOUSE_NAME): the warehouse ``source`` (loaded and built) as it stood
+    after its load and ``dbt seed``, before any model: a copy of the file and of its landing
+    zone, the raw views re-pointed at the copy's landing zone (they name the folder), every
+    relation dropped but the raw schema (the views and the loader's ledger raw._deliveries)
+    and the seeds' tables (the CSVs of seeds/, the same in every build)."""
+    import duckdb
+
+    from clinical_dashboard.load import default_landing_dir
+
+    assert to.name == WAREHOUSE_NAME, to
+    assert not Path(f"{source}.wal").exists(), f"{source} has a write-ahead log: not closed cleanly"
+    seeds = set(_seeds(to, work))
+    to.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, to)
+    shutil.copytree(default_landing_dir(source), default_landing_dir(to))
+    old, new = str(default_landing_dir(source).resolve()), str(default_landing_dir(to).resolve())
+    with duckdb.connect(str(to)) as con:
+        views = con.execute("select view_name, sql from duckdb_views() where schema_name = 'raw' "
+                            "and not internal").fetchall()
+        assert views and all(old in sql for _, sql in views), f"raw views not reading {old}: {views[:3]}"
+        for _, sql in views:
+            con.execute(sql.replace(old, new).replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+        found = set()
+        relations = con.execute(
+            "select schema_name, view_name, 'view' from duckdb_views() where not internal and schema_name <> 'raw' "
+            "union all select schema_name, table_name, 'table' from duckdb_tables() where schema_name <> 'raw'"
+        ).fetchall()
+        for schema, name, kind in relations:
+            if (schema, name) in seeds:
+                found.add((schema, name))
+            else:
+                con.execute(f'drop {kind} if exists "{schema}"."{name}" cascade')
+        assert found == seeds, f"seeds missing from {source}: {sorted(seeds - found)}"
+        con.execute("checkpoint")
+
+
+def copy_seeds(source: Path, to: Path, work: Path) -> None:
+    """The seeds' tables of the seeded warehouse ``source`` (read only) into ``to``: what ``dbt
+    seed`` would load into it (the CSVs of seeds/), without dbt reading them again."""
+    import duckdb
+
+    with duckdb.connect(str(to)) as con:
+        con.execute(f"attach '{source}' as seeded (read_only)")
+        try:
+            for schema, table in _seeds(to, work):
+                con.execute(f'create schema if not exists "{schema}"')
+                con.execute(f'create table "{schema}"."{table}" as select * from seeded."{schema}"."{table}"')
+        finally:
+            con.execute("detach seeded")
