@@ -151,12 +151,13 @@ def _seeds(database: Path, work: Path) -> list[tuple[str, str]]:
 def copy_loaded(source: Path, to: Path, work: Path) -> None:
     """``to`` (named WAREHOUSE_NAME): the warehouse ``source`` (loaded and built) as it stood
     after its load and ``dbt seed``, before any model: a copy of the file and of its landing
-    zone, the raw views re-pointed at the copy's landing zone (they name the folder), every
-    relation dropped but the raw schema (the views and the loader's ledger raw._deliveries)
-    and the seeds' tables (the CSVs of seeds/, the same in every build)."""
+    zone, its raw views made again over the copy's landing zone by the loader itself (opening
+    the warehouse reconciles it with its ledger), every relation dropped but the raw schema
+    (the views and the loader's ledger raw._deliveries) and the seeds' tables (the CSVs of
+    seeds/, the same in every build)."""
     import duckdb
 
-    from clinical_dashboard.load import default_landing_dir
+    from clinical_dashboard.load import DuckDBTarget, default_landing_dir
 
     assert to.name == WAREHOUSE_NAME, to
     assert not Path(f"{source}.wal").exists(), f"{source} has a write-ahead log: not closed cleanly"
@@ -164,13 +165,12 @@ def copy_loaded(source: Path, to: Path, work: Path) -> None:
     to.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, to)
     shutil.copytree(default_landing_dir(source), default_landing_dir(to))
-    old, new = str(default_landing_dir(source).resolve()), str(default_landing_dir(to).resolve())
+    DuckDBTarget(to, default_landing_dir(to)).close()
+    old = str(default_landing_dir(source).resolve())
     with duckdb.connect(str(to)) as con:
         views = con.execute("select view_name, sql from duckdb_views() where schema_name = 'raw' "
                             "and not internal").fetchall()
-        assert views and all(old in sql for _, sql in views), f"raw views not reading {old}: {views[:3]}"
-        for _, sql in views:
-            con.execute(sql.replace(old, new).replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+        assert views and not any(old in sql for _, sql in views), f"raw views still reading {old}: {views[:3]}"
         found = set()
         relations = con.execute(
             "select schema_name, view_name, 'view' from duckdb_views() where not internal and schema_name <> 'raw' "
