@@ -16,21 +16,18 @@
     has a row where it has a population row in a stratum with events; its expected count can
     be 0 (no residents there) or null (the level has none either): the mart uses expected > 0.
 #}
-{#- The events in the strata of the grid (a population row of the sample's scope), joined to the
-    sample by sample_id alone; incomplete periods drop out in the join to cells. Inlined where
-    used rather than a CTE read twice, which PostgreSQL would materialise without statistics.
-    Strata are joined on one text key (rate_stratum_key: scope, year, level, sex, age group; with
-    the area for one area's stratum), which PostgreSQL estimates far better than five columns. -#}
+{#- The events of the complete count cells (cells below, by number) in the strata of the grid:
+    a population row of the sample's scope. Inlined where used rather than a CTE read twice,
+    which PostgreSQL would materialise without statistics. Strata are joined on one text key
+    (rate_stratum_key: scope, year, level, sex, age group; with the area for one area's
+    stratum), which PostgreSQL estimates far better than five columns. -#}
 {%- set population_stratum_key = rate_stratum_key(
     'population.scope_id', 'population.year', 'population.area_level', 'population.sex',
     'population.age_group') -%}
-{%- set grid_events -%}
+{%- set cell_events -%}
     select
-        stratum_events.sample_id,
-        stratum_events.measure,
-        stratum_events.provider_option,
-        stratum_events.year,
-        stratum_events.period,
+        cells.cell_id,
+        cells.period_factor,
         stratum_events.area_level,
         stratum_events.area_code,
         population.stratum_key,
@@ -50,27 +47,16 @@
                 'stratum_events.area_level', 'stratum_events.sex', 'stratum_events.age_group'),
                 "'|'", 'stratum_events.area_code']) }}
             = population.stratum_area_key
+    inner join cells
+        on
+            stratum_events.sample_id = cells.sample_id
+            and stratum_events.measure = cells.measure
+            and stratum_events.provider_option = cells.provider_option
+            and stratum_events.year = cells.year
+            and stratum_events.period = cells.period
     where
         stratum_events.area_level in ('rhf', 'hf', 'hospital')
         and (samples.stratification = 'sex_age' or stratum_events.area_level <> 'hospital')
-{%- endset %}
-{#- The grid events of the complete count cells, by cell number (cells below). -#}
-{%- set cell_events -%}
-    select
-        cells.cell_id,
-        cells.period_factor,
-        grid_events.area_level,
-        grid_events.area_code,
-        grid_events.stratum_key,
-        grid_events.events
-    from ({{ grid_events }}) as grid_events
-    inner join cells
-        on
-            grid_events.sample_id = cells.sample_id
-            and grid_events.measure = cells.measure
-            and grid_events.provider_option = cells.provider_option
-            and grid_events.year = cells.year
-            and grid_events.period = cells.period
 {%- endset %}
 
 with population as (
