@@ -32,7 +32,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
-	pytest-duckdb pytest-postgres \
+	pytest-early pytest-warehouse pytest-postgres \
 	pg-test-server dashboard-modules check \
 	test-spark dbt-build-spark \
 	dashboard dashboard-build test-dashboard bench docs api
@@ -113,14 +113,15 @@ export PGDATABASE := clinical_dashboard
 # The steps run through scripts/steps.py, which prints a table of each step's wall and CPU
 # seconds at the end (also on failure; target/test-steps.tsv keeps it). A step written with
 # `&` runs beside the ones after it, its output printed whole when it ends; `wait:X` waits for
-# step X. Everything that can overlap does (the machine's cores are the limit): the linter and
-# the dashboard's npm install beside the DuckDB build; pytest, the PostgreSQL build and the
+# step X. Everything that can overlap does (the machine's cores are the limit): the linter,
+# the dashboard's npm install and the tests that need no built warehouse (pytest-early) beside
+# the DuckDB build; the tests of its warehouse (pytest-warehouse), the PostgreSQL build and the
 # dashboard's build and browser test after it, side by side. Only the read-only role's test
 # needs the PostgreSQL marts, so it runs after their build (pytest-postgres); the server is
-# stopped in every case.
-TEST_STEPS := setup 'lint&' 'dashboard-modules&' test-extracts pg-test-server dbt-build \
-              'pytest-duckdb&' 'dbt-build-postgres&' wait:dashboard-modules test-dashboard \
-              wait:dbt-build-postgres pytest-postgres
+# started first (pytest's PostgreSQL tests need it) and stopped in every case.
+TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' 'pytest-early&' test-extracts \
+              dbt-build 'pytest-warehouse&' 'dbt-build-postgres&' wait:dashboard-modules \
+              test-dashboard wait:dbt-build-postgres pytest-postgres
 # pytest reads the dbt-build step's warehouse instead of loading and building the same
 # extracts again (src/tests/conftest.py, small_warehouse).
 test:
@@ -177,14 +178,19 @@ dbt-build-spark: setup
 	CLINICAL_DASHBOARD_SPARK_DIR=$(SPARK_DIR) DBT=$(DBT) scripts/dbt-build-in-layers.sh --target spark
 
 # --durations: the slowest tests in every run, so that a slow one is seen the day it appears.
-# make test runs the suite in two parts: the tests of the PostgreSQL marts (PYTEST_PG_MARTS)
-# after the PostgreSQL build, the rest beside it.
+# make test runs the suite in three parts: from the start, the tests that read no built
+# warehouse (pytest-early); after the DuckDB build, the tests that read its warehouse (marker
+# test_warehouse, set by src/tests/conftest.py on every test that uses small_warehouse); after
+# the PostgreSQL build, the tests of its marts (PYTEST_PG_MARTS).
 PYTEST_PG_MARTS := $(PYTEST_DIR)/test_privacy_readonly_role.py
 pytest: setup
 	$(PYTEST) -q --durations=15 $(PYTEST_DIR)
 
-pytest-duckdb: setup
-	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS)
+pytest-early: setup
+	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS) -m "not test_warehouse"
+
+pytest-warehouse: setup
+	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS) -m test_warehouse
 
 pytest-postgres: setup
 	$(PYTEST) -q $(PYTEST_PG_MARTS)

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import duckdb
 
-from .load import default_landing_dir
+from .load import default_landing_dir, landing_file
 from .publish import changed_sources_selection
 
 RESULTS = Path("benchmarks/results/latest.json")
@@ -234,7 +234,7 @@ def hold_back(warehouse: Path, rel: str) -> int:
     """Take the delivery ``rel`` (``<source>/<file>.csv``) out of a loaded warehouse, as if it
     had not arrived yet: its raw rows and its lines in raw._deliveries. Returns its rows."""
     source = rel.split("/", 1)[0]
-    parquet = default_landing_dir(warehouse) / source / Path(rel).with_suffix(".parquet").name
+    parquet = landing_file(default_landing_dir(warehouse), source, rel)
     with duckdb.connect(str(warehouse)) as con:
         rows = con.execute(f'select count(*) from raw."{source}" where _file = ?', [rel]).fetchone()[0]
         if not rows or not parquet.is_file():

@@ -72,7 +72,7 @@ The loader never writes the published warehouse ``target/warehouse.duckdb``: a p
 resolves to it (or is the same file, e.g. a link) is refused; ``clinical-dashboard build``
 publishes the working copy after a green dbt build. The rows of a delivery file go to its parquet
 file in the landing zone ``--landing-dir`` (default ``<folder>/<name>_landing`` beside the DuckDB
-file, e.g. ``target/work/warehouse_landing/npr_som/2023.parquet``); the DuckDB file holds the
+file, e.g. ``target/work/warehouse_landing/source=npr_som/year=2023/2023.parquet``); the DuckDB file holds the
 ledger ``raw._deliveries`` and a view ``raw.<source>`` over its source's files, so a re-delivery
 rewrites one file, never a table of every year. The ledger is the truth: opening the target puts
 back a version set aside by a stopped run and removes parquet files of deliveries the ledger does
@@ -109,6 +109,7 @@ from datetime import date, datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import duckdb
 from tqdm import tqdm
@@ -449,8 +450,29 @@ def staging_connection(work_dir: Path, memory_limit: str):
     return con
 
 
+def _parquet(path: Path | str) -> str:
+    """``read_parquet`` of a landing file or glob: the ``source=``/``year=`` folders are where a
+    file lies, not columns (DuckDB would add them as hive partitions by default)."""
+    return f"read_parquet({_lit(str(path))}, hive_partitioning = false)"
+
+
+def landing_file(root: Path, source: str, rel: str) -> Path:
+    """Where the delivery ``rel`` (``npr_som/2023.csv``) of ``source`` lands under the landing
+    zone ``root``: ``<root>/source=npr_som/year=2023/2023.parquet``."""
+    name = Path(rel).with_suffix(".parquet").name
+    if name.startswith((".", "_")):  # never read (discover() skips such files anyway)
+        raise LoaderError(f"cannot land {rel}: a file name starting with '.' or '_'")
+    year = year_of(rel)
+    if year is None:  # discover() rejects such names before they are loaded
+        raise LoaderError(f"cannot land {rel}: its name is not a data year (<source>/<year>.csv)")
+    return root / f"source={source}" / f"year={year}" / name
+
+
 class Landing:
-    """The landing zone: one parquet file per delivery file, ``<root>/<source>/<year>.parquet``.
+    """The landing zone: one parquet file per delivery file, partitioned by source and data year:
+    ``<root>/source=<source>/year=<year>/<delivery>.parquet`` (the delivery ``npr_som/2023.csv``
+    lands as ``source=npr_som/year=2023/2023.parquet``; every engine reads the ``key=value``
+    folders, and a year's files are one folder).
 
     A file holds the delivery's rows in file order with the raw contract's columns (an extract
     column typed as its contract's ``landing`` says, else the delivered text; an empty field as
@@ -458,8 +480,10 @@ class Landing:
     :mod:`clinical_dashboard.landing_types`). It is
     written by the staging DuckDB beside its final name and renamed into place (atomic), and a
     corrected re-delivery replaces its own file only. The file it replaces (or removes, for a
-    withdrawal) is kept as ``.<year>.parquet.prev`` until the target has recorded the change
-    (:meth:`commit`); :meth:`rollback` puts it back. Hidden names are never read.
+    withdrawal) is kept as ``.<delivery>.parquet.prev`` until the target has recorded the change
+    (:meth:`commit`); :meth:`rollback` puts it back. Hidden names are never read. A landing zone
+    of the earlier layout (``<root>/<source>/<delivery>.parquet``) is moved into this one when
+    it is opened.
     """
 
     def __init__(self, root: Path, memory_limit: str):
@@ -469,6 +493,36 @@ class Landing:
         self.con = staging_connection(self.work_dir, memory_limit)
         #: path -> its previous version (None: there was none) of the change not yet committed
         self.pending: dict[Path, Path | None] = {}
+        self._move_flat_layout()
+
+    def _move_flat_layout(self) -> None:
+        """Files of the earlier layout ``<root>/<source>/<delivery>.parquet`` (and a version set
+        aside by a stopped run, ``.<delivery>.parquet.prev``) moved to their partition folders."""
+        for old in sorted(p for p in self.root.iterdir() if p.is_dir() and p.name in SOURCES):
+            for path in sorted(old.iterdir()):
+                aside = path.name.startswith(".") and path.name.endswith(".parquet.prev")
+                name = path.name[1:].removesuffix(".prev") if aside else path.name
+                if path.is_file() and name.endswith(".parquet") and not name.startswith((".", "_")):
+                    new = self.path(old.name, f"{old.name}/{Path(name).stem}.csv")
+                    new = self.previous(new) if aside else new
+                    new.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, new)
+                elif path.is_file() and path.name.endswith(".tmp"):
+                    path.unlink()  # a write that stopped half-way
+            if not any(old.iterdir()):
+                old.rmdir()
+
+    def source_dir(self, source: str) -> Path:
+        return self.root / f"source={source}"
+
+    def sources(self) -> list[str]:
+        """The sources with a folder in the landing zone."""
+        return sorted(p.name.removeprefix("source=") for p in self.root.glob("source=*") if p.is_dir())
+
+    @staticmethod
+    def delivery_of(path: Path) -> str:
+        """The delivery file (``npr_som/2023.csv``) of a landing file (``.../source=npr_som/year=2023/2023.parquet``)."""
+        return f"{path.parent.parent.name.removeprefix('source=')}/{path.stem}.csv"
 
     @staticmethod
     def previous(path: Path) -> Path:
@@ -484,9 +538,11 @@ class Landing:
 
     def commit(self) -> None:
         """The target recorded the changes: drop the previous versions."""
-        for backup in self.pending.values():
+        for path, backup in self.pending.items():
             if backup is not None:
                 backup.unlink(missing_ok=True)
+            if path.parent.is_dir() and not any(path.parent.iterdir()):
+                path.parent.rmdir()  # the year's last file was withdrawn
         self.pending.clear()
 
     def rollback(self) -> None:
@@ -499,17 +555,17 @@ class Landing:
         self.pending.clear()
 
     def delivery_hash(self, path: Path) -> str | None:
-        row = self.con.execute(f"select _delivery_hash from read_parquet({_lit(str(path))}) limit 1").fetchone()
+        row = self.con.execute(f"select _delivery_hash from {_parquet(path)} limit 1").fetchone()
         return row[0] if row else None
 
     def files(self, source: str) -> list[Path]:
-        return sorted((self.root / source).glob("*.parquet"))
+        return sorted(self.source_dir(source).glob("year=*/[!.]*.parquet"))
 
     def glob(self, source: str) -> str:
-        return str(self.root / source / "*.parquet")
+        return str(self.source_dir(source) / "year=*" / "*.parquet")
 
     def columns(self, files: list[Path]) -> list[str]:
-        cursor = self.con.execute(f"select * from read_parquet({_lit(str(files[0]))}) limit 0")
+        cursor = self.con.execute(f"select * from {_parquet(files[0])} limit 0")
         return [d[0] for d in cursor.description]
 
     def check(self, source: str, columns: tuple[str, ...], where: str) -> None:
@@ -517,23 +573,21 @@ class Landing:
         files = self.files(source)
         if files:
             _check_columns(source, self.columns(files), columns, f"{where} (parquet in {files[0].parent})")
-        (self.root / source).mkdir(parents=True, exist_ok=True)
+        self.source_dir(source).mkdir(parents=True, exist_ok=True)
 
     def path(self, source: str, rel: str) -> Path:
-        name = Path(rel).with_suffix(".parquet").name
-        if name.startswith((".", "_")):  # never read (discover() skips such files anyway)
-            raise LoaderError(f"cannot land {rel}: a file name starting with '.' or '_'")
-        return self.root / source / name
+        return landing_file(self.root, source, rel)
 
     def write(self, source: str, rel: str, delivery_hash: str) -> int:
         """Write the staged delivery, typed, as the parquet file of ``rel`` (replacing an earlier one);
         returns the rows with a value that did not parse."""
         path = self.path(source, rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             self.con.execute(f"copy ({_typed_delivery_sql(source, rel, delivery_hash)}) "
                              f"to {_lit(str(tmp))} (format parquet, compression zstd)")
-            unparsed = self.con.execute(f"select count(*) from read_parquet({_lit(str(tmp))}) "
+            unparsed = self.con.execute(f"select count(*) from {_parquet(tmp)} "
                                         f"where {UNPARSED} is not null").fetchone()[0]
             self._set_aside(path)
             os.replace(tmp, path)
@@ -548,14 +602,14 @@ class Landing:
             if suite is None or UNPARSED in self.columns([path]):
                 continue
             tmp = path.with_name(f".{path.name}.tmp")
-            query = typed_select(suite.columns, f"read_parquet({_lit(str(path))})", "_file, _line, _delivery_hash")
+            query = typed_select(suite.columns, _parquet(path), "_file, _line, _delivery_hash")
             self.con.execute(f"copy ({query} order by _line) to {_lit(str(tmp))} (format parquet, compression zstd)")
             os.replace(tmp, path)
 
     def remove(self, source: str, rel: str) -> int:
         """Set the parquet file of ``rel`` aside (see :meth:`commit`); returns its rows (0: none)."""
         path = self.path(source, rel)
-        rows = self.con.execute(f"select count(*) from read_parquet({_lit(str(path))})").fetchone()[0] \
+        rows = self.con.execute(f"select count(*) from {_parquet(path)}").fetchone()[0] \
             if path.is_file() else 0
         if path.is_file():
             self._set_aside(path)
@@ -565,7 +619,7 @@ class Landing:
         """After an unexpected error: the previous versions back, no staging, no temporary files."""
         self.rollback()
         _drop_staging(self.con)
-        for leftover in self.root.glob("*/.*.tmp"):
+        for leftover in self.root.glob("source=*/year=*/.*.tmp"):
             leftover.unlink(missing_ok=True)
 
     def close(self) -> None:
@@ -605,9 +659,9 @@ class DuckDBTarget:
         """The ledger is the truth: a parquet file of a delivery it does not hold as loaded (a
         landing zone left from another warehouse file, or a first delivery renamed into place
         just before a crash) is removed with a WARNING, and every view is made again."""
-        for backup in sorted(self.landing.root.glob("*/.*.parquet.prev")):
+        for backup in sorted(self.landing.root.glob("source=*/year=*/.*.parquet.prev")):
             path = backup.with_name(backup.name[1:].removesuffix(".prev"))
-            latest = self.latest(f"{path.parent.name}/{path.stem}.csv") or {}
+            latest = self.latest(self.landing.delivery_of(path)) or {}
             recorded = path.is_file() and latest.get("status") == "loaded" and \
                 latest.get("delivery_hash") == self.landing.delivery_hash(path)
             if recorded or (not path.is_file() and latest.get("status") == "withdrawn"):
@@ -616,18 +670,17 @@ class DuckDBTarget:
                 os.replace(backup, path)  # it was not: the previous version stays
         current = self.current_files()
         self.landing.abort()  # leftover temporary files
-        for source_dir in sorted(p for p in self.landing.root.iterdir() if p.is_dir()):
-            for path in self.landing.files(source_dir.name):
-                rel = f"{source_dir.name}/{path.stem}.csv"
-                if rel not in current:
+        for source in self.landing.sources():
+            for path in self.landing.files(source):
+                if self.landing.delivery_of(path) not in current:
                     tqdm.write(f"WARNING  {path} is not a loaded delivery in {RAW_SCHEMA}._deliveries: removed "
                                "(a landing zone of another warehouse file, or a load that stopped half-way)",
                                file=sys.stderr)
                     path.unlink()
-            suite = load_suite(source_dir.name)
+            suite = load_suite(source)
             if suite is not None:
-                self.landing.retype(source_dir.name)
-                self._refresh_view(source_dir.name, suite.column_names)
+                self.landing.retype(source)
+                self._refresh_view(source, suite.column_names)
 
     def _move_raw_tables(self) -> None:
         """Raw tables of an older warehouse: each file's rows to its parquet file, then the view."""
@@ -654,7 +707,7 @@ class DuckDBTarget:
         """``raw.<source>`` over the source's parquet files (none: an empty view of the same columns)."""
         view = f"{RAW_SCHEMA}.{_q(source)}"
         if self.landing.files(source):
-            body = f"select * from read_parquet({_lit(self.landing.glob(source))}, hive_partitioning = false)"
+            body = f"select * from {_parquet(self.landing.glob(source))}"
         else:
             typed = [f"cast(null as {column_type(c, 'duckdb')}) as {_q(c.name)}" for c in _contract_columns(source)]
             typed += [f"cast(null as {t.replace('text', 'varchar')}) as {_q(n)}" for n, t in EXTRA_COLUMNS]
@@ -909,6 +962,12 @@ def spark_conf(spark_dir: str) -> dict[str, str]:
     }
 
 
+def _spark_location(path: Path) -> str:
+    """A folder as a file URI for Spark, ``=`` kept as it is: Spark takes ``source%3Dnpr_som``
+    literally (``Path.as_uri`` escapes ``=``), and would then read an empty folder."""
+    return "file://" + quote(str(path.resolve()), safe="/=")
+
+
 def _spark_type(logical: str) -> str:
     return {"text": "string", "bigint": "bigint", "integer": "int", "timestamp": "timestamp"}[logical]
 
@@ -1015,19 +1074,20 @@ class SparkTarget:
             spark.sparkContext.setLogLevel("ERROR")
             spark.sql(f"create database if not exists {RAW_SCHEMA}")
             tables = {"_deliveries": (self.deliveries_dir, [(n, _spark_type(t)) for n, t in DELIVERIES_COLUMNS])}
-            for source_dir in sorted(p for p in self.tables_dir.iterdir() if p.is_dir()):
-                files = self.landing.files(source_dir.name)
-                if files:
-                    self.landing.retype(source_dir.name)
-                    tables[source_dir.name] = (source_dir, [
-                        (c.name, column_type(c, "spark")) for c in _contract_columns(source_dir.name)
+            for source in self.landing.sources():
+                if self.landing.files(source):
+                    self.landing.retype(source)
+                    tables[source] = (self.landing.source_dir(source), [
+                        (c.name, column_type(c, "spark")) for c in _contract_columns(source)
                     ] + [(n, _spark_type(t)) for n, t in EXTRA_COLUMNS])
             for table, (location, columns) in tables.items():
                 ddl = ", ".join(f"`{c}` {t}" for c, t in columns)
-                # external tables: dropping one leaves its files
+                # external tables: dropping one leaves its files. The year=<year> folders are read
+                # as folders of files (recursiveFileLookup), not as a partition column: the raw
+                # table's columns are the contract's, as on DuckDB and PostgreSQL.
                 spark.sql(f"drop table if exists {RAW_SCHEMA}.`{table}`")
                 spark.sql(f"create table {RAW_SCHEMA}.`{table}` ({ddl}) using parquet "
-                          f"location {_lit(location.as_uri())}")
+                          f"options (recursiveFileLookup 'true') location {_lit(_spark_location(location))}")
         finally:
             spark.stop()
 

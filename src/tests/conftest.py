@@ -98,3 +98,12 @@ def small_warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) ->
     load_raw(config.out_dir, database, work / "validation")
     build(database, work, SMALL_WAREHOUSE_BUILD)
     return database
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The marker ``test_warehouse`` on every test that reads ``small_warehouse`` (directly or
+    through another fixture): `make test` runs the others from its start, beside the DuckDB
+    build, and these after it (Makefile: pytest-early, pytest-warehouse)."""
+    for item in items:
+        if "small_warehouse" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.test_warehouse)

@@ -129,14 +129,15 @@ def test_cached_load_is_copied_only_for_the_same_extracts_and_loader(tmp_path: P
 
 def test_held_back_delivery_leaves_the_warehouse_and_comes_back_as_its_own_folder(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
-    landing = default_landing_dir(warehouse) / "npr_som"
-    landing.mkdir(parents=True)
+    landing = default_landing_dir(warehouse) / "source=npr_som"
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema raw")
         for year in (2025, 2026):
+            (landing / f"year={year}").mkdir(parents=True)
             con.execute(f"copy (select 'npr_som/{year}.csv' as _file, range as x from range(10)) "
-                        f"to '{landing / f'{year}.parquet'}' (format parquet)")
-        con.execute(f"create view raw.npr_som as select * from read_parquet('{landing / '*.parquet'}')")
+                        f"to '{landing / f'year={year}' / f'{year}.parquet'}' (format parquet)")
+        con.execute(f"create view raw.npr_som as select * from read_parquet('{landing / '*' / '*.parquet'}', "
+                    "hive_partitioning = false)")
         con.execute("create table raw._deliveries as select 'npr_som/' || y || '.csv' as file "
                     "from (values (2025), (2026)) as years(y)")
     assert bench.hold_back(warehouse, "npr_som/2026.csv") == 10

@@ -250,13 +250,45 @@ def test_each_delivery_file_lands_as_one_parquet_file_read_through_a_view(loaded
     landing = load.default_landing_dir(db)
     assert landing == tmp / "w_landing"
     assert sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file()) == \
-        sorted(f"{source}/2023.parquet" for source in SOURCES)
+        sorted(f"source={source}/year=2023/2023.parquet" for source in SOURCES)
     # the warehouse file holds the ledger and one view per source, no copy of the rows
     assert _query(db, "select table_name, table_type from information_schema.tables where table_schema = 'raw' "
                       "order by 1") == [("_deliveries", "BASE TABLE")] + [(s, "VIEW") for s in sorted(SOURCES)]
     for source in SOURCES:
+        parquet = landing / f"source={source}" / "year=2023" / "2023.parquet"
         assert _query(db, f"select count(*) from raw.{source}") == \
-            _query(db, f"select count(*) from read_parquet('{landing / source / '2023.parquet'}')")
+            _query(db, f"select count(*) from read_parquet('{parquet}')")
+        # the partition folders are not columns of the raw contract
+        assert "year" not in [c for c, in _query(db, f"select column_name from information_schema.columns "
+                                                     f"where table_schema = 'raw' and table_name = '{source}'")]
+
+
+def test_a_landing_zone_of_the_flat_layout_moves_into_source_and_year_folders(delivery: Path,
+                                                                             tmp_path: Path) -> None:
+    """The earlier layout ``<source>/<year>.parquet`` (with a version set aside by a stopped run)
+    moves to ``source=<source>/year=<year>/`` when the target is opened: same rows, same recovery."""
+    raw = _copy(delivery, tmp_path / "raw")
+    _load(raw, tmp_path)
+    db = tmp_path / "w.duckdb"
+    landing = load.default_landing_dir(db)
+    expected = {s: _query(db, f"select * from raw.{s} order by _file, _line") for s in SOURCES}
+    for source in SOURCES:
+        (landing / source).mkdir()
+        os.replace(landing / f"source={source}" / "year=2023" / "2023.parquet", landing / source / "2023.parquet")
+        shutil.rmtree(landing / f"source={source}")
+    # a stop between a new version and its ledger row, in the flat layout
+    os.replace(landing / "npr_tsb" / "2023.parquet", landing / "npr_tsb" / ".2023.parquet.prev")
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * replace ('other' as _delivery_hash) "
+                    f"from read_parquet('{landing / 'npr_tsb' / '.2023.parquet.prev'}') limit 3) "
+                    f"to '{landing / 'npr_tsb' / '2023.parquet'}' (format parquet)")
+    (landing / "npr_som" / ".2023.parquet.tmp").write_bytes(b"half a file")
+    load.DuckDBTarget(db, landing).close()
+    assert sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*")) == sorted(
+        [f"source={s}" for s in SOURCES] + [f"source={s}/year=2023" for s in SOURCES]
+        + [f"source={s}/year=2023/2023.parquet" for s in SOURCES])
+    for source in SOURCES:
+        assert _query(db, f"select * from raw.{source} order by _file, _line") == expected[source]
 
 
 def test_a_stop_between_the_new_file_and_its_ledger_row_keeps_what_the_ledger_says(delivery: Path,
@@ -268,7 +300,7 @@ def test_a_stop_between_the_new_file_and_its_ledger_row_keeps_what_the_ledger_sa
     _load(raw, tmp_path)
     db = tmp_path / "w.duckdb"
     landing = load.default_landing_dir(db)
-    recorded = landing / "npr_tsb" / "2023.parquet"
+    recorded = landing / "source=npr_tsb" / "year=2023" / "2023.parquet"
     before = _query(db, "select count(*), min(_delivery_hash) from raw.npr_tsb")
     # unrecorded: a new version in place, the recorded one set aside
     backup = recorded.with_name(".2023.parquet.prev")
@@ -277,8 +309,9 @@ def test_a_stop_between_the_new_file_and_its_ledger_row_keeps_what_the_ledger_sa
         con.execute(f"copy (select * replace ('other' as _delivery_hash) from read_parquet('{backup}') limit 5) "
                     f"to '{recorded}' (format parquet)")
     # unrecorded: a first delivery renamed into place, never in the ledger
-    stray = landing / "npr_som" / "2022.parquet"
-    shutil.copyfile(landing / "npr_som" / "2023.parquet", stray)
+    stray = landing / "source=npr_som" / "year=2022" / "2022.parquet"
+    stray.parent.mkdir()
+    shutil.copyfile(landing / "source=npr_som" / "year=2023" / "2023.parquet", stray)
     target = load.DuckDBTarget(db, landing)
     target.close()
     assert not backup.exists() and not stray.exists()
@@ -318,7 +351,7 @@ def test_raw_tables_of_an_older_warehouse_move_to_the_landing_zone(delivery: Pat
                        "table_type = 'BASE TABLE'") == [("_deliveries",)]
     for source in SOURCES:
         assert _query(old, f"select * from raw.{source} order by _file, _line") == expected[source]
-    assert (load.default_landing_dir(old) / "npr_som" / "2023.parquet").is_file()
+    assert (load.default_landing_dir(old) / "source=npr_som" / "year=2023" / "2023.parquet").is_file()
     assert _query(old, "select count(*), count(rows_unparsed), count(check_counts) from raw._deliveries") == [
         (len(SOURCES), 0, 0)]
 

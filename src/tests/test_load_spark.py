@@ -63,9 +63,9 @@ def test_the_parquet_raw_tables_equal_the_duckdb_raw_tables(delivery: Path, tmp_
     _load_spark(delivery, tmp_path / "spark", tmp_path, monkeypatch)
     with duckdb.connect(str(db), read_only=True) as con:
         for source in SOURCES:
-            glob = str(tmp_path / "spark" / "raw" / source / "*.parquet")
+            glob = str(tmp_path / "spark" / "raw" / f"source={source}" / "year=*" / "*.parquet")
             tables = []
-            for relation in (f"raw.{source}", f"read_parquet('{glob}')"):
+            for relation in (f"raw.{source}", f"read_parquet('{glob}', hive_partitioning = false)"):
                 cursor = con.execute(f"select * from {relation} order by _file, _line")
                 tables.append(([(d[0], str(d[1])) for d in cursor.description], cursor.fetchall()))
             assert tables[0][1], f"no rows in raw.{source}"
@@ -98,7 +98,13 @@ def test_the_raw_tables_are_registered_in_spark(delivery: Path, tmp_path: Path, 
         assert sorted(r.tableName for r in spark.sql("show tables in raw").collect()) == \
             sorted(["_deliveries", *SOURCES])
         columns = [r.col_name for r in spark.sql("describe raw.npr_tsb").collect()]
-        assert columns[-3:] == ["_file", "_line", "_delivery_hash"]
+        assert columns[-4:] == ["_file", "_line", "_delivery_hash", "_unparsed"]
+        assert "year" not in columns  # the year=<year> folders are read as folders, not as a column
         assert spark.sql("select count(*) from raw._deliveries").collect()[0][0] == len(SOURCES)
+        # every delivery's rows, read from its source=<source>/year=<year>/ folder
+        landed = {s: duckdb.sql(f"select count(*) from read_parquet('{spark_dir}/raw/source={s}/year=*/*.parquet', "
+                                "hive_partitioning = false)").fetchall()[0][0] for s in SOURCES}
+        assert all(landed.values())
+        assert {s: spark.sql(f"select count(*) from raw.{s}").collect()[0][0] for s in SOURCES} == landed
     finally:
         spark.stop()
