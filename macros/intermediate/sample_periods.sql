@@ -7,6 +7,11 @@
     then <column> end) as <column>_<period>` per column and period, joined by commas (for a
     select list): the cumulative sums of every period in one pass over the events.
 
+    period_month(month_column): the last month of the first period that holds the month
+    (4 for months 1-4, 8 for 5-8, 12 for 9-12). The periods all run from January, so an event
+    of month m is in exactly the periods that hold period_month(m): grouping events by it
+    instead of by month gives the same cumulative sums with at most one row per period.
+
     area_code_of_level(level_column, relation): the area code of a row of `relation` at the
     level in level_column: 'norway', or the row's rhf_code / hf_code / hospital_code.
 #}
@@ -39,4 +44,21 @@
         when 'hf' then {{ relation }}.hf_code
         when 'hospital' then {{ relation }}.hospital_code
     end
+{%- endmacro %}
+
+{% macro period_month(month_column) -%}
+    {%- set ends = [] -%}
+    {%- for period, months in rate_periods().items() -%}
+        {%- if months[0] != 1 -%}
+            {%- set message = 'period_month: period ' ~ period ~ ' starts in month ' ~ months[0]
+                ~ '; grouping by period month needs every period to run from January' -%}
+            {%- do exceptions.raise_compiler_error(message) -%}
+        {%- endif -%}
+        {%- do ends.append(months[1]) -%}
+    {%- endfor -%}
+    {%- set branches = [] -%}
+    {%- for last in ends | unique | sort -%}
+        {%- do branches.append('when ' ~ month_column ~ ' <= ' ~ last ~ ' then ' ~ last) -%}
+    {%- endfor -%}
+    case {{ branches | join(' ') }} end
 {%- endmacro %}

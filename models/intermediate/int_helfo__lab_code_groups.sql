@@ -1,7 +1,8 @@
 {#
     HELFO laboratory codes grouped by everything the samples and the rate strata use: source,
-    year and month of the service date, provider type, sex, age, residence (three levels) and
-    NLK field of expertise. One row per group with the number of codes and their
+    year and period month of the service date (the last month of the first rate period that
+    holds it: 4, 8 or 12, macros/intermediate/sample_periods.sql), provider type, sex, age,
+    residence (three levels) and NLK field of expertise. One row per group with the number of codes and their
     reimbursement in NOK. The laboratory source is the largest (tens of millions of codes a
     year at national volume) and its samples count codes and NOK, never persons, so the codes
     are grouped before the sample membership: every row is an event of the membership
@@ -29,7 +30,7 @@ with invoices as (
         municipality_code,
         district_code,
         reimbursement_nok,
-        cast(extract(month from service_date) as integer) as event_month,
+        {{ period_month('extract(month from service_date)') }} as period_month,
         case provider_type
             when 'hospital' then 'public'
             when 'private' then 'private'
@@ -131,7 +132,7 @@ allocated as (
     select
         invoices.source,
         invoices.year,
-        invoices.event_month,
+        invoices.period_month,
         invoices.provider_type,
         invoices.sex,
         invoices.age,
@@ -160,7 +161,7 @@ grouped as (
     select
         source,
         year,
-        event_month,
+        period_month,
         provider_type,
         sex,
         age,
@@ -174,7 +175,7 @@ grouped as (
     group by
         source,
         year,
-        event_month,
+        period_month,
         provider_type,
         sex,
         age,
@@ -187,7 +188,7 @@ grouped as (
 select
     source,
     year,
-    event_month,
+    period_month,
     provider_type,
     sex,
     age,
@@ -199,7 +200,7 @@ select
     nok,
     row_number() over (
         order by
-            source, year, event_month, provider_type, sex, age, rhf_code, hf_code, hospital_code,
+            source, year, period_month, provider_type, sex, age, rhf_code, hf_code, hospital_code,
             lab_field
     ) as lab_group_id
 from grouped

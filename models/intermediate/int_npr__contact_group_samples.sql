@@ -1,6 +1,6 @@
 {#
     Sample membership of the NPR contact groups (int_npr__contact_groups): one row per group,
-    sample and provider option, with the group's stratum, month, residence, number of
+    sample and provider option, with the group's stratum, period month, residence, number of
     contacts and bed days; the input of int_sample_stratum_events' additive measures
     (contacts, procedures, bed days). Step 1 comes from the group's sample set (the samples of
     its code profiles, int_npr__code_profile_samples), step 2 (age, sex, provider option) is
@@ -9,7 +9,7 @@
     contacts share every column step 2 reads). A view.
 #}
 {%- set carry_columns = [
-    'year', 'event_month', 'sex', 'age', 'rhf_code', 'hf_code', 'hospital_code', 'n_contacts',
+    'year', 'period_month', 'sex', 'age', 'rhf_code', 'hf_code', 'hospital_code', 'n_contacts',
     'bed_days',
 ] %}
 with set_profiles as (
@@ -39,7 +39,7 @@ candidates as (
         contact_groups.age as age_lower,
         contact_groups.age as age_upper,
         contact_groups.year,
-        contact_groups.event_month,
+        contact_groups.period_month,
         contact_groups.age,
         contact_groups.rhf_code,
         contact_groups.hf_code,
@@ -57,7 +57,7 @@ select
     sample_id,
     provider_option,
     year,
-    event_month,
+    period_month,
     sex,
     age,
     rhf_code,

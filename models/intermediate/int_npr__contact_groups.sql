@@ -1,8 +1,10 @@
 {#
     The NPR contacts that belong to a sample, grouped by everything the additive measures of
     int_sample_stratum_events use: the sample set of their code profile
-    (int_npr__code_profile_sample_sets), provider type, sex, age, year and month, and
-    residence at three levels, with the number of contacts and their bed days. Contacts of
+    (int_npr__code_profile_sample_sets), provider type, sex, age, year, period month (the
+    last month of the first rate period that holds the contact's month: 4, 8 or 12; the
+    periods run from January, so this is all a period sum needs) and residence at three
+    levels, with the number of contacts and their bed days. Contacts of
     one group are in the same samples and provider options (step 1 depends on the profile's
     set, step 2 on age, sex and provider type) and add to the same strata and areas, so the
     membership (int_npr__contact_group_samples) multiplies groups, not contacts: 33 million
@@ -12,9 +14,17 @@
 #}
 {%- set group_columns = [
     'profile_sets.sample_set_id', 'contacts.provider_type', 'contacts.sex', 'contacts.age',
-    'contacts.year', 'contacts.event_month', 'contacts.rhf_code', 'contacts.hf_code',
-    'contacts.hospital_code',
+    'contacts.year', period_month('contacts.event_month'), 'contacts.rhf_code',
+    'contacts.hf_code', 'contacts.hospital_code',
 ] %}
+{%- set group_names = [
+    'sample_set_id', 'provider_type', 'sex', 'age', 'year', 'period_month', 'rhf_code',
+    'hf_code', 'hospital_code',
+] %}
+{%- set select_columns = [] %}
+{%- for column in group_columns %}
+    {%- do select_columns.append(column ~ ' as ' ~ group_names[loop.index0]) %}
+{%- endfor %}
 with contacts as (
     select * from {{ ref('int_npr__contacts') }}
 ),
@@ -24,7 +34,7 @@ profiles as (
 )
 
 select
-    {{ group_columns | join(',\n    ') }},
+    {{ select_columns | join(',\n    ') }},
     count(*) as n_contacts,
     cast(sum(contacts.bed_days) as {{ dbt.type_bigint() }}) as bed_days
 from contacts

@@ -44,9 +44,9 @@ source_months as (
     union all
     select distinct
         source,
-        year,
-        event_month
-    from {{ ref('int_helfo__lab_code_groups') }}
+        service_year as year,
+        cast(extract(month from service_date) as integer) as event_month
+    from {{ ref('stg_helfo__lab_invoices') }}
     union all
     select distinct
         source,

@@ -98,13 +98,14 @@ area_levels as (
 ),
 
 -- Every member event of every stream with its stratum and what it adds to each measure (NPR:
--- groups of alike contacts, int_npr__contact_group_samples).
+-- groups of alike contacts, int_npr__contact_group_samples; HELFO laboratory: groups of
+-- codes), by period month (macros/intermediate/sample_periods.sql: the periods it counts in).
 member_events as (
     select
         membership.sample_id,
         membership.provider_option,
         membership.year,
-        membership.event_month,
+        membership.period_month,
         membership.sex,
         membership.age,
         cast(null as {{ dbt.type_string() }}) as waiting_list_age_group,
@@ -124,7 +125,7 @@ member_events as (
         membership.sample_id,
         membership.provider_option,
         lab_groups.year,
-        lab_groups.event_month,
+        lab_groups.period_month,
         lab_groups.sex,
         lab_groups.age,
         null as waiting_list_age_group,
@@ -146,7 +147,7 @@ member_events as (
         membership.sample_id,
         membership.provider_option,
         invoices.year,
-        invoices.event_month,
+        {{ period_month('invoices.event_month') }} as period_month,
         invoices.sex,
         invoices.age,
         null as waiting_list_age_group,
@@ -168,7 +169,7 @@ member_events as (
         membership.sample_id,
         membership.provider_option,
         referrals.year,
-        referrals.event_month,
+        {{ period_month('referrals.event_month') }} as period_month,
         null as sex,
         null as age,
         referrals.age_group as waiting_list_age_group,
@@ -193,7 +194,7 @@ stratified_events as (
         member_events.sample_id,
         member_events.provider_option,
         member_events.year,
-        member_events.event_month,
+        member_events.period_month,
         member_events.rhf_code,
         member_events.hf_code,
         member_events.hospital_code,
@@ -225,7 +226,7 @@ measure_events as (
         sample_measures.measure,
         stratified_events.provider_option,
         stratified_events.year,
-        stratified_events.event_month,
+        stratified_events.period_month,
         stratified_events.sex,
         stratified_events.age_group,
         stratified_events.rhf_code,
@@ -255,7 +256,7 @@ additive_cells as (
         rhf_code,
         hf_code,
         hospital_code,
-        {{ period_sums(['events'], 'event_month') }}
+        {{ period_sums(['events'], 'period_month') }}
     from measure_events
     group by
         sample_id,
