@@ -48,6 +48,9 @@ const ENGELSK = {
 	Delområde: 'Sub-area',
 	'Øvre 95 % KI': 'Upper 95% CI',
 	'Nedre 95 % KI': 'Lower 95% CI',
+	'95 % konfidensintervall': '95% confidence interval',
+	Nedre: 'Lower',
+	Øvre: 'Upper',
 	'Endr. %': 'Change %',
 	'Endring %': 'Change %',
 	'Antall utvalg': 'Number of samples',
@@ -378,10 +381,11 @@ export function lagCsv(tabell, om, sprak = 'nb') {
 		const s = String(v);
 		return s.includes(skille) || /["\r\n]/.test(s) || s !== s.trim() ? `"${s.replaceAll('"', '""')}"` : s;
 	};
-	// percent columns hold the percentage (12,3 for 12.3 %), so their header says (%)
+	// percent columns hold the percentage (12,3 for 12.3 %), so their header says (%) unless it
+	// ends with it ("Endr. %", "(%)"); a "%" inside ("95 % konfidensintervall – Nedre") is not the unit
 	const prosentKolonner = new Set();
 	for (const rad of tabell.rader) rad.forEach((c, i) => c && typeof c === 'object' && c.prosent && prosentKolonner.add(i));
-	const hoder = tabell.overskrifter.map((h, i) => (prosentKolonner.has(i) && !h.includes('%') ? `${h} (%)` : h));
+	const hoder = tabell.overskrifter.map((h, i) => (prosentKolonner.has(i) && !/%\)?$/.test(h) ? `${h} (%)` : h));
 	const linjer = [hoder.map(felt).join(skille)];
 	for (const rad of tabell.rader) {
 		linjer.push(rad.map((c) => (c && typeof c === 'object' ? csvTall(c, sprak) : felt(c))).join(skille));

@@ -26,6 +26,12 @@
 //    (?lang=en) English format; "not computed" where the mart has null; a note for own choice;
 // 12. the RBF what-if (components/RbfHvaOm.svelte): the published NOK at the published parameters,
 //    one RHF's higher attainment raises its NOK, a weight of 0 removes the indicator's points.
+// 13. the NKI page: each share's 95 % interval (Wilson) in the table, in Norwegian format, equal
+//    to fct_nki_indicators' share_lower/share_upper, empty where the share is hidden, and in the
+//    CSV download;
+// 14. the rate bars (components/RateBars.svelte): "Høyest verdi først" orders them by the mart's
+//    rates, "Områderekkefølge" back; the area chosen in "Marker område" (a plain <select>) gets
+//    an orange bar (read from the canvas pixels) and its name in bold, no other bar does.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -878,6 +884,154 @@ describe('dashboard', { concurrency: 2 }, () => {
 			rows = await read();
 			published.forEach((p, i) => assert.ok(Math.abs(number(rows[i].cells[4]) - expected[i]) < 0.06, `${p.rhf_name}: points ${rows[i].cells[4]}, expected ${expected[i]}`));
 			assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget);
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
+
+		test('NKI: each share\'s 95 % interval (Wilson) equals fct_nki_indicators, in Norwegian format, hidden with the share, in the CSV', async () => {
+			const { page, errors } = await openPage('/epikrisetid/');
+			// the page's default: newest year, all sectors, Norway and the RHFs
+			const expected = await sql(`
+				with newest as (select max(year) as year from ${parquet('fct_nki_indicators')})
+				select area_name, share, share_lower, share_upper, is_suppressed, (select year from newest)::int as year
+				from ${parquet('fct_nki_indicators')}
+				where year = (select year from newest) and sector = 'all' and area_level in ('norway', 'rhf')`);
+			assert.ok(expected.some((e) => !e.is_suppressed), 'test data: a published NKI share');
+			await waitForTable(page, 'nki-table', (rows, n) => rows.length === n, expected.length);
+			const rows = await rowsOf(page, 'nki-table');
+			// columns: area, level, sent within 1 day, discharges, share, lower, upper, note
+			const head = await page.locator('[data-testid=nki-table] table:visible thead').innerText();
+			assert.match(head, /95 % konfidensintervall/);
+			const percent = /^\d{1,3},\d[\s\u00a0]?%$/;
+			for (const e of expected) {
+				const row = rows.find((r) => r[0] === e.area_name);
+				assert.ok(row, `no row for ${e.area_name} in ${JSON.stringify(rows)}`);
+				if (e.is_suppressed) {
+					assert.deepEqual([row[4], row[5], row[6]], ['-', '-', '-'], `${e.area_name}: hidden share, no interval`);
+					continue;
+				}
+				for (const [col, v] of [[4, e.share], [5, e.share_lower], [6, e.share_upper]]) {
+					assert.match(row[col], percent, `${e.area_name} column ${col}: ${JSON.stringify(row[col])}`);
+					assert.ok(Math.abs(number(row[col]) - v * 100) <= 0.05 + 1e-9, `${e.area_name} column ${col}: page ${row[col]}, mart ${v}`);
+				}
+				assert.ok(e.share_lower <= e.share && e.share <= e.share_upper, `${e.area_name}: the interval holds the share`);
+			}
+			const csv = await download(page, 'nki-table', 'csv');
+			assert.equal(csv.name, `epikrisetid_${expected[0].year}_all_rhf.csv`);
+			const lines = parseCsv(csv.bytes.toString('utf8').slice(1), ';');
+			assert.deepEqual(lines[0], ['Område', 'Nivå', 'Sendt innen 1 dag', 'Epikriser', 'Andel (%)',
+				'95 % konfidensintervall – Nedre (%)', '95 % konfidensintervall – Øvre (%)', 'Merknad']);
+			for (const e of expected) {
+				const row = lines.find((r) => r[0] === e.area_name);
+				assert.ok(row, `no CSV row for ${e.area_name}`);
+				if (e.is_suppressed) assert.deepEqual([row[4], row[5], row[6]], ['', '', ''], `${e.area_name}: hidden in the CSV`);
+				else {
+					for (const [col, v] of [[5, e.share_lower], [6, e.share_upper]]) {
+						assert.match(row[col], /^\d+,\d$/, `${e.area_name}: CSV column ${col} ${row[col]}`);
+						assert.ok(Math.abs(Number(row[col].replace(',', '.')) - v * 100) <= 0.05 + 1e-9, `${e.area_name}: CSV ${row[col]} vs ${v}`);
+					}
+				}
+			}
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
+
+		test('rate bars: sorted by rate on request and back, the chosen area\'s bar orange and its name bold', async () => {
+			const { page, errors } = await openPage(PAGE);
+			const bars = '[data-testid=rate-bars]';
+			const list = `${bars} [data-testid=rate-bars-liste] li`;
+			await page.locator(`${bars} canvas`).first().waitFor({ timeout: 30_000 });
+			// the default selection's bars (Norway and the RHFs), from the mart
+			const rates = await sql(`
+				with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
+				select r.area_level || ':' || r.area_code as key, a.short_label as label, r.std_rate, r.is_suppressed,
+					a.bar_colour, a.hierarchy_sort_order as sort_order
+				from ${parquet('fct_utilisation_rates')} as r
+				inner join ${parquet('dim_areas')} as a on r.area_level = a.area_level and r.area_code = a.area_code
+				where r.sample_id = '${defaultSample(PAGE)}' and r.measure = 'contacts' and r.provider_option = 'inclusive'
+					and r.year = (select year from newest) and r.period = 'year' and r.area_level in ('norway', 'rhf')
+				order by a.hierarchy_sort_order`);
+			const areaOrder = rates.map((r) => r.key);
+			const published = rates.filter((r) => !r.is_suppressed && r.std_rate != null);
+			const rateOrder = [...published].sort((a, b) => b.std_rate - a.std_rate || a.sort_order - b.sort_order)
+				.concat(rates.filter((r) => !published.includes(r))).map((r) => r.key);
+			assert.ok(published.length >= 3, 'test data: at least three published rates');
+			assert.notDeepEqual(rateOrder, areaOrder, 'test data: sorting by rate changes the order');
+			const order = () => page.locator(list).evaluateAll((lis) => lis.map((li) => li.dataset.nokkel));
+			const waitForOrder = (want) => page.waitForFunction(([sel, w]) =>
+				JSON.stringify(Array.from(document.querySelectorAll(sel)).map((li) => li.dataset.nokkel)) === JSON.stringify(w),
+			[list, want], { timeout: 15_000 }).catch(() => {}); // on a timeout, the assertion below says what differs
+			// orange pixels (the highlight colour, components/stolper.js UTHEVET #d95f02) on the chart's canvas
+			const orange = () => page.locator(`${bars} canvas`).first().evaluate((c) => {
+				const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+				let n = 0;
+				for (let i = 0; i < data.length; i += 4) {
+					if (Math.abs(data[i] - 0xd9) <= 8 && Math.abs(data[i + 1] - 0x5f) <= 8 && Math.abs(data[i + 2] - 0x02) <= 8 && data[i + 3] > 200) n += 1;
+				}
+				return n;
+			});
+			const waitForOrange = (more) => page.waitForFunction(([sel, m]) => {
+				const c = document.querySelector(sel);
+				const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+				let n = 0;
+				for (let i = 0; i < data.length; i += 4) {
+					if (Math.abs(data[i] - 0xd9) <= 8 && Math.abs(data[i + 1] - 0x5f) <= 8 && Math.abs(data[i + 2] - 0x02) <= 8 && data[i + 3] > 200) n += 1;
+				}
+				return m ? n > 200 : n === 0;
+			}, [`${bars} canvas`, more], { timeout: 15_000 }).catch(() => {});
+
+			// default: area order, nothing highlighted
+			await waitForOrder(areaOrder);
+			assert.deepEqual(await order(), areaOrder, 'area order by default');
+			assert.equal(await page.locator(`${list}[data-valgt=true]`).count(), 0);
+			assert.equal(await orange(), 0, 'no orange bar before an area is chosen');
+			assert.equal(await page.getByRole('button', { name: 'Områderekkefølge', exact: true }).getAttribute('aria-pressed'), 'true');
+
+			// sort by rate: highest first, suppressed last
+			await page.getByRole('button', { name: 'Høyest verdi først', exact: true }).click();
+			await waitForOrder(rateOrder);
+			assert.deepEqual(await order(), rateOrder, 'highest rate first');
+			assert.equal(await page.getByRole('button', { name: 'Høyest verdi først', exact: true }).getAttribute('aria-pressed'), 'true');
+
+			// choose the published RHF with the lowest rate in the plain <select> "Marker område";
+			// selectOption fires input and change as a user's choice does; tried again (at most 5
+			// times) should the page still be hydrating when the first one lands
+			const chosen = [...published].filter((r) => r.key !== 'norway:norway').sort((a, b) => a.std_rate - b.std_rate)[0];
+			const select = page.getByLabel('Marker område', { exact: true });
+			assert.deepEqual(await select.locator('option').allInnerTexts(), ['Ingen', ...rates.map((r) => r.label)], 'every area of the chart to choose from');
+			for (let attempt = 0; attempt < 5; attempt += 1) {
+				await select.selectOption({ label: chosen.label });
+				const ok = await page.waitForFunction(([sel, key]) => document.querySelector(`${sel}[data-valgt=true]`)?.dataset.nokkel === key,
+					[list, chosen.key], { timeout: 5_000 }).then(() => true, () => false);
+				if (ok) break;
+			}
+			assert.equal(await select.inputValue(), chosen.key);
+			const highlighted = await page.locator(list).evaluateAll((lis) => lis.map((li) => ({
+				key: li.dataset.nokkel, chosen: li.dataset.valgt === 'true', colour: li.dataset.farge, bold: li.querySelector('strong')?.textContent ?? null
+			})));
+			assert.deepEqual(highlighted.filter((h) => h.chosen).map((h) => h.key), [chosen.key], `only ${chosen.label} is highlighted`);
+			for (const h of highlighted) {
+				const area = rates.find((r) => r.key === h.key);
+				assert.equal(h.colour.toLowerCase(), h.chosen ? '#d95f02' : area.bar_colour.toLowerCase(), `${area.label}: bar colour`);
+				assert.equal(h.bold, h.chosen ? area.label : null, `${area.label}: name in bold only when chosen`);
+			}
+			await waitForOrange(true);
+			assert.ok((await orange()) > 200, 'the chosen area\'s bar is drawn orange');
+			assert.deepEqual(await order(), rateOrder, 'choosing an area keeps the order');
+
+			// back to area order: the highlight stays
+			await page.getByRole('button', { name: 'Områderekkefølge', exact: true }).click();
+			await waitForOrder(areaOrder);
+			assert.deepEqual(await order(), areaOrder, 'area order again');
+			assert.equal(await page.locator(`${list}[data-valgt=true]`).getAttribute('data-nokkel'), chosen.key);
+
+			// another level (HF areas): the RHF is not among the bars, so nothing is highlighted
+			await page.getByRole('button', { name: 'HF', exact: true }).click();
+			await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).some((li) => li.dataset.nokkel.startsWith('hf:')), list, { timeout: 30_000 });
+			assert.equal(await page.locator(`${list}[data-valgt=true]`).count(), 0);
+			assert.equal(await select.inputValue(), '');
+			await waitForOrange(false);
+			assert.equal(await orange(), 0, 'no orange bar at the HF level');
 			assert.deepEqual(errors, []);
 			await page.close();
 		});

@@ -282,3 +282,28 @@ describe('xlsx', () => {
 		assert.deepEqual(omTallene({ valg: 'År: undefined | Nivå: rhf' }, 'nb')[0], ['Nivå', 'rhf']);
 	});
 });
+
+describe('shares with an interval (pages/epikrisetid.md)', () => {
+	// the NKI table: share and its 95 % interval as percent, grouped under "95 % konfidensintervall"
+	const kolonner = [
+		{ id: 'omrade', title: 'Område' },
+		{ id: 'andel', title: 'Andel', fmt: '0.0%' },
+		{ id: 'andel_nedre', title: 'Nedre', colGroup: '95 % konfidensintervall', fmt: '0.0%' },
+		{ id: 'andel_ovre', title: 'Øvre', colGroup: '95 % konfidensintervall', fmt: '0.0%' },
+		{ id: 'merknad', title: 'Merknad' }
+	];
+	const rader = [
+		{ omrade: 'Norge', andel: 0.5192307692, andel_nedre: 0.3868568277, andel_ovre: 0.6489588555, merknad: '' },
+		{ omrade: 'Helse Nord', andel: null, andel_nedre: null, andel_ovre: null, merknad: 'Skjult: færre enn 5 epikriser' }
+	];
+	test('CSV: the interval columns say (%) although their group has a "%" in it; hidden cells empty', () => {
+		const lines = lagCsv(byggTabell(rader, kolonner, 'nb'), {}, 'nb').slice(1).split('\r\n');
+		assert.equal(lines[0], 'Område;Andel (%);95 % konfidensintervall – Nedre (%);95 % konfidensintervall – Øvre (%);Merknad');
+		assert.equal(lines[1], 'Norge;51,9;38,7;64,9;');
+		assert.equal(lines[2], 'Helse Nord;;;;Skjult: færre enn 5 epikriser');
+	});
+	test('English headers', () => {
+		const lines = lagCsv(byggTabell(rader, kolonner, 'en'), {}, 'en').slice(1).split('\r\n');
+		assert.equal(lines[0], 'Area,Share (%),95% confidence interval – Lower (%),95% confidence interval – Upper (%),Note');
+	});
+});

@@ -46,7 +46,7 @@ SUPPRESSED_NULL = {
     "fct_utilisation_rates": ["events", "crude_rate", "std_rate", "std_rate_lower", "std_rate_upper"],
     "fct_waiting_times": ["new_referrals", "referral_rate", "mean_waiting_days", "median_waiting_days"],
     "fct_patient_flows": ["number", "share_own_hf", "share_other_rhf"],
-    "fct_nki_indicators": ["numerator", "share"],
+    "fct_nki_indicators": ["numerator", "share", "share_lower", "share_upper"],
     "fct_npr_key_figures": ["value", "pct_change"],
     "fct_rbf_indicators": ["numerator", "share", "points"],
     "fct_cancer_survival": ["n_patients", "relative_survival_pct"],

@@ -2,7 +2,8 @@
     The NKI quality indicator 'discharge summary sent within 1 day' (epikrisetid: andel
     epikriser sendt innen 1 dag; SPEC section 11, seed 003 indicator 9) per year, sector and
     area, by treating institution: numerator (summaries sent within 1 day), denominator
-    (discharges) and share, from stg_nki__discharge_summaries.
+    (discharges) and share with its 95% Wilson score interval (share_lower, share_upper;
+    macros/rates/wilson_interval.sql), from stg_nki__discharge_summaries.
 
     - sector: `somatic`, `mental_health`, `substance_use` as delivered, and `all` (their sum,
       the RBF indicator's scope).
@@ -15,8 +16,8 @@
       NKI year is partial like the NPR deliveries.
     - suppression (SPEC section 12): a numerator of 1 to var('min_cell_count') - 1, or a
       complement (denominator - numerator: summaries not sent within 1 day) of 1 to min - 1,
-      is published as null with the share, is_suppressed true; the denominator stays (with
-      it, the numerator would give the complement away). Complementary suppression over
+      is published as null with the share and its interval, is_suppressed true; the
+      denominator stays (with it, the numerator would give the complement away). Complementary suppression over
       the areas (Norway > RHF > HF) and the sectors (`all` = the three), for the numerator
       and the complement, see the CTEs below and README "Privacy: suppression".
 #}
@@ -25,6 +26,7 @@
     can hide a cell that an earlier relation then needs to protect, so the passes repeat;
     tests/privacy/assert_nki_indicators_hide_no_small_total.sql checks the result -#}
 {%- set nki_rounds = 2 %}
+{%- set wilson = wilson_interval('flagged.numerator', 'flagged.denominator') %}
 with nki as (
     select
         discharge_year as year,
@@ -245,7 +247,18 @@ select
     ) as numerator,
     case
         when not flagged.is_suppressed then {{ round_to('flagged.share', 10) }}
-    end as share  -- noqa: RF04
+    end as share,  -- noqa: RF04
+    -- 95% Wilson score interval of the share (macros/rates/wilson_interval.sql), from the
+    -- unsuppressed counts, published exactly where the share is: a hidden share's interval
+    -- would give it away
+    case
+        when not flagged.is_suppressed and flagged.share is not null
+            then {{ round_to(wilson.lower, 10) }}
+    end as share_lower,
+    case
+        when not flagged.is_suppressed and flagged.share is not null
+            then {{ round_to(wilson.upper, 10) }}
+    end as share_upper
 from suppressed as flagged
 left join areas
     on
