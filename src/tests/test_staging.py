@@ -81,12 +81,12 @@ REFERRAL_REASONS = {"impossible_age": "impossible_age", "discharge_before_admiss
 
 # ------------------------------------------------------------------------------- building
 def _load_and_build(raw: Path, work: Path, seeded: Path, selection: str) -> Path:
-    """``raw`` loaded into ``work/warehouse.duckdb``, the seeds copied from the seeded
-    warehouse ``seeded`` and ``selection`` built on it (cautious: a data test that also reads
-    a model or seed outside the selection, e.g. the key-figure tests, which compare marts with
-    stg_npr__som, waits for the full build); the DuckDB file."""
+    """``raw`` loaded into ``work/warehouse.duckdb`` (no Great Expectations pass), the seeds
+    copied from the seeded warehouse ``seeded`` and ``selection`` built on it (cautious: a data
+    test that also reads a model or seed outside the selection, e.g. the key-figure tests,
+    which compare marts with stg_npr__som, waits for the full build); the DuckDB file."""
     database = work / WAREHOUSE_NAME
-    load_raw(raw, database, work / "validation")
+    load_raw(raw, database, work / "validation", great_expectations=False)
     copy_seeds(seeded, database, work)
     build(database, work, [["build", "--select", selection, "--indirect-selection", "cautious"]])
     return database
@@ -366,9 +366,13 @@ def test_no_stay_bound_is_below_the_generators_longest_stay() -> None:
 @pytest.fixture(scope="module")
 def hostile_warehouse(small_warehouse, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, tuple[str, str]]]:
     """The NPR extracts of 2023 with issue 26's two rows written over two clean inpatient stays
-    of npr_tsb/2023.csv, loaded and built through NPR staging (models, data tests including
-    rows_conserved, unit tests; the seeds those read are small_warehouse's, copied). Returns
-    the DuckDB file and {line: (inndato, utdato)}."""
+    of npr_tsb/2023.csv, loaded (without the loader's Great Expectations pass, which only
+    writes the report) and built through the NPR staging models the changed file reaches
+    (``base_npr__tsb+`` within NPR staging: base_npr__tsb, stg_npr__tsb, stg_npr__quarantine)
+    and the other NPR base models stg_npr__quarantine reads, with their data tests (including
+    rows_conserved) and unit tests; the seeds those read are small_warehouse's, copied. The
+    other NPR staging models read only untouched generated files (their tests are make test's
+    build's). Returns the DuckDB file and {line: (inndato, utdato)}."""
     from clinical_dashboard.config import GeneratorConfig
     from clinical_dashboard.generate import run
 
@@ -393,7 +397,7 @@ def hostile_warehouse(small_warehouse, tmp_path_factory: pytest.TempPathFactory)
     path.write_text("\n".join(lines) + "\n", "utf-8")  # same row count: the manifest still holds
 
     database = _load_and_build(raw, tmp_path_factory.mktemp("staging_implausible"), small_warehouse,
-                               "path:models/staging/npr")
+                               "path:models/staging/npr/base stg_npr__tsb stg_npr__quarantine")
     return database, changed
 
 
