@@ -14,9 +14,10 @@ with nki as (
         share,
         share_lower,
         share_upper,
+        -- no denominator (0): no share, and PostgreSQL refuses the division
         cast(numerator as {{ type_double() }})
-        / cast(denominator as {{ type_double() }}) as p,
-        cast(denominator as {{ type_double() }}) as n
+        / nullif(cast(denominator as {{ type_double() }}), 0) as p,
+        nullif(cast(denominator as {{ type_double() }}), 0) as n
     from {{ ref('fct_nki_indicators') }}
 ),
 
