@@ -113,7 +113,8 @@ export PGDATABASE := clinical_dashboard
 # The steps run through scripts/steps.py, which prints a table of each step's wall and CPU
 # seconds at the end (also on failure; target/test-steps.tsv keeps it). A step written with
 # `&` runs beside the ones after it, its output printed whole when it ends; `wait:X` waits for
-# step X. Everything that can overlap does (the machine's cores are the limit): the linter,
+# step X. A step with `&` runs niced, so that the steps in sequence (the chain the others wait
+# for) get the cores first. Everything that can overlap does (the machine's cores are the limit): the linter,
 # the dashboard's npm install and the tests that need no built warehouse (pytest-early) beside
 # the DuckDB build; the tests of its warehouse (pytest-warehouse), the PostgreSQL build and the
 # dashboard's build and browser test after it, side by side. Only the read-only role's test
@@ -227,7 +228,7 @@ define dashboard_site
 	$(CLI) export --duckdb-path $(1) --out $(2)
 	node $(DASHBOARD_DIR)/scripts/prepare-sources.mjs $(2)
 	rm -rf $(DASHBOARD_DIR)/build
-	cd $(DASHBOARD_DIR) && nice npm run --silent sources && nice npm run --silent build
+	cd $(DASHBOARD_DIR) && npm run --silent sources && npm run --silent build
 	rm -rf $(3) && mkdir -p $(dir $(3)) && mv $(DASHBOARD_DIR)/build $(3)
 endef
 

@@ -7,7 +7,9 @@ The TARGETs run one after the other (`make --no-print-directory TARGET`), output
 usual. A TARGET written with a trailing `&` starts at its place in the sequence and runs
 beside the steps after it, its output kept in target/steps/<target>.log and printed whole
 when it ends (so outputs do not interleave); `wait:TARGET` waits there until that step has
-ended (a step that needs its result), and the run waits for all before the table. The
+ended (a step that needs its result), and the run waits for all before the table. A step
+beside the others runs niced (BACKGROUND_NICE), so that the steps in sequence, which the
+rest waits for, get the cores first. The
 first failing step stops the sequence (a step already running beside is still waited for,
 so its output and verdict are shown too); --finally runs in every case (e.g. stopping the
 test database server).
@@ -32,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LOG_DIR = Path("target/steps")
+#: The niceness of a step that runs beside the others (the steps in sequence keep 0).
+BACKGROUND_NICE = 10
 
 
 @dataclass
@@ -53,7 +57,10 @@ def _start(step: Step) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         step.log = LOG_DIR / f"{step.target}.log"
         with step.log.open("wb") as out:
-            step.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            # a step beside the others runs at a lower priority (nice): the steps in sequence
+            # are the chain everything waits for, and the cores go to them first
+            step.process = subprocess.Popen(["nice", "-n", str(BACKGROUND_NICE), *command],
+                                            stdout=out, stderr=subprocess.STDOUT)
         print(f"==> {step.target}: started beside the other steps (output: {step.log})", flush=True)
     else:
         print(f"==> {step.target}", flush=True)
