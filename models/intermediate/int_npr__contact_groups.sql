@@ -14,19 +14,14 @@
 #}
 {%- set group_columns = [
     'profile_sets.sample_set_id', 'contacts.provider_type', 'contacts.sex', 'contacts.age',
-    'contacts.year', period_month('contacts.event_month'), 'contacts.rhf_code',
-    'contacts.hf_code', 'contacts.hospital_code',
+    'contacts.year', 'contacts.period_month', 'contacts.rhf_code', 'contacts.hf_code',
+    'contacts.hospital_code',
 ] %}
-{%- set group_names = [
-    'sample_set_id', 'provider_type', 'sex', 'age', 'year', 'period_month', 'rhf_code',
-    'hf_code', 'hospital_code',
-] %}
-{%- set select_columns = [] %}
-{%- for column in group_columns %}
-    {%- do select_columns.append(column ~ ' as ' ~ group_names[loop.index0]) %}
-{%- endfor %}
 with contacts as (
-    select * from {{ ref('int_npr__contacts') }}
+    select
+        *,
+        {{ period_month('event_month') }} as period_month
+    from {{ ref('int_npr__contacts') }}
 ),
 
 profiles as (
@@ -34,7 +29,7 @@ profiles as (
 )
 
 select
-    {{ select_columns | join(',\n    ') }},
+    {{ group_columns | join(',\n    ') }},
     count(*) as n_contacts,
     cast(sum(contacts.bed_days) as {{ dbt.type_bigint() }}) as bed_days
 from contacts

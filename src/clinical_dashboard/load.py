@@ -501,7 +501,7 @@ class Landing:
         for old in sorted(p for p in self.root.iterdir() if p.is_dir() and p.name in SOURCES):
             for path in sorted(old.iterdir()):
                 aside = path.name.startswith(".") and path.name.endswith(".parquet.prev")
-                name = path.name[1:].removesuffix(".prev") if aside else path.name
+                name = self.set_aside_from(path).name if aside else path.name
                 if path.is_file() and name.endswith(".parquet") and not name.startswith((".", "_")):
                     new = self.path(old.name, f"{old.name}/{Path(name).stem}.csv")
                     new = self.previous(new) if aside else new
@@ -527,6 +527,11 @@ class Landing:
     @staticmethod
     def previous(path: Path) -> Path:
         return path.with_name(f".{path.name}.prev")
+
+    @staticmethod
+    def set_aside_from(backup: Path) -> Path:
+        """The file that :meth:`previous` named ``backup`` (its inverse)."""
+        return backup.with_name(backup.name[1:].removesuffix(".prev"))
 
     def _set_aside(self, path: Path) -> None:
         if path in self.pending:
@@ -660,7 +665,7 @@ class DuckDBTarget:
         landing zone left from another warehouse file, or a first delivery renamed into place
         just before a crash) is removed with a WARNING, and every view is made again."""
         for backup in sorted(self.landing.root.glob("source=*/year=*/.*.parquet.prev")):
-            path = backup.with_name(backup.name[1:].removesuffix(".prev"))
+            path = self.landing.set_aside_from(backup)
             latest = self.latest(self.landing.delivery_of(path)) or {}
             recorded = path.is_file() and latest.get("status") == "loaded" and \
                 latest.get("delivery_hash") == self.landing.delivery_hash(path)

@@ -1,6 +1,7 @@
 -- The published 95% interval of every NKI share (share_lower, share_upper) is there exactly
--- where the share is, holds the share, stays within [0, 1], and equals the Wilson score
--- interval recomputed here in its textbook form from the published numerator and denominator,
+-- where the share is, holds the share (that it stays within [0, 1] is the columns'
+-- accepted_range tests), and equals the Wilson score interval recomputed here in its textbook
+-- form from the published numerator and denominator,
 -- (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n): a different arrangement of the
 -- formula than macros/rates/wilson_interval.sql, to 1e-9 (the mart rounds to 10 decimals).
 with nki as (
@@ -35,43 +36,31 @@ textbook as (
             * sqrt(p * (1 - p) / n + power({{ wilson_z() }}, 2) / (4 * n * n))
         ) / (1 + power({{ wilson_z() }}, 2) / n) as expected_upper
     from nki
-    where share is not null
+),
+
+checked as (
+    select
+        year,
+        sector,
+        area_level,
+        area_code,
+        share,
+        share_lower,
+        share_upper,
+        case
+            when
+                (share is null) <> (share_lower is null)
+                or (share is null) <> (share_upper is null)
+                then 'interval not null exactly where the share is'
+            when share_lower > share or share_upper < share
+                then 'interval does not hold the share'
+            when
+                abs(share_lower - expected_lower) > 1e-9
+                or abs(share_upper - expected_upper) > 1e-9
+                then 'interval differs from the textbook Wilson interval'
+        end as problem
+    from textbook
 )
 
-select
-    year,
-    sector,
-    area_level,
-    area_code,
-    share,
-    share_lower,
-    share_upper,
-    'interval not null exactly where the share is' as problem
-from nki
-where (share is null) <> (share_lower is null) or (share is null) <> (share_upper is null)
-union all
-select
-    year,
-    sector,
-    area_level,
-    area_code,
-    share,
-    share_lower,
-    share_upper,
-    'interval outside [0, 1] or not around the share' as problem
-from nki
-where share_lower < 0 or share_upper > 1 or share_lower > share or share_upper < share
-union all
-select
-    year,
-    sector,
-    area_level,
-    area_code,
-    share,
-    share_lower,
-    share_upper,
-    'interval differs from the textbook Wilson interval' as problem
-from textbook
-where
-    abs(share_lower - expected_lower) > 1e-9
-    or abs(share_upper - expected_upper) > 1e-9
+select * from checked
+where problem is not null
