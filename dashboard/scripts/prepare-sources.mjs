@@ -35,7 +35,8 @@ for (const file of parquets) {
 console.log(`sources/marts: ${parquets.map((f) => f.slice(0, -8)).join(', ')} (from ${absExport})`);
 
 // The export's time and row counts for the tables' downloads (components/Nedlasting.svelte puts
-// "Datastand" in every file): static/eksport.json, served at /eksport.json by the built site.
+// "Datastand" in every file), and the delivery (synthetic or real, population fraction: the
+// banner of pages/+layout.svelte): static/eksport.json, served at /eksport.json by the built site.
 const manifestFile = path.join(absExport, '_manifest.json');
 const staticDir = path.join(here, '..', 'static');
 fs.mkdirSync(staticDir, { recursive: true });
@@ -47,6 +48,7 @@ try {
 }
 const info = {
 	exported_at: manifest.exported_at ?? null,
-	marts: Object.fromEntries((manifest.marts ?? []).map((m) => [m.mart, m.rows]))
+	marts: Object.fromEntries((manifest.marts ?? []).map((m) => [m.mart, m.rows])),
+	delivery: manifest.delivery ?? null
 };
 fs.writeFileSync(path.join(staticDir, 'eksport.json'), `${JSON.stringify(info, null, 2)}\n`);

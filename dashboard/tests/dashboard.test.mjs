@@ -32,6 +32,8 @@
 // 14. the rate bars (components/RateBars.svelte): "Høyest verdi først" orders them by the mart's
 //    rates, "Områderekkefølge" back; the area chosen in "Marker område" (a plain <select>) gets
 //    an orange bar (read from the canvas pixels) and its name in bold, no other bar does.
+// 15. every page of a synthetic delivery (dim_delivery) carries the banner "Syntetiske data ...
+//    i skala <fraction> % ..." (components/Syntetisk.svelte); a real delivery's pages none.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -42,6 +44,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium } from 'playwright-core';
 import { serveStatic } from '../scripts/serve.mjs';
 import { parseNorwegianNumber } from '../components/norsk.js';
+import { skala } from '../components/syntetisk.js';
 import { readSheet, sheetRows, parseCsv } from './xlsx-les.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -77,6 +80,7 @@ const lanes = [];
 let tourContext; // the page tour
 let context; // the tests of the figures
 let db;
+let delivery; // dim_delivery's row: is_synthetic, population_fraction
 
 async function launchLane() {
 	const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-test-'));
@@ -266,6 +270,8 @@ before(async () => {
 	tourContext = await launchLane();
 	context = await launchLane();
 	db = await (await DuckDBInstance.create(':memory:')).connect();
+	[delivery] = await sql(`select is_synthetic, population_fraction from ${parquet('dim_delivery')}`);
+	assert.ok(delivery, 'dim_delivery has no row');
 });
 
 after(async () => {
@@ -294,6 +300,19 @@ describe('dashboard', { concurrency: 2 }, () => {
 			}
 			const title = await page.locator('h1').first().textContent();
 			assert.ok(title?.trim(), `${route} has no title`);
+			// synthetic data are said so on every page, with the scale; real data: no banner
+			const banner = page.locator('[data-testid=synthetic-banner]');
+			if (delivery.is_synthetic) {
+				await banner.waitFor({ timeout: 10_000 });
+				const text = (await banner.textContent()).trim();
+				assert.ok(text.startsWith('Syntetiske data:'), `${route}: banner ${JSON.stringify(text)}`);
+				if (delivery.population_fraction !== 1) {
+					assert.ok(text.includes(`i skala ${skala(delivery.population_fraction)} av nasjonalt volum`),
+						`${route}: banner ${JSON.stringify(text)} lacks the scale ${delivery.population_fraction}`);
+				}
+			} else {
+				assert.equal(await banner.count(), 0, `${route}: a banner for real data`);
+			}
 			await page.waitForTimeout(500);
 			const name = route === '/' ? 'index' : route.slice(1, -1).replaceAll('/', '__');
 			await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -525,6 +544,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.match(norway[3], /^\d{1,3}(,\d{3})+$/, `population ${norway[3]}`);
 			assert.match(norway[STD_RATE], /^[\d,]+\.\d$/, `rate ${norway[STD_RATE]}`);
 			assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+			if (delivery.is_synthetic) {
+				const banner = (await page.locator('[data-testid=synthetic-banner]').textContent()).trim();
+				assert.ok(banner.startsWith('Synthetic data:'), `English banner ${JSON.stringify(banner)}`);
+			}
 			assert.deepEqual(errors, []);
 			await page.close();
 			// back to bokmål (the choice is remembered until changed)

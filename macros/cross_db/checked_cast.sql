@@ -19,8 +19,8 @@
     the dispatch macro matches_pattern), so a row is accepted or rejected alike on DuckDB,
     PostgreSQL and Spark: DuckDB's try_cast alone would also take '12.5' (as 13), '1e3',
     '0x1F' or '1_000' for an integer and a timestamp for a date. (A regex-free guard with
-    translate() was measured too: as fast as `~` on PostgreSQL, six times slower than RE2 on
-    DuckDB.) The dialect difference is the cast itself: PostgreSQL has no try_cast, so its
+    translate() was slower on DuckDB: benchmarks/README.md.) The dialect difference is the
+    cast itself: PostgreSQL has no try_cast, so its
     variant casts only well-formed text and checks a date's day against its month (and leap
     years) first, since cast('2023-02-30' as date) raises.
     tests/staging/assert_checked_cast_parses_alike_everywhere.sql pins the accepted forms.

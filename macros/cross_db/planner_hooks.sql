@@ -1,9 +1,9 @@
 {#
     Hooks for every model below staging (dbt_project.yml: +pre-hook / +post-hook of
-    intermediate/ and marts/), for the one engine that needs them. PostgreSQL plans from statistics, and a table created by CREATE TABLE AS has none
-    until autovacuum gets to it: the membership models then estimated one row for joins of
-    thousands and chose nested loops (several times slower for int_npr__code_profile_samples
-    and the tests on int_npr__contact_samples). DuckDB and Spark need neither.
+    intermediate/ and marts/), for the one engine that needs them. PostgreSQL plans from
+    statistics, and a table created by CREATE TABLE AS has none until autovacuum gets to it:
+    the membership models then estimated one row for joins of thousands and chose nested
+    loops (benchmarks/README.md). DuckDB and Spark need neither.
 
     analytic_query_settings(): pre-hook: within the model's transaction, no nested loops where
         a hash join will do (a cost penalty, not a ban: lateral unnest still runs) and memory

@@ -1,12 +1,12 @@
 {#
     Seed loading on Spark. dbt-spark's own spark__load_csv_rows sends one `insert ... values`
-    of 10,000 rows per batch and renders a cast() per cell with a macro call each: ref_population
-    (670k rows x 6 columns) alone took minutes at local[2]. With the session method the
+    of 10,000 rows per batch and renders a cast() per cell with a macro call each, too slow
+    for the large seeds (benchmarks/README.md). With the session method the
     Spark driver runs in this process and reads the seed's CSV file itself: a temporary view
     over the file (every column as text) and one `insert ... select` that casts to the seed's
     column_types (dbt_project.yml: every seed column has one), as dbt would: an empty field and
-    the text 'null' are NULL (dbt's agate reading of seeds). Same rows as the batched inserts,
-    many times faster. Other connection methods (thrift, http: a cluster that cannot read this
+    the text 'null' are NULL (dbt's agate reading of seeds). Same rows as the batched inserts.
+    Other connection methods (thrift, http: a cluster that cannot read this
     machine's files; var spark_seeds_from_local_file, default: host is NA, as for the session
     method) keep the batched inserts, built by string operations once per batch
     (as macros/seeds/postgres__load_csv_rows.sql). adapter.dispatch finds this macro in the

@@ -1,6 +1,7 @@
 {#
     FHI's annual waiting-list data as events of the referral samples: one row per year,
-    catchment HF area, specialty or sector and waiting-list age group, with its new referrals,
+    catchment HF area, specialty or sector and waiting-list age group, with its new referrals
+    and FHI's mean and median waiting days,
     the HF and RHF area of the mapping var('catchment_mapping_version') and the bounds of the
     age group (the sample membership checks the age scope against them; the open group '80+'
     gets open_age_limit() as its upper bound).
@@ -43,7 +44,9 @@ select
         when waiting_lists.age_group like '%+' then {{ open_age_limit() }}
         else cast(split_part(waiting_lists.age_group, '-', 2) as integer)
     end as age_upper,
-    waiting_lists.new_referrals
+    waiting_lists.new_referrals,
+    waiting_lists.mean_waiting_days,
+    waiting_lists.median_waiting_days
 from waiting_lists
 left join hf_areas
     on waiting_lists.hf_area_code = hf_areas.hf_code

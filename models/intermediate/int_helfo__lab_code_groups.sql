@@ -1,7 +1,7 @@
 {#
     HELFO laboratory codes grouped by everything the samples and the rate strata use: source,
     year and period month of the service date (the last month of the first rate period that
-    holds it: 4, 8 or 12, macros/intermediate/sample_periods.sql), provider type, sex, age,
+    holds it: 4, 8 or 12, macros/samples/sample_periods.sql), provider type, sex, age,
     residence (three levels) and NLK field of expertise. One row per group with the number of codes and their
     reimbursement in NOK. The laboratory source is the largest (tens of millions of codes a
     year at national volume) and its samples count codes and NOK, never persons, so the codes

@@ -48,7 +48,10 @@ def extract_formats_markdown() -> str:
         "`data/raw/<source>/<year>.csv` (2026 holds January-August). Empty fields are missing values,",
         "dates are `YYYY-MM-DD`, decimals use `.`. Beside them: `_defect_ledger.csv` (every injected",
         "dirty row: file, line, record id, defect, column, original and injected value, expected",
-        "handling in staging) and `_manifest.json` (settings, files, row counts).",
+        "handling in staging) and `_manifest.json` (settings, files, row counts; `\"synthetic\": true` and",
+        "`\"population_fraction\"`, the scale: the fraction of the residents whose events the delivery",
+        "holds, recorded by the loader and used in every rate's population; a real delivery without",
+        "them has fraction 1).",
         "",
     ]
     shown: dict[tuple[str, ...], str] = {}  # column table -> the first source that showed it

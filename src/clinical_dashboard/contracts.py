@@ -200,10 +200,15 @@ def _item_nodes(node, key: str) -> list:
     return []
 
 
+#: libyaml's safe loader where PyYAML was built with it (the locked wheels are), else PyYAML's
+#: own: the same documents and line marks, parsed in C.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse(path: Path, where: _Where) -> tuple[object, object]:
     try:
         text = path.read_text("utf-8")
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except UnicodeDecodeError as error:
         raise where.error(f"not UTF-8 ({error})") from None
     except yaml.YAMLError as error:

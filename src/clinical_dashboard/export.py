@@ -4,6 +4,9 @@ The Evidence dashboard never opens the DuckDB warehouse: DuckDB allows one write
 dashboard holding the file would block ``dbt build`` (and its node DuckDB 1.4.2 cannot read a
 file written by DuckDB 2.0). After the build, this module opens the warehouse read-only and
 writes one parquet file per public mart, named ``<mart>.parquet``, plus ``_manifest.json``.
+The manifest carries the delivery the marts are built from (``delivery``: the row of
+``dim_delivery``, whether it is synthetic and its population fraction) when that mart is on the
+list: the dashboard shows a banner on every page for a synthetic delivery.
 
 Which marts are exported is one list: the dbt var ``dashboard_exports`` in dbt_project.yml.
 Each file is written under a temporary name and renamed, so a reader never sees half a file;
@@ -25,6 +28,8 @@ import yaml
 #: dbt var in dbt_project.yml that lists the marts the dashboard reads.
 EXPORT_VAR = "dashboard_exports"
 MANIFEST_NAME = "_manifest.json"
+#: The one-row mart of the delivery (synthetic or real, population fraction), copied into the manifest.
+DELIVERY_MART = "dim_delivery"
 
 
 class ExportError(Exception):
@@ -83,6 +88,7 @@ def export_marts(config: ExportConfig) -> dict:
     config.out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     entries = []
+    delivery = None
     # read_only: never takes the writer lock, fails fast (instead of waiting) while a build writes.
     with duckdb.connect(str(config.duckdb_path), read_only=True) as con:
         for mart in config.marts:
@@ -95,6 +101,9 @@ def export_marts(config: ExportConfig) -> dict:
             rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
             columns = [row[0] for row in con.execute(f"describe {relation}").fetchall()]
             entries.append({"mart": mart, "file": target.name, "rows": rows, "columns": columns})
+            if mart == DELIVERY_MART:
+                found = con.execute(f"select is_synthetic, population_fraction from {relation}").fetchone()
+                delivery = {"is_synthetic": bool(found[0]), "population_fraction": float(found[1])} if found else None
     listed = {f"{mart}.parquet" for mart in config.marts}
     removed = sorted(p.name for p in config.out_dir.glob("*.parquet") if p.name not in listed)
     for name in removed:
@@ -104,6 +113,7 @@ def export_marts(config: ExportConfig) -> dict:
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seconds": round(time.perf_counter() - started, 2),
         "marts": entries,
+        "delivery": delivery,
         "removed": removed,
     }
     (config.out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")

@@ -65,6 +65,13 @@ Rules:
   deletes its rows and logs a 'withdrawn' row, in one transaction (refused while the file is
   still in the raw dir, which would bring it back).
 - A file that changes while it is loaded (still being uploaded) is rejected.
+- The manifest's ``population_fraction`` and ``synthetic`` (a synthetic delivery at scale s:
+  the events of a fraction s of the residents; no manifest or no keys: a real delivery,
+  fraction 1; :mod:`clinical_dashboard.delivery_scale`) are recorded in the ledger row of every
+  file loaded; the warehouse divides its rates by that fraction of the population. A run whose
+  fraction or flag differs from that of loaded files it does not replace **is refused**
+  (:class:`LoaderError`) before anything is loaded; a file delivered again with the same bytes
+  but another fraction is loaded again.
 
 DuckDB: the target file is ``--duckdb-path``, else env ``CLINICAL_DASHBOARD_DUCKDB``, else the
 **working copy** ``target/work/warehouse.duckdb`` (:data:`clinical_dashboard.publish.DEFAULT_WORK`).
@@ -115,6 +122,7 @@ import duckdb
 from tqdm import tqdm
 
 from .config import REPO_ROOT, SOURCES
+from .delivery_scale import REAL, DeliveryScale, conflicts, recorded_scale, scale_from_manifest
 from .landing_types import UNPARSED, column_type, typed_select
 from .publish import DEFAULT_PUBLISHED, DEFAULT_WORK
 from .validate import (DeliveryError, FileResult, ScanResult, Suite, ValidationSettings, attach_ge, check_period,
@@ -134,7 +142,8 @@ STAGED = "_delivery_staged"
 STAGING_MEMORY_LIMIT = "3GB"
 RAW_SCHEMA = "raw"
 #: Columns added to the ledger since its first version: added to an older ledger when it is opened.
-LATER_DELIVERIES_COLUMNS = (("rows_unparsed", "bigint"), ("check_counts", "text"))
+LATER_DELIVERIES_COLUMNS = (("rows_unparsed", "bigint"), ("check_counts", "text"),
+                            ("population_fraction", "double precision"), ("synthetic", "boolean"))
 DELIVERIES_COLUMNS = (
     ("file", "text"), ("source", "text"), ("year", "integer"), ("delivery_hash", "text"), ("rows", "bigint"),
     ("bytes", "bigint"), ("status", "text"), ("error", "text"), ("loaded_by_version", "text"),
@@ -352,6 +361,23 @@ def read_manifest_rows(raw_dir: Path) -> dict[str, int] | None:
     return rows
 
 
+def read_manifest_scale(raw_dir: Path) -> DeliveryScale:
+    """The population fraction and synthetic flag the delivery manifest states (no manifest, or
+    no such keys: a real delivery, fraction 1); :mod:`clinical_dashboard.delivery_scale`.
+
+    Raises :class:`LoaderError` for a fraction that cannot be used, before anything is loaded.
+    Call after :func:`read_manifest_rows`, which refuses a manifest that cannot be read.
+    """
+    path = raw_dir / MANIFEST_NAME
+    data = json.loads(path.read_bytes().decode("utf-8")) if path.exists() else None
+    try:
+        return scale_from_manifest(data)
+    except ValueError as error:
+        raise LoaderError(f"the delivery manifest {path} states no usable population fraction ({error}); the "
+                          "warehouse divides every rate by that fraction of the population, so nothing was "
+                          "loaded") from None
+
+
 # ------------------------------------------------------------------------------------------
 # targets
 # ------------------------------------------------------------------------------------------
@@ -367,6 +393,7 @@ class Target(Protocol):
     def replace(self, source: str, rel: str, columns: tuple[str, ...], delivery: dict, bar: tqdm) -> None: ...
     def record(self, delivery: dict) -> None: ...
     def current_files(self) -> dict[str, tuple[str, int]]: ...
+    def current_scales(self) -> dict[str, DeliveryScale]: ...
     def withdraw(self, source: str, rel: str, delivery: dict) -> int: ...
     def abort(self) -> None: ...
     def close(self) -> None: ...
@@ -416,12 +443,17 @@ def _copy_of_sql(placeholder: str) -> str:
             "order by d.file limit 1")
 
 
-#: file, source, rows of every file whose rows are in raw: its newest 'loaded' or 'withdrawn' row is 'loaded'.
-_CURRENT_FILES_SQL = (
-    "select file, source, \"rows\" from (select file, source, \"rows\", status, row_number() over "
-    "(partition by file order by attempted_at desc) as newest "
-    f"from {RAW_SCHEMA}._deliveries where status in ('loaded', 'withdrawn')) as current_state "
-    "where newest = 1 and status = 'loaded' order by file")
+def _current_sql(columns: str) -> str:
+    """``columns`` of every file whose rows are in raw: its newest 'loaded' or 'withdrawn' row is 'loaded'."""
+    return (f"select {columns} from (select {columns}, status, row_number() over "
+            "(partition by file order by attempted_at desc) as newest "
+            f"from {RAW_SCHEMA}._deliveries where status in ('loaded', 'withdrawn')) as current_state "
+            "where newest = 1 and status = 'loaded' order by file")
+
+
+_CURRENT_FILES_SQL = _current_sql('file, source, "rows"')
+#: file, population fraction and synthetic flag recorded with every current file (delivery_scale.py).
+_CURRENT_SCALES_SQL = _current_sql("file, population_fraction, synthetic")
 
 #: The temporary tables a delivery's staging may leave behind when it stops half-way.
 _STAGING_TABLES = (STAGED, f"{STAGED}_rejects", f"{STAGED}_rejects_scan", "_delivery_row")
@@ -766,6 +798,9 @@ class DuckDBTarget:
     def current_files(self) -> dict[str, tuple[str, int]]:
         return {f: (s, r) for f, s, r in self.con.execute(_CURRENT_FILES_SQL).fetchall()}
 
+    def current_scales(self) -> dict[str, DeliveryScale]:
+        return {f: recorded_scale(p, y) for f, p, y in self.con.execute(_CURRENT_SCALES_SQL).fetchall()}
+
     def withdraw(self, source: str, rel: str, delivery: dict) -> int:
         """Delete the parquet file of ``rel`` and log ``delivery`` (status 'withdrawn')."""
         suite = load_suite(source)
@@ -911,6 +946,13 @@ class PostgresTarget:
         self.pg.commit()
         return found
 
+    def current_scales(self) -> dict[str, DeliveryScale]:
+        with self.pg.cursor() as cur:
+            cur.execute(_CURRENT_SCALES_SQL)
+            found = {f: recorded_scale(p, y) for f, p, y in cur.fetchall()}
+        self.pg.commit()
+        return found
+
     def withdraw(self, source: str, rel: str, delivery: dict) -> int:
         exists = self.table_exists(source)
         try:
@@ -974,7 +1016,8 @@ def _spark_location(path: Path) -> str:
 
 
 def _spark_type(logical: str) -> str:
-    return {"text": "string", "bigint": "bigint", "integer": "int", "timestamp": "timestamp"}[logical]
+    return {"text": "string", "bigint": "bigint", "integer": "int", "timestamp": "timestamp",
+            "double precision": "double", "boolean": "boolean"}[logical]
 
 
 class SparkTarget:
@@ -1040,6 +1083,9 @@ class SparkTarget:
 
     def current_files(self) -> dict[str, tuple[str, int]]:
         return self.lookups.current_files()
+
+    def current_scales(self) -> dict[str, DeliveryScale]:
+        return self.lookups.current_scales()
 
     def withdraw(self, source: str, rel: str, delivery: dict) -> int:
         rows = self.landing.remove(source, rel)  # registered tables are folders: the file's rows are gone
@@ -1190,10 +1236,13 @@ def _file_state(path: Path) -> tuple[int, int]:
 
 
 def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_rows: dict[str, int] | None,
-              bar: tqdm, ge_pool: ThreadPoolExecutor) -> tuple[FileResult, Future | None]:
+              bar: tqdm, ge_pool: ThreadPoolExecutor, scale: DeliveryScale = REAL
+              ) -> tuple[FileResult, Future | None]:
     """Validate one delivery file and load it (or reject it, or skip it when unchanged).
 
     ``manifest_rows``: file -> data rows of the delivery manifest (``None``: no manifest).
+    ``scale``: the delivery's population fraction and synthetic flag, recorded with the file;
+    the same bytes recorded with another scale are loaded again (so the ledger states this one).
     Returns the result and, for a loaded file, the pending Great Expectations run.
     """
     started = time.perf_counter()
@@ -1236,7 +1285,8 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     step("scan")
     latest = target.latest(rel)
     if latest and latest["status"] == "loaded" and latest["delivery_hash"] == scan.sha256 \
-            and target.table_exists(delivery.source):
+            and target.table_exists(delivery.source) \
+            and recorded_scale(latest.get("population_fraction"), latest.get("synthetic")) == scale:
         bar.update(size)
         stored = _stored_result(config.report_dir, rel, scan.sha256)
         if stored is None:
@@ -1291,7 +1341,8 @@ def load_file(delivery: Delivery, target: Target, config: LoadConfig, manifest_r
     row = {"file": rel, "source": delivery.source, "year": delivery.year, "loaded_by_version": loader_version(),
            "delivery_hash": scan.sha256, "rows": rows, "bytes": size, "status": "loaded", "error": None,
            "attempted_at": _now(), "failed_expectations": failed,
-           "check_counts": json.dumps({r.id: r.unexpected_count for r in results}, sort_keys=True)}
+           "check_counts": json.dumps({r.id: r.unexpected_count for r in results}, sort_keys=True),
+           "population_fraction": scale.population_fraction, "synthetic": scale.synthetic}
     step("check")
     bar.set_postfix_str(f"load {rel}")
     target.ensure_table(delivery.source, columns)
@@ -1392,7 +1443,7 @@ def _finish(result: FileResult, pending: Future | None, report_dir: Path) -> Non
             result.ge = {"mode": "error", "description": f"Great Expectations failed: {error!r}"}
     path = _result_path(report_dir, result.file)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result.to_dict(), indent=2, default=str) + "\n", "utf-8")
+    path.write_text(json.dumps(result.to_dict(), default=str) + "\n", "utf-8")  # compact: see write_report
 
 
 # ------------------------------------------------------------------------------------------
@@ -1420,6 +1471,7 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
     for entry in ignored:
         print(f"IGNORED  {entry}", file=sys.stderr)
     manifest_rows = read_manifest_rows(config.raw_dir)  # LoaderError when it cannot be read
+    scale = read_manifest_scale(config.raw_dir)
     delivered = {d.rel for d in deliveries}
     withdraw = _check_withdrawals(config, delivered)
     warnings: list[str] = []
@@ -1432,7 +1484,7 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
     else:
         manifest = {"status": "read", "files": len(manifest_rows),
                     "note": f"{MANIFEST_NAME} lists {len(manifest_rows):,} files; a file whose data rows differ "
-                            "from its count is rejected"}
+                            f"from its count is rejected; {scale.describe()}"}
         _warn(warnings, [f"{d.rel} is not listed in {MANIFEST_NAME}: its row count cannot be checked against the "
                          f"registry's (only against the {d.source} band)"
                          for d in deliveries if d.rel not in manifest_rows and d.problem is None],
@@ -1448,7 +1500,10 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
                file=sys.stderr, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {elapsed}<{remaining} {postfix}")
     pending: list[tuple[FileResult, Future | None]] = []
     ge_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="great-expectations")
+    manifest.update(population_fraction=scale.population_fraction, synthetic=scale.synthetic)
     try:
+        if delivered:  # (a run that only withdraws files delivers no scale)
+            _refuse_other_scales(target, delivered | set(withdraw), scale, config.raw_dir)
         withdrawn = _withdraw(target, withdraw, out)
         _warn(warnings, [f"{rel} was loaded before but is no longer delivered (not in {config.raw_dir}): its "
                          f"{rows:,} rows stay in {RAW_SCHEMA}.{source} until you withdraw it with "
@@ -1458,7 +1513,7 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
         for delivery in deliveries:
             file_started = time.perf_counter()
             try:
-                result, future = load_file(delivery, target, config, manifest_rows, bar, ge_pool)
+                result, future = load_file(delivery, target, config, manifest_rows, bar, ge_pool, scale)
             except LoaderError:
                 raise  # the target or the project is wrong (a raw table of another shape ...): stop
             except Exception as error:  # noqa: BLE001 - any other failure rejects this file only
@@ -1483,6 +1538,10 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
         bar.set_postfix_str("great expectations")
         for result, future in pending:
             _finish(result, future, config.report_dir)
+        mixed = sorted({s.describe() for s in target.current_scales().values()})
+        _warn(warnings, [f"the warehouse now holds files of {' and of '.join(mixed)} (a rejected file's earlier "
+                         "version stays): dbt build refuses such a warehouse; deliver the rejected files again"]
+              if len(mixed) > 1 else [], "deliveries of different population fractions")
     finally:
         ge_pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
@@ -1504,6 +1563,24 @@ def run_load(config: LoadConfig, out=None) -> LoadRun:
         if config.strict:
             run.exit_code = 1
     return run
+
+
+def _refuse_other_scales(target: Target, delivered: set[str], scale: DeliveryScale, raw_dir: Path) -> None:
+    """One warehouse, one delivery set: refuse the run (:class:`LoaderError`) when files that stay
+    loaded (not in ``delivered``: the raw dir's files and those withdrawn now) were recorded with
+    another population fraction or synthetic flag."""
+    kept = {rel: s for rel, s in target.current_scales().items() if rel not in delivered}
+    found = conflicts(kept, scale)
+    if found:
+        stated = f"as its {MANIFEST_NAME} states" if (raw_dir / MANIFEST_NAME).exists() else f"it has no {MANIFEST_NAME}"
+        held = "; ".join(f"{len(files)} file(s) of {other.describe()} ({', '.join(files[:3])}"
+                         f"{f' and {len(files) - 3} more' if len(files) > 3 else ''})"
+                         for other, files in found.items())
+        raise LoaderError(
+            f"{raw_dir} is {scale.describe()} ({stated}), but the warehouse holds files of another delivery that "
+            f"this one does not replace: {held}. A warehouse holds one delivery set, and every rate divides by its "
+            "one population fraction, so nothing was loaded. Load into a new warehouse (--duckdb-path), deliver "
+            "those files again with this delivery, or withdraw them (--withdraw <source>/<year>.csv)")
 
 
 def _size(delivery: Delivery) -> int:

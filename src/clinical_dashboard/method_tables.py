@@ -109,7 +109,7 @@ def grid_constants() -> dict[str, float]:
 
 
 # --- golden fixtures of the rate engine's dbt unit test ---------------------------------------
-# The engine (models/intermediate/rates/int_standardised_rates.sql) is unit-tested in dbt against
+# The engine (models/intermediate/samples/rates/int_standardised_rates.sql) is unit-tested in dbt against
 # every row of the golden files in ../shared/reference/golden/ (epitools / PHEindicatormethods
 # results). These functions turn the golden inputs into mocked engine inputs (one sample per
 # golden file, one area per golden row: ref_samples, int_sample_periods, int_rate_population,

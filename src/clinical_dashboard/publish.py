@@ -56,7 +56,9 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
     new deliveries): ``--select source:raw.<source>+ ...``; nothing for no sources (build
     everything). Only the base models read the raw schema (models/staging/_raw__sources.yml),
     and they build incrementally by delivery file, so the models and tests outside the
-    selection are those whose input did not change."""
+    selection are those whose input did not change. The population fraction of the delivery
+    (int_rate_population_fraction) is always rebuilt: a delivery of another fraction replaces
+    every file, and its test then stops the build until it is built in full."""
     from .config import SOURCES
 
     unknown = sorted(set(sources) - set(SOURCES))
@@ -64,7 +66,9 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
         raise PublishError(f"unknown sources {unknown}; choose from {', '.join(SOURCES)}")
     if not sources:
         return ()
-    return ("--select", *(f"source:raw.{source}+" for source in sources))
+    # the loaded delivery's population fraction (one row, read from the loader's ledger), with
+    # the test that fails when the rate populations were built with another one
+    return ("--select", *(f"source:raw.{source}+" for source in sources), "int_rate_population_fraction")
 
 
 def remove_leftovers(published: Path) -> list[Path]:
@@ -102,8 +106,15 @@ def publish(work: Path, published: Path) -> float:
     return time.perf_counter() - started
 
 
+#: The production build leaves out dbt's unit tests: they test the SQL of the models on fixed
+#: inputs, not the delivery, so `make test` runs them (its `dbt build`) and a build of a new
+#: delivery need not. Every data test still runs before anything is published.
+PRODUCTION_EXCLUDES = ("--exclude-resource-type", "unit_test")
+
+
 def run_dbt_build(config: PublishConfig) -> tuple[bool, list[str]]:
-    """``dbt build`` on the working copy, in this process; (success, failed nodes)."""
+    """``dbt build`` on the working copy, in this process, without unit tests
+    (:data:`PRODUCTION_EXCLUDES`); (success, failed nodes)."""
     from dbt.cli.main import dbtRunner
 
     previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")
@@ -111,7 +122,7 @@ def run_dbt_build(config: PublishConfig) -> tuple[bool, list[str]]:
     try:
         result = dbtRunner().invoke([
             "build", "--target", config.target, "--project-dir", str(config.project_dir),
-            "--profiles-dir", str(config.profiles_dir), *config.dbt_args,
+            "--profiles-dir", str(config.profiles_dir), *PRODUCTION_EXCLUDES, *config.dbt_args,
         ])
     finally:
         if previous is None:

@@ -12,6 +12,13 @@ made from it each time with that file's globals, as Jinja's own ``from_string`` 
 compiling. So every linted file still gets its own macros bound to its own context; only the
 identical compile work is not repeated. Registered through the ``sqlfluff`` entry point in
 pyproject.toml; linting only, dbt never reads it.
+
+Using the templater also keeps the depth map of the last parse tree the layout rules asked
+for (``_keep_last_depth_map``): LT01, LT02, LT05 and LT14 each build a map of every raw
+segment's ancestors for the whole file (``ReflowSequence.from_root``), the same map four times,
+a quarter of the lint time. sqlfluff's trees are immutable once parsed (it caches
+``raw_segments_with_ancestors`` on the segment, which the map is made from), so the map of the
+same root object is the same map.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from jinja2.exceptions import UndefinedError
 from jinja2.runtime import Macro
 from sqlfluff.core.plugin import hookimpl
 from sqlfluff.core.templaters.jinja import DbtMacroWrapper, JinjaTemplater
+from sqlfluff.utils.reflow.depthmap import DepthMap
 
 _COMPILED: dict[tuple, Any] = {}
 
@@ -36,10 +44,31 @@ def _environment_key(env: Environment) -> tuple:
             env.optimized, env.autoescape if not callable(env.autoescape) else id(env.autoescape))
 
 
+def _keep_last_depth_map() -> None:
+    """``DepthMap.from_parent`` returning the map it made last when asked again for the same
+    parent object (see the module doc); installed once per process."""
+    if getattr(DepthMap.from_parent, "keeps_last", False):
+        return
+    make = DepthMap.from_parent.__func__
+    last: list[Any] = [None, None]
+
+    def from_parent(cls: type[DepthMap], parent: Any) -> DepthMap:
+        if last[0] is not parent:
+            last[:] = [parent, make(cls, parent)]
+        return last[1]
+
+    from_parent.keeps_last = True  # type: ignore[attr-defined]
+    DepthMap.from_parent = classmethod(from_parent)  # type: ignore[method-assign,assignment]
+
+
 class CachedJinjaTemplater(JinjaTemplater):
     """JinjaTemplater whose macro files are compiled once per process (see the module doc)."""
 
     name = "jinja_cached"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _keep_last_depth_map()
 
     @staticmethod
     def _extract_macros_from_template(template: str, env: Environment,

@@ -126,7 +126,7 @@ def test_raw_layout_is_the_contract(loaded) -> None:
                                          "'raw' and table_name = '_deliveries' order by ordinal_position")]
     assert deliveries[:9] == ["file", "source", "year", "delivery_hash", "rows", "bytes", "status", "error",
                               "loaded_by_version"]
-    assert deliveries[-2:] == ["rows_unparsed", "check_counts"]
+    assert deliveries[-4:] == ["rows_unparsed", "check_counts", "population_fraction", "synthetic"]
     # the ledger counts per check what the report counts
     result, _, _ = loaded
     for file_result in result.results:

@@ -9,6 +9,7 @@ and the next run completes and publishes.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -80,6 +81,10 @@ def test_a_green_build_publishes(setup: dict) -> None:
     assert _rows(setup["published"]) > 0
     assert _rows(setup["published"]) == _rows(setup["work"])
     assert not list(setup["published"].parent.glob(f"*{TEMPORARY_MARK}*"))
+    # the data tests ran, the unit tests (the selection has one, on the base model) did not
+    ran = [r["unique_id"] for r in json.loads((setup["root"] / "dbt_target/run_results.json").read_text())["results"]]
+    assert any(node.startswith("test.") for node in ran)
+    assert not [node for node in ran if node.startswith("unit_test.")]
 
 
 def test_a_failed_build_leaves_the_published_warehouse(setup: dict) -> None:
@@ -153,7 +158,7 @@ def test_publish_copies_a_consistent_file(tmp_path: Path) -> None:
 def test_sources_select_what_reads_them() -> None:
     assert changed_sources_selection(()) == ()
     assert changed_sources_selection(("npr_som", "helfo_lab")) == (
-        "--select", "source:raw.npr_som+", "source:raw.helfo_lab+")
+        "--select", "source:raw.npr_som+", "source:raw.helfo_lab+", "int_rate_population_fraction")
     with pytest.raises(PublishError, match=r"unknown sources \['npr_smo'\]; choose from npr_som"):
         changed_sources_selection(("npr_smo",))
 

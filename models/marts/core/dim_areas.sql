@@ -18,15 +18,6 @@
     'hf': (2, 'HF-område', 'HF area', '#2171b5'),
     'hospital': (3, 'Sykehusområde', 'Hospital area', '#08306b'),
 } %}
-{#- The RHFs' own English names and short English labels, by rhf_code. #}
-{%- set rhf_names_en = {
-    '1': ('Northern Norway RHF', 'Northern Norway'),
-    '2': ('Central Norway RHF', 'Central Norway'),
-    '3': ('Western Norway RHF', 'Western Norway'),
-    '4': ('South-Eastern Norway RHF', 'South-Eastern Norway'),
-} %}
-{#- Short labels where the name is too long for a chart axis, by (area_level, area_code). #}
-{%- set short_labels = {('hospital', '161'): 'OUS'} %}
 
 with catchment_mapping as (
     select
@@ -181,35 +172,7 @@ named as (
         area_levels.level_name_en,
         area_levels.bar_colour,
         areas.mapping_name as area_name,
-        case
-            when areas.area_level = 'norway' then 'Norway'
-            {%- for code, names in rhf_names_en.items() %}
-                when areas.area_level = 'rhf' and areas.area_code = '{{ code }}'
-                    then '{{ names[0] }}'
-            {%- endfor %}
-            else areas.mapping_name
-        end as area_name_en,
-        case
-            {%- for key, label in short_labels.items() %}
-                when areas.area_level = '{{ key[0] }}' and areas.area_code = '{{ key[1] }}'
-                    then '{{ label }}'
-            {%- endfor %}
-            when areas.area_level = 'rhf' then replace(areas.mapping_name, ' RHF', '')
-            else areas.mapping_name
-        end as short_label,
-        case
-            when areas.area_level = 'norway' then 'Norway'
-            {%- for code, names in rhf_names_en.items() %}
-                when areas.area_level = 'rhf' and areas.area_code = '{{ code }}'
-                    then '{{ names[1] }}'
-            {%- endfor %}
-            {%- for key, label in short_labels.items() %}
-                when areas.area_level = '{{ key[0] }}' and areas.area_code = '{{ key[1] }}'
-                    then '{{ label }}'
-            {%- endfor %}
-            when areas.area_level = 'rhf' then replace(areas.mapping_name, ' RHF', '')
-            else areas.mapping_name
-        end as short_label_en
+        {{ area_label_columns('areas') }}
     from areas
     inner join area_levels
         on areas.area_level = area_levels.area_level

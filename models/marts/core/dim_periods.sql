@@ -18,18 +18,17 @@
     'year': ('Hele året', 'Entire year', 'Hele året', 'Entire year'),
 } %}
 
-with npr_som as (
-    select
-        contact_year,
-        discharge_date
-    from {{ ref('stg_npr__som') }}
-),
-
-months_with_data as (
+-- The months NPR-SOM delivered staged contacts in, per year of the discharge date
+-- (int_completeness__unit_months: the delivered rows per source, year and month).
+with months_with_data as (
     select distinct
-        contact_year as year,
-        cast(extract(month from discharge_date) as {{ dbt.type_int() }}) as month_number
-    from npr_som
+        year,
+        month as month_number
+    from {{ ref('int_completeness__unit_months') }}
+    where
+        source = 'npr_som'
+        and n_rows_staged > 0
+        and month is not null
 ),
 
 years as (

@@ -70,73 +70,9 @@ located as (
         on nki.treating_hf_code = health_trusts.treating_hf_code
 ),
 
--- Each row once per sector (as delivered, and `all`) and per area level.
-sectors as (
-    select
-        year,
-        sector,
-        summaries_within_1_day,
-        discharges,
-        treating_rhf_code,
-        hf_area_code
-    from located
-    union all
-    select
-        year,
-        'all' as sector,
-        summaries_within_1_day,
-        discharges,
-        treating_rhf_code,
-        hf_area_code
-    from located
-),
-
-area_rows as (
-    select
-        year,
-        sector,
-        'norway' as area_level,
-        'norway' as area_code,
-        summaries_within_1_day,
-        discharges
-    from sectors
-    union all
-    select
-        year,
-        sector,
-        'rhf' as area_level,
-        treating_rhf_code as area_code,
-        summaries_within_1_day,
-        discharges
-    from sectors
-    where treating_rhf_code is not null
-    union all
-    select
-        year,
-        sector,
-        'hf' as area_level,
-        hf_area_code as area_code,
-        summaries_within_1_day,
-        discharges
-    from sectors
-    where hf_area_code is not null
-),
-
-summed as (
-    select
-        year,
-        sector,
-        area_level,
-        area_code,
-        sum(summaries_within_1_day) as numerator,
-        sum(discharges) as denominator
-    from area_rows
-    group by
-        year,
-        sector,
-        area_level,
-        area_code
-),
+-- sectors .. summed: numerator and denominator per year, sector (as delivered, and `all`)
+-- and area (macros/quality/nki_area_sums.sql).
+{{ nki_area_sums('located') }},
 
 flagged as (
     select

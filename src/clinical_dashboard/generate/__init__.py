@@ -4,6 +4,13 @@
 a defect ledger ``_defect_ledger.csv`` and a manifest ``_manifest.json`` beside them.
 Same configuration, same bytes: every (source, year) has its own random stream seeded by
 ``(seed, year, source)``, so files do not depend on the order or parallelism of generation.
+
+The manifest says the delivery is synthetic (``"synthetic": true``) and which fraction of the
+population its events stand for (``"population_fraction"``: the scale; at scale ``s`` every
+volume is ``s`` times the national one, as if the events of a random fraction ``s`` of the
+residents were drawn). The loader records both with every file it loads, and the warehouse
+uses that fraction of the SSB population in every rate denominator, so that a scaled run's
+rates are the national ones (docs/methods.md).
 """
 
 from __future__ import annotations
@@ -165,7 +172,8 @@ def run(config: GeneratorConfig, workers: int = 1) -> dict:
     writer.writerows(ledger)
     (config.out_dir / LEDGER_NAME).write_text(buffer.getvalue(), encoding="utf-8")
     settings = {k: v for k, v in asdict(config).items() if k not in ("out_dir", "seeds_dir", "show_progress", "extra")}
-    manifest = {"generator_version": GENERATOR_VERSION, "settings": settings, "files": files,
+    manifest = {"generator_version": GENERATOR_VERSION, "synthetic": True, "population_fraction": config.scale,
+                "settings": settings, "files": files,
                 "defects": len(ledger), "rows": sum(f["rows"] for f in files)}
     (config.out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, default=list) + "\n",
                                                encoding="utf-8")

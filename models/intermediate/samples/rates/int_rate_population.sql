@@ -8,10 +8,13 @@
     ages 0-17, 18+) restrict the population and the standard population to the same ages and
     sex, so a group such as '15-19' holds ages 15-17 for a 0-17 sample.
 
-    - population: residents of the area in the stratum, annual. The population of statistics
-      year X is SSB's population on 1 January X+1 (SKDE's convention); the newest year, whose
-      next 1 January is not published yet, uses the newest population available
-      (population_year_jan1 says which was used).
+    - population: residents of the area in the stratum, annual, times the population fraction
+      of the loaded delivery (int_rate_population_fraction: 1 for a real delivery, s for a
+      synthetic one at scale s, whose events are those of a fraction s of the residents), so
+      that every rate and every published population downstream is that of the delivery. The
+      population of statistics year X is SSB's population on 1 January X+1 (SKDE's
+      convention); the newest year, whose next 1 January is not published yet, uses the newest
+      population available (population_year_jan1 says which was used).
     - areas: Norway, RHF, HF and hospital areas of the catchment mapping
       var('catchment_mapping_version'), applied to every year; hospital rows only where the
       mapping has a hospital area.
@@ -25,6 +28,10 @@ with samples as (
 
 population as (
     select * from {{ ref('ref_population') }}
+),
+
+delivery as (
+    select population_fraction from {{ ref('int_rate_population_fraction') }}
 ),
 
 catchment_areas as (
@@ -180,12 +187,17 @@ select
     scoped_population.area_code,
     scoped_population.sex,
     scoped_population.age_group,
-    scoped_population.population,
     reference_weights.reference_population,
-    reference_weights.reference_weight
+    reference_weights.reference_weight,
+    -- the fraction this table was built with: a test compares it with the loaded delivery's
+    -- (an incremental build after a new fraction must not keep the old populations)
+    delivery.population_fraction,
+    -- the delivery's share of the residents (1 for a real delivery)
+    scoped_population.population * delivery.population_fraction as population
 from scoped_population
 inner join reference_weights
     on
         scoped_population.scope_id = reference_weights.scope_id
         and scoped_population.sex = reference_weights.sex
         and scoped_population.age_group = reference_weights.age_group
+cross join delivery

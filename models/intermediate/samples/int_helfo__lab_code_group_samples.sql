@@ -1,7 +1,7 @@
 {#
     Sample membership of the grouped HELFO laboratory codes (int_helfo__lab_code_groups): one
     row per group, sample and provider option (ref_samples with event_type 'helfo_lab_code'),
-    by the generic mechanism macros/intermediate/sample_membership.sql (both steps). Code field `lab_field`:
+    by the generic mechanism macros/samples/sample_membership.sql (both steps). Code field `lab_field`:
     the NLK field of expertise, upper case. HELFO laboratory services are outpatient services
     (care type `outpatient`).
 #}

@@ -4,7 +4,7 @@
     the contact's person_id, year, event_month, discharge_date, age, sex, rhf_code, hf_code,
     hospital_code and bed_days. Step 1 (codes, source, care type) per code profile from
     int_npr__code_profile_samples, step 2 (age, sex, provider option) per contact, both by the
-    generic mechanism macros/intermediate/sample_membership.sql.
+    generic mechanism macros/samples/sample_membership.sql.
 
     int_npr__contact_samples is this membership for every sample; npr_contact_sample_select()
     is the select both membership models end in (contact_id and the carried columns). A model

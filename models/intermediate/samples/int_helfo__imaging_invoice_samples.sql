@@ -1,7 +1,7 @@
 {#
     Sample membership of the HELFO imaging invoices: one row per invoice, sample and provider
     option (ref_samples with event_type 'helfo_imaging_invoice'), by the generic mechanism
-    macros/intermediate/sample_membership.sql. An invoice belongs to a modality sample when at
+    macros/samples/sample_membership.sql. An invoice belongs to a modality sample when at
     least one of its codes has that modality. HELFO imaging services are outpatient services
     (care type `outpatient`). Person-level (invoice ids).
 #}

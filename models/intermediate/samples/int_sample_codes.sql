@@ -2,7 +2,7 @@
     The code rules of every sample (int_samples): the codebook's rules (ref_sample_codes) and,
     for each ranked procedure branch, one `include` row on code_field `procedure` per row of
     ref_procedure_branch_codes (match exact / prefix as there). The membership
-    (macros/intermediate/sample_membership.sql) reads this model.
+    (macros/samples/sample_membership.sql) reads this model.
 #}
 with codebook_codes as (
     select

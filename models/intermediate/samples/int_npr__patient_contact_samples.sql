@@ -2,7 +2,7 @@
     The sample membership of int_npr__contact_samples for the samples that count patients
     (measure `patients` in ref_samples: the admission samples) only, the input of
     int_sample_stratum_events' patient counts. The same macro
-    (macros/intermediate/npr_contact_membership.sql) with the profiles narrowed to those
+    (macros/samples/npr_contact_membership.sql) with the profiles narrowed to those
     samples before the contacts are joined: at national volume 6 million inpatient contacts
     enter instead of the 400 million membership rows of every sample being filtered
     afterwards. A view. Person-level.

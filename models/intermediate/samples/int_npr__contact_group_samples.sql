@@ -4,7 +4,7 @@
     contacts and bed days; the input of int_sample_stratum_events' additive measures
     (contacts, procedures, bed days). Step 1 comes from the group's sample set (the samples of
     its code profiles, int_npr__code_profile_samples), step 2 (age, sex, provider option) is
-    the generic mechanism of macros/intermediate/sample_membership.sql, as for single
+    the generic mechanism of macros/samples/sample_membership.sql, as for single
     contacts in int_npr__contact_samples: the two agree contact for contact (a group's
     contacts share every column step 2 reads). A view.
 #}

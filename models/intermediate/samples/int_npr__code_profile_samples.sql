@@ -1,7 +1,7 @@
 {#
     Step 1 of the sample membership for NPR contacts: the samples (ref_samples with event_type
     'npr_contact') each code profile belongs to by its source, care type and codes, decided by
-    the codebook seeds through the generic mechanism macros/intermediate/sample_membership.sql.
+    the codebook seeds through the generic mechanism macros/samples/sample_membership.sql.
     One row per profile and sample. The person and provider scope (age, sex, provider option)
     is step 2, per contact, in int_npr__contact_samples.
 #}

@@ -17,7 +17,7 @@
     (benchmarks/README.md). A contact always finds its own profile (the
     profiles are the contacts' distinct combinations); it could also find another only if two
     profiles shared a key, which
-    tests/intermediate/assert_npr_code_profile_join_keys_are_unique.sql fails on.
+    tests/samples/assert_npr_code_profile_join_keys_are_unique.sql fails on.
 
     npr_code_profile_join_key(relation): that key of one side (the text key by default).
 #}

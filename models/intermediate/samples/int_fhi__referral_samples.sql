@@ -1,7 +1,7 @@
 {#
     Sample membership of FHI's waiting-list rows: one row per row of int_fhi__referrals and
     referral sample (ref_samples with event_type 'fhi_waiting_list'), by the generic mechanism
-    macros/intermediate/sample_membership.sql. Code field `specialty_or_sector`: the somatic
+    macros/samples/sample_membership.sql. Code field `specialty_or_sector`: the somatic
     specialty code or the sector VOP / PHBU / TSB. Age scope by age group: a sample for ages
     0-19 takes the groups 0-9 and 10-19.
 #}
