@@ -8,10 +8,14 @@
     - numerator: the denominator is published, so the numerator would give it away), is 1
     to var('min_cell_count') - 1 has numerator, share, attainment, payout share and points
     null and is_suppressed true; the denominator (like a population) stays. Zero stays zero.
-    Complementary suppression (README "Privacy: suppression") within each RHF over its HF
+    Complementary suppression (docs/methods.md "Suppression") within each RHF over its HF
     areas, for the numerator and the complement, on top of what fct_nki_indicators hides
     for the NKI indicator. fct_rbf_points is computed from the unsuppressed scores, so the
-    money does not depend on what is published here.
+    money does not depend on what is published here; but its raw_points less the points
+    published here is the points of the RHF's hidden rows, and through the step model that
+    can pin a count of 1-4: where it does, one or two more NPR indicators of that RHF (RHF
+    row and largest HF area) are hidden as complementary (macros/privacy/
+    rbf_points_complementary.sql; docs/methods.md "Suppression", RBF points).
 #}
 {%- set min_count = var('min_cell_count') %}
 {#- rounds of the two passes (numerator, complement): the complement's pass can hide a
@@ -56,8 +60,8 @@ nki_suppressed as (
     where sector = 'all'
 ),
 
--- Complementary suppression (macros/privacy/complementary_suppression_passes.sql, README
--- "Privacy: suppression"): an RHF's numerator is the sum of its HF areas' (+ units without
+-- Complementary suppression (macros/privacy/complementary_suppression_passes.sql,
+-- docs/methods.md "Suppression"): an RHF's numerator is the sum of its HF areas' (+ units without
 -- one), and so is its complement. A pass per measure and round, each reading the previous
 -- one's hidden cells (a cell hidden for another cell's sake keeps that status: as a total
 -- it needs its own protection).
@@ -97,14 +101,22 @@ pass_0 as (
     rounds=rbf_rounds, min_count=min_count
 ) }},
 
-suppressed_scores as (
+indicators as (
+    select
+        rbf_year,
+        indicator_id,
+        indicator_number,
+        name_nb,
+        name_en,
+        data_source,
+        is_assumed
+    from {{ ref('ref_rbf_indicators') }}
+),
+
+area_suppressed as (
     select
         scores.*,
-        suppression.is_suppressed,
-        case
-            when scores.is_primary then 'primary'
-            when suppression.is_suppressed then 'complementary'
-        end as suppression_reason
+        suppression.is_suppressed
     from scores
     inner join pass as suppression
         on
@@ -117,16 +129,66 @@ suppressed_scores as (
             and scores.area_code = suppression.area_code
 ),
 
-indicators as (
+-- The mart as published so far, and the raw points fct_rbf_points publishes: their
+-- difference gives the hidden RHF rows' points away (docs/methods.md "Suppression", RBF
+-- points); macros/privacy/rbf_points_complementary.sql hides one or two more indicators of
+-- an RHF where that reveals a count of 1-4.
+published_so_far as (
+    select
+        area_suppressed.rbf_year,
+        area_suppressed.calculation,
+        area_suppressed.indicator_id,
+        indicators.indicator_number,
+        indicators.data_source,
+        area_suppressed.data_year,
+        area_suppressed.period,
+        area_suppressed.area_level,
+        area_suppressed.area_code,
+        area_suppressed.denominator,
+        area_suppressed.target,
+        area_suppressed.weight,
+        area_suppressed.is_suppressed,
+        case when not area_suppressed.is_suppressed then area_suppressed.numerator end
+            as numerator,
+        case when not area_suppressed.is_suppressed then area_suppressed.points end
+            as points
+    from area_suppressed
+    inner join indicators
+        on
+            area_suppressed.rbf_year = indicators.rbf_year
+            and area_suppressed.indicator_id = indicators.indicator_id
+),
+
+rhf_raw_points as (
     select
         rbf_year,
-        indicator_id,
-        indicator_number,
-        name_nb,
-        name_en,
-        data_source,
-        is_assumed
-    from {{ ref('ref_rbf_indicators') }}
+        calculation,
+        area_code as rhf_code,
+        sum(points) as raw_points
+    from scores
+    where area_level = 'rhf'
+    group by rbf_year, calculation, area_code
+),
+
+{{ rbf_points_complementary('points_partners', 'published_so_far', 'rhf_raw_points') }},
+
+suppressed_scores as (
+    select
+        area_suppressed.*,
+        case
+            when area_suppressed.is_primary then 'primary'
+            when area_suppressed.is_suppressed or partners.area_code is not null
+                then 'complementary'
+        end as suppression_reason,
+        area_suppressed.is_suppressed or partners.area_code is not null as is_hidden
+    from area_suppressed
+    left join points_partners as partners
+        on
+            area_suppressed.rbf_year = partners.rbf_year
+            and area_suppressed.calculation = partners.calculation
+            and area_suppressed.indicator_id = partners.indicator_id
+            and area_suppressed.area_level = partners.area_level
+            and area_suppressed.area_code = partners.area_code
 ),
 
 areas as (
@@ -153,14 +215,14 @@ select
     scores.denominator,
     scores.target,
     scores.weight,
-    scores.is_suppressed,
+    scores.is_hidden as is_suppressed,
     scores.suppression_reason,
     indicators.is_assumed,
-    case when not scores.is_suppressed then scores.numerator end as numerator,
-    case when not scores.is_suppressed then scores.share end as share,  -- noqa: RF04
-    case when not scores.is_suppressed then scores.attainment end as attainment,
-    case when not scores.is_suppressed then scores.payout_share end as payout_share,
-    case when not scores.is_suppressed then scores.points end as points
+    case when not scores.is_hidden then scores.numerator end as numerator,
+    case when not scores.is_hidden then scores.share end as share,  -- noqa: RF04
+    case when not scores.is_hidden then scores.attainment end as attainment,
+    case when not scores.is_hidden then scores.payout_share end as payout_share,
+    case when not scores.is_hidden then scores.points end as points
 from suppressed_scores as scores
 inner join indicators
     on
