@@ -77,7 +77,12 @@ WAREHOUSE      ?= target/warehouse.duckdb
 WORK_WAREHOUSE ?= target/work/warehouse.duckdb
 REPORT_DIR     := target/validation
 
-demo: setup extracts load build dashboard-build
+# The steps run through scripts/steps.py (as `make test`'s): the dashboard's npm install beside
+# the generator, the load and the build, and a table of each step's wall and CPU seconds at the
+# end (target/demo-steps.tsv).
+DEMO_STEPS := setup 'dashboard-modules&' extracts load build wait:dashboard-modules dashboard-build
+demo:
+	@$(PYTHON) scripts/steps.py --table target/demo-steps.tsv $(DEMO_STEPS)
 	@echo
 	@echo "Demo done."
 	@echo "  extracts:          $(CURDIR)/$(RAW_DIR)/<source>/<year>.csv (+ _defect_ledger.csv)"
