@@ -3,11 +3,16 @@
 # packages when it is missing, creates a cluster under $PG_TEST_DIR (default /tmp/clinical-pg),
 # listens on 127.0.0.1:$PGPORT (default 5433) only, trusts local connections and creates the
 # database $PGDATABASE (default clinical_dashboard); `stop` stops it and removes the cluster.
+# Settings for a test server only: no fsync (a crash loses nothing we keep), and neither
+# parallel workers nor JIT compilation: at the test scale every query is small, and starting
+# workers and compiling plans cost more than they save (the test build's server CPU halves;
+# benchmarks/README.md). A real server keeps its defaults.
 set -euo pipefail
 
 PG_TEST_DIR=${PG_TEST_DIR:-/tmp/clinical-pg}
 PGPORT=${PGPORT:-5433}
 PGDATABASE=${PGDATABASE:-clinical_dashboard}
+TEST_SETTINGS="-c fsync=off -c full_page_writes=off -c max_parallel_workers_per_gather=0 -c jit=off"
 
 pg_bin() {
     local dir
@@ -39,7 +44,7 @@ start() {
     [[ $(id -u) -eq 0 ]] && chown postgres "$PG_TEST_DIR"
     as_owner "$bin/initdb" -D "$PG_TEST_DIR/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
     as_owner "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG_TEST_DIR -c fsync=off -c full_page_writes=off" \
+        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PG_TEST_DIR $TEST_SETTINGS" \
         start >/dev/null
     "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -q -c "create database $PGDATABASE" >/dev/null
     echo "pg-test-server: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT, database $PGDATABASE"
