@@ -120,13 +120,14 @@ export PGDATABASE := clinical_dashboard
 # `&` runs beside the ones after it, its output printed whole when it ends; `wait:X` waits for
 # step X. A step with `&` runs niced, so that the steps in sequence (the chain the others wait
 # for) get the cores first. Everything that can overlap does (the machine's cores are the limit): the linter,
-# the dashboard's npm install and the tests that need no built warehouse (pytest-early) beside
-# the DuckDB build; the tests of its warehouse (pytest-warehouse), the PostgreSQL build and the
-# dashboard's build and browser test after it, side by side. Only the read-only role's test
+# the dashboard's npm install, the tests that need no built warehouse (pytest-early) and the
+# PostgreSQL load and build (its server niced too: scripts/pg-test-server.sh) beside the DuckDB
+# build; the tests of its warehouse (pytest-warehouse) and the dashboard's build and browser
+# test after it. Only the read-only role's test
 # needs the PostgreSQL marts, so it runs after their build (pytest-postgres); the server is
 # started first (pytest's PostgreSQL tests need it) and stopped in every case.
 TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' 'pytest-early&' test-extracts \
-              dbt-build 'pytest-warehouse&' 'dbt-build-postgres&' wait:dashboard-modules \
+              'dbt-build-postgres&' dbt-build 'pytest-warehouse&' wait:dashboard-modules \
               test-dashboard wait:dbt-build-postgres pytest-postgres
 # pytest reads the dbt-build step's warehouse instead of loading and building the same
 # extracts again (src/tests/conftest.py, small_warehouse).
@@ -162,10 +163,12 @@ dbt-build: setup
 		--report-dir $(TEST_REPORTS)/duckdb --no-progress
 	CLINICAL_DASHBOARD_DUCKDB=$(TEST_DUCKDB) $(DBT) build --target duckdb
 
-# The same on PostgreSQL (needs a server: `make test` starts one).
+# The same on PostgreSQL (needs a server: `make test` starts one). dbt's output goes to a folder
+# of its own, so that it can run beside the DuckDB build.
+PG_DBT_TARGET := target/postgres
 dbt-build-postgres: setup
 	$(CLI) load --raw-dir $(TEST_RAW) --target postgres --report-dir $(TEST_REPORTS)/postgres --no-progress
-	$(DBT) build --target postgres
+	$(DBT) build --target postgres --target-path $(PG_DBT_TARGET) --log-path $(PG_DBT_TARGET)/logs
 
 # The same on Spark (dbt-spark, method session: pyspark in the dbt process, local[2], Java 17),
 # not part of `make test`. Installs the spark extra (pyspark), loads the test extracts as parquet
