@@ -17,9 +17,9 @@
         'unparseable_value':
             'A value does not parse as the type the extract format documents (integer, decimal with a point, date YYYY-MM-DD).',
         'outside_data_years':
-            'The year the row counts in (NPR activity: discharge date; referrals: date received; HELFO: service date; FHI, NKI, Cancer Registry: aar) is not one of the data years the warehouse computes (var data_years).',
+            'The year the row counts in (NPR activity: discharge date; referrals: date received; HELFO: service date; KPR: contact date; FHI, NKI, Cancer Registry, IPLOS: aar) is not one of the data years the warehouse computes (var data_years).',
         'discharge_before_admission':
-            'The discharge date (utdato) is before the admission date (inndato).',
+            'The discharge date (utdato) is before the admission date (inndato); for an IPLOS service decision, its end (vedtak_slutt) is before its start (vedtak_start).',
         'admission_long_before_period':
             'The admission date (inndato) lies more than the longest plausible stay of the source (var max_length_of_stay_days) before 1 January of the discharge year: most likely a wrong date.',
         'stay_longer_than_bound':

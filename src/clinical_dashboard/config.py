@@ -28,6 +28,8 @@ SOURCES: tuple[str, ...] = (
     "fhi_waiting_lists",
     "nki_discharge_summaries",
     "cancer_survival",
+    "kpr_contacts",
+    "iplos_services",
 )
 
 #: File-level defects the loader's tests can ask for (never written by default).

@@ -302,6 +302,9 @@ def build_code_lists(ref: Path, out: Path) -> int:
     n = 0
     icd = [[r["ICD10"].strip(), r["Tekst"].strip()] for r in _read(ref / "skde_icd10_no.csv")]
     n += _write(out / "ref_icd10_codes.csv", ["icd10_code", "title_nb"], icd)
+    icpc2 = [[r["code"].strip(), r["text_nb"].strip(), r["chapter"].strip()]
+             for r in _read(ref / "icpc2_codes_no.csv", ",")]
+    n += _write(out / "ref_icpc2_codes.csv", ["icpc2_code", "title_nb", "chapter"], icpc2)
     procedures = []
     for system, file_name in (("NCSP", "skde_ncsp_codes_2011_2017.csv"),
                               ("NCMP", "skde_ncmp_codes_2011_2017.csv"),

@@ -115,7 +115,7 @@ def test_the_writer_emits_contract_order_and_refuses_other_columns(tmp_path: Pat
 
 def test_documented_values_match_the_generator() -> None:
     """Column docs that used to be computed from the generator's parameters still say what it makes."""
-    from clinical_dashboard.generate import aggregates, helfo, referrals
+    from clinical_dashboard.generate import aggregates, helfo, iplos, kpr, referrals
     from clinical_dashboard.generate.activity import STG_VOCAB
     from clinical_dashboard.generate.world import load_params
 
@@ -139,6 +139,11 @@ def test_documented_values_match_the_generator() -> None:
             "komnrhjem").description
     assert f"(about {referrals.UNLINKABLE_SHARE:.1%})" in contracts()["npr_phbu_referrals"].column(
         "lopenr").description
+    assert f"(about {kpr.UNLINKABLE_SHARE:.1%})" in contracts()["kpr_contacts"].column("lopenr").description
+    assert contracts()["kpr_contacts"].column("kontakttype").values == kpr.CONTACT_TYPES
+    assert contracts()["iplos_services"].column("tjeneste").values == tuple(r["service_code"] for r in iplos.services())
+    assert all(f"{r['service_code']} = {r['name_nb']}" in contracts()["iplos_services"].column("tjeneste").allowed
+               for r in iplos.services())
 
 
 # ---------------------------------------------------------------------------- the loader's suites

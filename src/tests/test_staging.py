@@ -64,19 +64,24 @@ STAGING = {
     "nki_discharge_summaries": Staging("stg_nki__discharge_summaries", "stg_nki__quarantine", "record_id", False),
     "cancer_survival": Staging("stg_kreftregisteret__cancer_survival", "stg_kreftregisteret__quarantine",
                                "record_id", False),
+    "kpr_contacts": Staging("stg_kpr__contacts", "stg_kpr__quarantine", "contact_id", False),
+    "iplos_services": Staging("stg_kpr__iplos_services", "stg_kpr__quarantine", "iplos_id", False),
 }
 QUARANTINE_MODELS = sorted({s.quarantine for s in STAGING.values()})
 
 #: raw column of a code defect -> staging column holding the normalised code (list)
 CODE_COLUMNS = {"hovedtilstand": "main_diagnosis_code", "prosedyre_1": "procedure_code_1",
-                "analysekoder": "lab_codes", "prosedyrekoder": "procedure_codes"}
+                "analysekoder": "lab_codes", "prosedyrekoder": "procedure_codes",
+                "hoveddiagnose": "main_diagnosis_code"}
 #: raw column of an unknown_code defect -> staging flag (NPR: on the contact)
-UNKNOWN_CODE_FLAGS = {"hovedtilstand": "has_unknown_diagnosis_code", "prosedyre_1": "has_unknown_procedure_code"}
+UNKNOWN_CODE_FLAGS = {"hovedtilstand": "has_unknown_diagnosis_code", "prosedyre_1": "has_unknown_procedure_code",
+                      "hoveddiagnose": "has_unknown_diagnosis_code"}
 #: HELFO imaging code lists: unknown codes are flagged per code, in the code model
 CODE_MODELS = {"prosedyrekoder": ("stg_helfo__imaging_invoice_codes", "procedure_code")}
 #: the quarantine reason each quarantined defect must get, by source kind
 QUARANTINE_REASONS = {"impossible_age": "impossible_age", "discharge_before_admission": "discharge_before_admission"}
 REFERRAL_REASONS = {"impossible_age": "impossible_age", "discharge_before_admission": "assessed_before_received"}
+SOURCE_REASONS = {"npr_phbu_referrals": REFERRAL_REASONS}
 
 
 # ------------------------------------------------------------------------------- building
@@ -229,7 +234,7 @@ def _check(defect: dict[str, str], warehouse: Warehouse) -> str | None:
             return None if ok else f"first code in {model} not flagged unknown: {codes[:1]}"
         return f"no rule for flagged defect {kind} in column {column}"
     if handling == "quarantined":
-        reasons = REFERRAL_REASONS if source == "npr_phbu_referrals" else QUARANTINE_REASONS
+        reasons = SOURCE_REASONS.get(source, QUARANTINE_REASONS)
         expected = reasons[kind]
         if staged is not None:
             return "staged instead of quarantined"
@@ -299,6 +304,7 @@ def test_nothing_else_is_rejected_or_flagged(con, ledger: list[dict[str, str]]) 
         ("unknown_municipality", "is_unknown_residence and municipality_code_reported is not null"),
         ("missing_main_diagnosis", "is_missing_main_diagnosis"),
         ("unknown_code", "has_unknown_diagnosis_code or has_unknown_procedure_code"),
+        ("unknown_code", "has_unknown_diagnosis_code"),  # KPR: a diagnosis only
     ]
     for source, staging in STAGING.items():
         columns = {r["column_name"] for r in _rows(con, "select column_name from information_schema.columns "

@@ -21,6 +21,8 @@
     ('base_fhi__waiting_lists', 'referral_year'),
     ('base_nki__discharge_summaries', 'discharge_year'),
     ('base_kreftregisteret__cancer_survival', 'publication_year'),
+    ('base_kpr__contacts', 'contact_year'),
+    ('base_kpr__iplos_services', 'service_year'),
 ] -%}
 {%- set stay_reasons = "('admission_long_before_period', 'stay_longer_than_bound')" -%}
 

@@ -39,10 +39,11 @@ GENERATOR_VERSION = "1"
 #: Relative cost of a (source, year) task, for the progress bar and for scheduling.
 COST = {"helfo_lab": 60, "npr_som": 40, "helfo_imaging": 6, "npr_avtalesom": 10, "npr_phv": 6,
         "npr_avtalephv": 3, "npr_phbu": 3, "npr_tsb": 2, "npr_phbu_referrals": 1,
-        "fhi_waiting_lists": 1, "nki_discharge_summaries": 1, "cancer_survival": 1}
+        "fhi_waiting_lists": 1, "nki_discharge_summaries": 1, "cancer_survival": 1, "kpr_contacts": 8,
+        "iplos_services": 1}
 
 #: Sources whose national year needs several GB: never two of them at once.
-HEAVY = frozenset({"npr_som", "helfo_lab"})
+HEAVY = frozenset({"npr_som", "helfo_lab", "kpr_contacts"})
 
 _WORLDS: dict[tuple, World] = {}
 
@@ -67,6 +68,8 @@ _FUNCTIONS = {
     "fhi_waiting_lists": ("aggregates", "generate_waiting_lists"),
     "nki_discharge_summaries": ("aggregates", "generate_nki"),
     "cancer_survival": ("aggregates", "generate_cancer_survival"),
+    "kpr_contacts": ("kpr", "generate_kpr_contacts"),
+    "iplos_services": ("iplos", "generate_iplos_services"),
 }
 _ACTIVITY_CACHE: dict[tuple, object] = {}
 
@@ -99,7 +102,7 @@ def available_years(source: str) -> tuple[int, ...]:
 
 def known_codes(world: World) -> dict[str, set[str]]:
     return {"icd10": set(world.icd10_codes.tolist()), "procedure": set(world.procedure_codes.tolist()),
-            "lab": set(world.lab_codes["lab_code"].tolist())}
+            "lab": set(world.lab_codes["lab_code"].tolist()), "icpc2": set(world.icpc2_codes.tolist())}
 
 
 def _task(config: GeneratorConfig, source: str, year: int) -> dict:
@@ -133,7 +136,8 @@ def run(config: GeneratorConfig, workers: int = 1) -> dict:
                disable=not config.show_progress, mininterval=1.0, bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
     if workers > 1:
         # At most one memory-heavy task at a time (a national NPR-SOM or HELFO-lab year: about
-        # 4 GB each with defects and writing); the other worker takes the lighter sources.
+        # 4 GB each with defects and writing, KPR contacts about 6 GB); the other worker takes
+        # the lighter sources.
         pending = list(tasks)
         running: dict = {}
         with ProcessPoolExecutor(max_workers=workers) as pool:

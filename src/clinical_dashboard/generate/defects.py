@@ -43,7 +43,12 @@ DEFECTS = {
 INVALID_MUNICIPALITIES = ("0000", "9999", "2399", "0199", "5699", "1299")
 IMPOSSIBLE_AGES = (-1, 130, 150, 999)
 UNKNOWN_CODES = {"icd10": ("K999", "Y999", "U999", "Q999X"), "procedure": ("ZZZ99", "QQQ00"),
-                 "lab": ("NPU99999", "NOR99999")}
+                 "lab": ("NPU99999", "NOR99999"),
+                 # ICPC-2 process codes (-30 to -69): code-shaped, but never a diagnosis
+                 "icpc2": ("R45", "K50", "L40", "T60")}
+#: Where a dot or blank is typed into a code: after the third character (ICD-10 K35.8), after
+#: the chapter letter for ICPC-2 codes, which have three (R 74).
+DOT_POSITION = {"icpc2": 1}
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ ROLES = {
     "npr_phbu_referrals": Roles(id="henvisning_id", start="mottatt_dato", end="vurdering_dato"),
     "helfo_lab": Roles(id="fakturanr", code_list=("analysekoder", "lab")),
     "helfo_imaging": Roles(id="fakturanr", code_list=("prosedyrekoder", "procedure")),
+    "kpr_contacts": Roles(id="kontakt_id", codes=(("hoveddiagnose", "icpc2"),), main_diagnosis="hoveddiagnose"),
+    "iplos_services": Roles(id="iplos_id", start="vedtak_start", end="vedtak_slutt"),
 }
 
 
@@ -98,8 +105,9 @@ def _take_text(column: pa.Array, rows: np.ndarray) -> list[str]:
     return column.take(pa.array(rows, type=pa.int64())).to_pylist()
 
 
-def _dotted(code: str, sep: str) -> str:
-    return code[:3] + sep + code[3:]
+def _dotted(code: str, sep: str, system: str = "") -> str:
+    at = DOT_POSITION.get(system, 3)
+    return code[:at] + sep + code[at:]
 
 
 def inject(table: pa.Table, source: str, year: int, file_name: str, rate: float,
@@ -140,16 +148,16 @@ def inject(table: pa.Table, source: str, year: int, file_name: str, rate: float,
                 valid = _mask(pc.and_(pc.greater_equal(pc.utf8_length(first), 1),
                                       pc.not_equal(pc.utf8_upper(first), pc.utf8_lower(first))))
             else:
-                valid = _mask(pc.greater_equal(pc.utf8_length(first), 4))
+                valid = _mask(pc.greater_equal(pc.utf8_length(first), DOT_POSITION.get(system, 3) + 1))
             rows = choose(valid)
             new_values = []
             for r, full, code in zip(rows, _take_text(values, rows), _take_text(first, rows)):
                 if kind == "lower_case_code":
                     bad = code.lower()
                 elif kind == "code_with_dot":
-                    bad = _dotted(code, ".")
+                    bad = _dotted(code, ".", system)
                 elif kind == "code_with_space":
-                    bad = _dotted(code, " ")
+                    bad = _dotted(code, " ", system)
                 else:
                     options = [c for c in UNKNOWN_CODES[system] if c not in known_codes[system]]
                     bad = options[int(rng.integers(0, len(options)))]
@@ -178,7 +186,8 @@ def inject(table: pa.Table, source: str, year: int, file_name: str, rate: float,
             edit(roles.age, rows, bad)
             ledger_rows += [(r, kind, roles.age, a, str(b)) for r, a, b in zip(rows, ages, bad)]
         elif kind == "discharge_before_admission":
-            rows = choose(np.ones(n, dtype=bool))
+            # rows with an end date (an IPLOS decision still in force has none)
+            rows = choose(_mask(pc.is_valid(table[roles.end]).combine_chunks()))
             take = pa.array(rows, type=pa.int64())
             start = table[roles.start].take(take).to_numpy(zero_copy_only=False)
             end = table[roles.end].take(take).to_numpy(zero_copy_only=False)

@@ -291,6 +291,10 @@ class World:
         return np.sort(read_csv(self.ref / "ref_icd10_codes.csv")["icd10_code"])
 
     @cached_property
+    def icpc2_codes(self) -> np.ndarray:
+        return np.sort(read_csv(self.ref / "ref_icpc2_codes.csv")["icpc2_code"])
+
+    @cached_property
     def procedure_codes(self) -> np.ndarray:
         return np.sort(read_csv(self.ref / "ref_procedure_codes.csv")["procedure_code"])
 

@@ -1,0 +1,4 @@
+{{ quarantine_union([
+    ref('base_kpr__contacts'),
+    ref('base_kpr__iplos_services'),
+]) }}
