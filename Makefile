@@ -32,7 +32,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
-	pytest-early pytest-warehouse pytest-postgres \
+	pytest-early pytest-deliveries pytest-warehouse pytest-postgres \
 	pg-test-server dashboard-modules check \
 	test-spark dbt-build-spark \
 	dashboard dashboard-build test-dashboard bench docs api
@@ -126,7 +126,7 @@ export PGDATABASE := clinical_dashboard
 # test after it. Only the read-only role's test
 # needs the PostgreSQL marts, so it runs after their build (pytest-postgres); the server is
 # started first (pytest's PostgreSQL tests need it) and stopped in every case.
-TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' 'pytest-early&' test-extracts \
+TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' 'pytest-early&' 'pytest-deliveries&' test-extracts \
               'dbt-build-postgres&' dbt-build 'pytest-warehouse&' wait:dashboard-modules \
               test-dashboard wait:dbt-build-postgres pytest-postgres
 # pytest reads the dbt-build step's warehouse instead of loading and building the same
@@ -195,8 +195,16 @@ PYTEST_PG_MARTS := $(PYTEST_DIR)/test_privacy_readonly_role.py
 pytest: setup
 	$(PYTEST) -q --durations=15 $(PYTEST_DIR)
 
+# The tests that read no built warehouse run as two processes beside each other (each one
+# test process, so two use both cores): the whole deliveries through the loader and the
+# publishing build (PYTEST_DELIVERIES), and the rest.
+PYTEST_DELIVERIES := $(PYTEST_DIR)/test_bad_input.py $(PYTEST_DIR)/test_publish.py
 pytest-early: setup
-	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS) -m "not test_warehouse"
+	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS) \
+		$(addprefix --ignore=,$(PYTEST_DELIVERIES)) -m "not test_warehouse"
+
+pytest-deliveries: setup
+	$(PYTEST) -q --durations=10 $(PYTEST_DELIVERIES) -m "not test_warehouse"
 
 pytest-warehouse: setup
 	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS) -m test_warehouse
