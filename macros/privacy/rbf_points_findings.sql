@@ -88,6 +88,9 @@
         from {{ name }}_groups
         where n_hidden > 0
     ),
+    {#- each step reads the one before once (a CTE read twice doubles the plan of every
+        later step on engines that inline CTEs, as Spark does): a group with fewer than j
+        hidden rows keeps its combination with a null step j -#}
     {% for j in range(1, max_hidden + 1) %}
     {{ name }}_combos_{{ j }} as (
         select
@@ -96,21 +99,13 @@
             a.n_hidden,
             {% for i in range(1, j) %}a.step_{{ i }},{% endfor %}
             b.payout_share as step_{{ j }},
-            a.total + b.points as total
+            a.total + coalesce(b.points, 0) as total
         from {{ name }}_combos_{{ j - 1 }} as a
-        inner join {{ name }}_feasible as b
+        left join {{ name }}_feasible as b
             on {{ rbf_points_match('a', 'b', group_keys) }} and b.ord = {{ j }}
-        where a.total + b.points <= a.remaining + {{ tolerance }}
-        union all
-        select
-            {{ rbf_points_keys('a', group_keys) }},
-            a.remaining,
-            a.n_hidden,
-            {% for i in range(1, j) %}a.step_{{ i }},{% endfor %}
-            cast(null as {{ type_double() }}) as step_{{ j }},
-            a.total
-        from {{ name }}_combos_{{ j - 1 }} as a
-        where a.n_hidden < {{ j }}
+        where
+            (a.n_hidden < {{ j }} and b.ord is null)
+            or (a.n_hidden >= {{ j }} and a.total + b.points <= a.remaining + {{ tolerance }})
     ),
     {% endfor %}
 

@@ -84,15 +84,7 @@ checked as (
 select
     invoice_id,
     '{{ source_name }}' as source,
-    {{ trimmed_text('lopenr') }} as person_id,
-    {{ sex_from_code('kjonn') }} as sex,
-    birth_year,
-    age,
-    municipality_code,
-    district_code,
-    is_unknown_residence,
-    municipality_code_reported,
-    district_code_reported,
+    {{ person_residence_columns() }},
     case lower(trim({{ provider_type_column }}))
         when 'sykehus' then 'hospital'
         when 'privat' then 'private'

@@ -110,3 +110,17 @@ residence_districts as (
     end as district_code,
     residence_municipality.municipality_code is null as is_unknown_residence
 {%- endmacro %}
+
+{#- the person and residence columns every person-level staging model starts with (after
+    its record id and source), from the extract's lopenr, kjonn and the enriched CTE -#}
+{% macro person_residence_columns() -%}
+    {{ trimmed_text('lopenr') }} as person_id,
+    {{ sex_from_code('kjonn') }} as sex,
+    birth_year,
+    age,
+    municipality_code,
+    district_code,
+    is_unknown_residence,
+    municipality_code_reported,
+    district_code_reported
+{%- endmacro %}

@@ -72,15 +72,7 @@ checked as (
 select
     {{ trimmed_text('kontakt_id') }} as contact_id,
     'kpr_contacts' as source,  -- noqa: RF04
-    {{ trimmed_text('lopenr') }} as person_id,
-    {{ sex_from_code('kjonn') }} as sex,
-    birth_year,
-    age,
-    municipality_code,
-    district_code,
-    is_unknown_residence,
-    municipality_code_reported,
-    district_code_reported,
+    {{ person_residence_columns() }},
     contact_date,
     contact_year,
     tertial,

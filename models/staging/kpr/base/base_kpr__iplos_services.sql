@@ -62,15 +62,7 @@ checked as (
 select
     {{ trimmed_text('iplos_id') }} as iplos_id,
     'iplos_services' as source,  -- noqa: RF04
-    {{ trimmed_text('lopenr') }} as person_id,
-    {{ sex_from_code('kjonn') }} as sex,
-    birth_year,
-    age,
-    municipality_code,
-    district_code,
-    is_unknown_residence,
-    municipality_code_reported,
-    district_code_reported,
+    {{ person_residence_columns() }},
     service_year,
     lower(trim(tjeneste)) as service_code,
     funksjonsniva as functional_level,

@@ -74,15 +74,7 @@ checked as (
 select
     {{ trimmed_text('henvisning_id') }} as referral_id,
     'npr_phbu_referrals' as source,  -- noqa: RF04
-    {{ trimmed_text('lopenr') }} as person_id,
-    {{ sex_from_code('kjonn') }} as sex,
-    birth_year,
-    age,
-    municipality_code,
-    district_code,
-    is_unknown_residence,
-    municipality_code_reported,
-    district_code_reported,
+    {{ person_residence_columns() }},
     {{ trimmed_text('orgnr') }} as provider_id,
     received_date,
     assessed_date,
