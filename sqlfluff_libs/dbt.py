@@ -53,3 +53,7 @@ def cast_bool_to_text(field):
 
 def current_timestamp():
     return "now()"
+
+
+def split_part(string_text, delimiter_text, part_number):
+    return f"split_part({string_text}, {delimiter_text}, {part_number})"

@@ -143,6 +143,21 @@ const ENGELSK = {
 	'RBF-år': 'RBF year',
 	Ja: 'Yes',
 	Nei: 'No',
+	// the municipal pages (pages/helsefellesskap/)
+	'Skrøpelige eldre': 'Frail elderly',
+	'Innbyggere 75+': 'Inhabitants 75+',
+	Funksjonsnivå: 'Functional level',
+	Tjeneste: 'Service',
+	Personer: 'Persons',
+	'Unike pasienter': 'Unique patients',
+	Gruppe: 'Group',
+	Innleggelser: 'Admissions',
+	Kontakter: 'Contacts',
+	'Kontakter per person': 'Contacts per person',
+	Døgnopphold: 'Inpatient stays',
+	'Døgnopphold per person': 'Inpatient stays per person',
+	'Andel skjult: antall skrøpelige eldre er skjult': 'Share hidden: the number of frail elderly is hidden',
+	'Ingen innleggelser': 'No admissions',
 	// the notes
 	[PRIMAER]: 'Hidden: fewer than 5 events',
 	[KOMPLEMENTAER]: 'Hidden to protect another cell',
@@ -156,7 +171,10 @@ const TELLES = {
 	epikriser: 'discharge summaries',
 	nyhenviste: 'new referrals',
 	pasienter: 'patients',
-	prosedyrer: 'procedures'
+	prosedyrer: 'procedures',
+	personer: 'persons',
+	opphold: 'stays',
+	kontakter: 'contacts'
 };
 
 /** The English of a Norwegian title, group, note or selection label; unknown text unchanged. */

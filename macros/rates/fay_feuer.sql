@@ -44,3 +44,35 @@
         )
     end
 {%- endmacro %}
+
+{#
+    The Fay-Feuer bounds themselves, for every model that standardises (int_standardised_rates
+    and the frailty rates of models/intermediate/municipal/), so the formula above is written
+    once. rate = y, variance = v, max_weight = w_M (all in the same unit), events = sum d_i;
+    lower_shape / upper_shape are the expressions (or columns) of the two shapes, and grid
+    the alias of the ref_gamma_quantiles row joined on gamma_quantile_grid_index(shape).
+#}
+{% macro fay_feuer_lower_shape(rate, variance, events) -%}
+    case
+        when {{ events }} > 0 and {{ variance }} > 0
+            then {{ rate }} * {{ rate }} / {{ variance }}
+    end
+{%- endmacro %}
+
+{% macro fay_feuer_upper_shape(rate, variance, max_weight) -%}
+    ({{ rate }} + {{ max_weight }}) * ({{ rate }} + {{ max_weight }})
+    / ({{ variance }} + {{ max_weight }} * {{ max_weight }})
+{%- endmacro %}
+
+{% macro fay_feuer_lower(rate, variance, events, lower_shape, grid) -%}
+    case
+        when {{ events }} = 0 then 0
+        when {{ lower_shape }} is null then null
+        else {{ variance }} / {{ rate }} * {{ gamma_quantile(lower_shape, grid, 'lower') }}
+    end
+{%- endmacro %}
+
+{% macro fay_feuer_upper(rate, variance, max_weight, upper_shape, grid) -%}
+    ({{ variance }} + {{ max_weight }} * {{ max_weight }}) / ({{ rate }} + {{ max_weight }})
+    * {{ gamma_quantile(upper_shape, grid, 'upper') }}
+{%- endmacro %}

@@ -37,8 +37,21 @@ Each source's contract is `contracts/<source>.yml`.
 """
 
 
+def _allowed(column) -> str:
+    """The allowed values in words, then the code list the loader counts against, if any."""
+    if not column.code_list:
+        return column.allowed
+    return f"{column.allowed.rstrip('.')}; {column.code_list_note}"
+
+
 def _column_rows(contract: Contract) -> list[str]:
     return [f"| `{c.name}` | {c.shown_type} | {c.description} | {c.allowed} |" for c in contract.columns]
+
+
+def _code_list_lines(contract: Contract) -> list[str]:
+    """The source's code lists, one bullet per column (sources of a shared format may differ)."""
+    found = [f"- `{c.name}`: {c.code_list_note}" for c in contract.columns if c.code_list]
+    return ["Code lists (unknown codes counted by the loader, a warning):", "", *found, ""] if found else []
 
 
 def extract_formats_markdown() -> str:
@@ -53,16 +66,24 @@ def extract_formats_markdown() -> str:
         "holds, recorded by the loader and used in every rate's population; a real delivery without",
         "them has fraction 1).",
         "",
+        "A column with a code list (\"code list <seed>.<column>\" under its table: the seed file and its column that",
+        "list the codes, and how staging normalises the value before it looks it up) has its unknown codes",
+        "counted by the loader once per delivery, as a warning: the rows are loaded and staging flags them",
+        "(ledger check `<column>:code_list`, published in the mart `fct_delivery_checks`).",
+        "",
     ]
     shown: dict[tuple[str, ...], str] = {}  # column table -> the first source that showed it
     for source, contract in contracts().items():
         lines += [f"## `{source}`", "", contract.description, ""]
         rows = tuple(_column_rows(contract))
         if rows in shown:
-            lines += [f"Columns: as `{shown[rows]}` above.", ""]
+            same = _code_list_lines(contract) == _code_list_lines(contracts()[shown[rows]])
+            lines += [f"Columns: as `{shown[rows]}` above.", "",
+                      *([f"Code lists: as `{shown[rows]}` above.", ""] if same else _code_list_lines(contract))]
             continue
         shown[rows] = source
-        lines += ["| column | type | meaning | allowed values |", "|---|---|---|---|", *rows, ""]
+        lines += ["| column | type | meaning | allowed values |", "|---|---|---|---|", *rows, "",
+                  *_code_list_lines(contract)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -122,7 +143,8 @@ def column_description(contract: Contract, name: str) -> str:
     """The dbt description of an extract column: meaning, then type and allowed values."""
     c = contract.column(name)
     meaning = c.description if c.description.endswith(".") else c.description + "."
-    allowed = c.allowed if c.allowed.endswith(".") else c.allowed + "."
+    allowed = _allowed(c)
+    allowed = allowed if allowed.endswith(".") else allowed + "."
     landed = f" Landed as {c.landing} (NULL and the text in _unparsed when it does not parse)." \
         if c.landing else ""
     return f"{meaning} Format: {c.shown_type}; values: {allowed}{landed}"

@@ -43,6 +43,10 @@ Keys of a contract file (all required unless marked optional):
                    column once, strictly (:mod:`clinical_dashboard.landing_types`), and keeps the
                    text of a value that does not parse in ``_unparsed``; without it the column
                    lands as delivered text (codes, ids kept as text).
+  ``code_list``    optional, the seed column that lists the codes the column may take, e.g.
+                   ``{seed: ref_icd10_codes, column: icd10_code, normalise: code}`` (keys and the
+                   loader's count: :mod:`clinical_dashboard.code_lists`); a value not in it is
+                   counted per delivery (check ``<column>:code_list``) and loaded
   ``description``  what the column means
   ``allowed``      the allowed values in words (documentation)
 
@@ -64,12 +68,14 @@ of the generator (the production loader uses it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from . import code_lists
+from .code_lists import CodeList
 from .config import REPO_ROOT, SOURCES
 
 CONTRACTS_DIR = REPO_ROOT / "contracts"
@@ -86,7 +92,7 @@ _SHAPE_KEYS = {"year": True, "key": True, "pairs": False, "columns": True}
 _OWN_KEYS = {k: v for k, v in _TOP_KEYS.items() if k not in _SHAPE_KEYS}
 _COLUMN_KEYS = {"name": True, "label_nb": False, "type": True, "type_note": False, "not_null": False,
                 "unique": False, "format": False, "values": False, "range": False, "in_year": False,
-                "landing": False, "description": True, "allowed": True}
+                "landing": False, "code_list": False, "description": True, "allowed": True}
 #: The landing types a column of each contract type may take (``landing``).
 LANDING_TYPES: dict[str, tuple[str, ...]] = {"integer": ("bigint", "integer", "numeric"), "decimal": ("numeric",),
                                              "date": ("date",), "text": ()}
@@ -121,6 +127,23 @@ class Column:
     range: tuple[int, int] | None = None
     in_year: bool = False
     landing: str | None = None
+    #: the code list of the source (resolved from ``code_lists`` by :func:`load_contract`; not part
+    #: of the column's equality: sources that share a format have equal columns)
+    code_list: CodeList | None = field(default=None, compare=False)
+    #: every entry of the column's ``code_list`` (more than one when sources of a shared format differ)
+    code_lists: tuple[CodeList, ...] = ()
+
+    @property
+    def code_list_note(self) -> str:
+        """The code list as the docs name it, e.g. ``code list ref_icd10_codes.icd10_code (normalised: code)``."""
+        c = self.code_list
+        if c is None:
+            return ""
+        how = [f"normalised: {c.normalise}"] if c.normalise else []
+        how += [f"codes joined by '{c.separator}'"] if c.separator else []
+        how += [f"except {', '.join(c.exceptions)}"] if c.exceptions else []
+        how += [f"where {c.when_column} is {' or '.join(c.when_values)}"] if c.when_column else []
+        return f"code list {c.label}" + (f" ({'; '.join(how)})" if how else "")
 
     @property
     def shown_type(self) -> str:
@@ -305,8 +328,14 @@ def _column(raw: object, item_node, index: int, formats: dict[str, Format], wher
     if landing is not None and landing not in LANDING_TYPES[kind]:
         allowed = ", ".join(LANDING_TYPES[kind]) or "none (a text column lands as text)"
         raise where.error(f"landing {landing!r} does not fit type {kind!r}; allowed: {allowed}", at("landing"), name)
+    lists = code_lists.parse(raw["code_list"], lambda text: where.error(text, at("code_list"), name)) \
+        if raw.get("code_list") is not None else ()
+    when = next((c.when_column for c in lists if c.when_column), None)
+    if when is not None and when == name:
+        raise where.error("code_list when names the column itself", at("code_list"), name)
     return Column(
-        name=name, type=kind, description=_text(raw["description"], "description", where, at("description"), name),
+        name=name, type=kind, code_lists=lists,
+        description=_text(raw["description"], "description", where, at("description"), name),
         allowed=_text(str(raw["allowed"]), "allowed", where, at("allowed"), name),
         label_nb=_text(raw["label_nb"], "label_nb", where, at("label_nb"), name) if "label_nb" in raw else None,
         type_note=_text(raw["type_note"], "type_note", where, at("type_note"), name) if "type_note" in raw else None,
@@ -435,6 +464,12 @@ def load_contract(path: Path, formats: dict[str, Format] | None = None) -> Contr
                                    shared_lines.get("extends"))
         body = _check_keys(body, _SHAPE_KEYS, "the shared extract format", body_where, shared_lines, 1)
     year_column, year_rule, key, columns, pairs = _shape(body, body_node, body_where, formats)
+    names = {c.name for c in columns}
+    for c in columns:
+        for entry in c.code_lists:
+            if entry.when_column is not None and entry.when_column not in names:
+                raise body_where.error(f"code_list when names an unknown column {entry.when_column!r}", None, c.name)
+    columns = tuple(replace(c, code_list=code_lists.for_source(c.code_lists, source)) for c in columns)
 
     band = data.get("row_count")
     if band is not None:

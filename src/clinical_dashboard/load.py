@@ -17,11 +17,12 @@ The raw contract (the staging models rely on it):
   ``year``, ``delivery_hash``, ``rows``, ``bytes``, ``status`` ('loaded' | 'rejected' |
   'withdrawn'), ``error`` (the :class:`~clinical_dashboard.validate.DeliveryError` message, or
   why a delivery was withdrawn), ``loaded_by_version``, ``attempted_at`` (timestamp),
-  ``failed_expectations`` (row-level expectations that flagged rows), ``rows_unparsed`` (rows
-  with a value that did not parse as its landing type: staging quarantines them) and
-  ``check_counts`` (JSON: every expectation of the suite -> the rows it flagged). The current state of a
-  file is its newest row; its rows are in raw when its newest 'loaded' or 'withdrawn' row is
-  'loaded'.
+  ``failed_expectations`` (row-level expectations that flagged rows; code-list warnings are not
+  failures), ``rows_unparsed`` (rows with a value that did not parse as its landing type: staging
+  quarantines them) and ``check_counts`` (JSON: every expectation of the suite -> the rows it
+  flagged, the code-list warnings ``<column>:code_list`` included; published by the mart
+  fct_delivery_checks). The current state of a file is its newest row; its rows are in raw when
+  its newest 'loaded' or 'withdrawn' row is 'loaded'.
 
 Rules:
 

@@ -46,7 +46,10 @@ ranges, not-null and unique keys, dates in the delivery year, discharge not befo
 and a plausible row count (a per-source band at national volume when ``_manifest.json`` does not
 list the file; a count that differs from the manifest's is a contract breach, refused by the
 loader). A failing row is loaded and flagged in the report: per expectation and column the
-unexpected count and a few example lines.
+unexpected count and a few example lines. A column's code list (contract key ``code_list``: a seed
+and its column, :mod:`clinical_dashboard.code_lists`) gives the check ``<column>:code_list``, a
+*warning*: its count (codes the seed does not list, after staging's normalisation) is recorded like
+every other, but it never fails the file's expectations.
 
 How the work is split, and why (national scale: 1-2 GB, ~8 M rows per file):
 
@@ -93,6 +96,7 @@ from typing import Any, Callable, Iterable
 
 import duckdb
 
+from .code_lists import CodeList, listed, unknown_sql, when_condition
 from .contracts import Column, Contract, contract, contracts
 from .contracts import formats as contract_formats
 
@@ -206,6 +210,13 @@ class Check:
     #: SQL expression shown as the unexpected value in examples.
     value_sql: str | None = None
     kind: str = "row"  # row | unique | table
+    #: counted per row, not per distinct value of ``column`` (the check reads another column too)
+    per_row: bool = False
+    #: a warning: counted and reported, never a failed expectation (code lists: the seeds may lag
+    #: behind the registry; staging keeps the code and flags it)
+    warning: bool = False
+    #: the column's code list (check ``<column>:code_list``): GE's value set is made from it per frame
+    code_list: CodeList | None = None
 
 
 def _q(name: str) -> str:
@@ -261,6 +272,8 @@ def compile_checks(suite: Suite, year: int, expected_rows: int | None = None,
             checks.append(Check(id=f"{c}:values", expectation="ExpectColumnValuesToBeInSet",
                                 kwargs={"column": c, "value_set": values}, column=c, description=label,
                                 unexpected_sql=f"{present} and {qc} not in ({in_list})", value_sql=qc))
+        if col.code_list is not None:
+            checks.append(code_list_check(col))
         if col.unique:
             checks.append(Check(id=f"{c}:unique", expectation="ExpectColumnValuesToBeUnique",
                                 kwargs={"column": c}, column=c, description="unique (every copy of a repeated "
@@ -283,6 +296,29 @@ def compile_checks(suite: Suite, year: int, expected_rows: int | None = None,
                             kwargs={"min_value": lo, "max_value": hi}, column=None, kind="table",
                             description=f"a plausible number of data rows ({lo:,}-{hi:,} at national volume)"))
     return checks
+
+
+def code_list_check(col: Column) -> Check:
+    """``<column>:code_list``: a present value (normalised as staging does) that is not in the
+    column's code list (:mod:`clinical_dashboard.code_lists`). Great Expectations runs it as
+    ExpectColumnValuesToBeInSet: its value set is the delivered values in the frame that
+    :func:`clinical_dashboard.code_lists.listed` (the normalisation in Python) finds in the seed,
+    made when the suite meets the frame (:func:`ge_suite`); a ``when`` becomes GE's row_condition."""
+    code_list = col.code_list
+    assert code_list is not None
+    c = col.name
+    when = None
+    if code_list.when_column:
+        when = (f"lower(trim({_q(code_list.when_column)})) in "
+                f"({', '.join(_lit(v) for v in code_list.when_values)})")
+    # mostly 0: a warning, as in DuckDB (GE still counts the unexpected rows); value_set: per frame
+    kwargs: dict = {"column": c, "value_set": [], "mostly": 0.0}
+    if code_list.when_column:
+        kwargs.update(row_condition=when_condition(code_list), condition_parser="pandas")
+    return Check(id=f"{c}:code_list", expectation="ExpectColumnValuesToBeInSet", kwargs=kwargs, column=c,
+                 description=f"in the code list {code_list.label} (a warning: loaded and counted)",
+                 unexpected_sql=unknown_sql(code_list, _q(c), when), value_sql=_q(c), per_row=when is not None,
+                 warning=True, code_list=code_list)
 
 
 # ------------------------------------------------------------------------------------------
@@ -902,6 +938,8 @@ class CheckResult:
     examples: list[dict] = field(default_factory=list)  # [{"line": n, "value": text}]
     observed: Any = None
     ge: dict | None = None  # {"mode", "rows", "success", "unexpected_count"}
+    #: a warning (code lists): success stays true when it counts rows; see :attr:`Check.warning`
+    warning: bool = False
 
     @property
     def unexpected_percent(self) -> float:
@@ -921,7 +959,7 @@ def count_unexpected(con, table: str, checks: list[Check], rows: int) -> list[Ch
     per_value: dict[str, list[Check]] = {}
     per_row: list[Check] = []
     for c in checks:
-        if c.kind in ("row", "unique") and c.column in columns:
+        if c.kind in ("row", "unique") and c.column in columns and not c.per_row:
             per_value.setdefault(c.column, []).append(c)
         elif c.kind == "row":
             per_row.append(c)
@@ -944,8 +982,9 @@ def count_unexpected(con, table: str, checks: list[Check], rows: int) -> list[Ch
             if n:
                 examples = con.execute(f"select rowid + 2, coalesce(({c.value_sql})::varchar, '') from {table} "
                                        f"where {c.unexpected_sql} order by rowid limit {N_EXAMPLES}").fetchall()
-            results[c.id] = CheckResult(c.id, c.expectation, c.column, c.description, n == 0, n, rows,
-                                        [{"line": int(line), "value": v} for line, v in examples])
+            results[c.id] = CheckResult(c.id, c.expectation, c.column, c.description, n == 0 or c.warning, n, rows,
+                                        [{"line": int(line), "value": v} for line, v in examples],
+                                        warning=c.warning)
         elif c.kind == "unique":
             qc = _q(c.column)  # type: ignore[arg-type]
             n = counts[c.id]
@@ -1001,8 +1040,9 @@ def ge_context():
     return _GE_CONTEXT[0]
 
 
-def ge_suite(name: str, checks: list[Check], column_list: tuple[str, ...], full: bool):
-    """The GE ExpectationSuite of ``checks`` (table-level row counts only when ``full``)."""
+def ge_suite(name: str, checks: list[Check], column_list: tuple[str, ...], full: bool, frame=None):
+    """The GE ExpectationSuite of ``checks`` (table-level row counts only when ``full``); a code
+    list's value set comes from ``frame`` (the delivered spellings of listed codes)."""
     gx, _, _ = ge_context()
     import great_expectations.expectations as gxe
 
@@ -1012,7 +1052,14 @@ def ge_suite(name: str, checks: list[Check], column_list: tuple[str, ...], full:
     for c in checks:
         if c.kind == "table" and not full:
             continue
-        suite.add_expectation(getattr(gxe, c.expectation)(**c.kwargs, meta={"check_id": c.id}))
+        kwargs = c.kwargs
+        if c.code_list is not None:
+            found = frame[c.column].dropna().unique() if frame is not None else []
+            # the frame's values the seed lists (e.g. 'k35.8' when K358 is), not the whole seed: a
+            # value set of 19,000 ICD-10 codes would be most of GE's time and of its Data Docs page
+            kwargs = {**kwargs, "value_set": sorted(v for v in found if listed(c.code_list, v)),
+                      "description": f"code list {c.code_list.label}"}
+        suite.add_expectation(getattr(gxe, c.expectation)(**kwargs, meta={"check_id": c.id}))
     return suite
 
 
@@ -1047,7 +1094,7 @@ def validate_frame(frame, info: dict, name: str, checks: list[Check], columns: t
     batch = definition.get_batch(batch_parameters={"dataframe": frame})
     with warnings.catch_warnings():  # pandas' note on regex groups in str.contains
         warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression")
-        outcome = batch.validate(ge_suite(name, checks, columns, info["mode"] == "full"),
+        outcome = batch.validate(ge_suite(name, checks, columns, info["mode"] == "full", frame),
                                  result_format={"result_format": "BASIC"})
     per_check = {}
     for r in outcome.results:
@@ -1186,7 +1233,8 @@ def render_markdown(results: list[FileResult], meta: dict) -> str:
         "symbolic link) reject the whole file: nothing of it is loaded. Row-level expectations flag rows; "
         "flagged rows are loaded, and staging decides what "
         "to do with them. Unexpected counts cover every row (DuckDB); the GE column is Great Expectations "
-        "on the same suite (all rows, or a sample for large files, as stated per file).",
+        "on the same suite (all rows, or a sample for large files, as stated per file). Code-list checks "
+        "(a value not in its seed's list) are warnings: counted, never a failed expectation.",
         "", "| file | status | rows | failed expectations | flagged values |", "|---|---|---:|---:|---:|",
     ]
     for r in results:
@@ -1216,7 +1264,8 @@ def render_markdown(results: list[FileResult], meta: dict) -> str:
         lines += ["", "| expectation | column | result | unexpected | % | example lines | GE |",
                   "|---|---|---|---:|---:|---|---|"]
         for c in r.checks:
-            lines.append(f"| {_md(c.description)} | {c.column or '(table)'} | {'pass' if c.success else '**FAIL**'} "
+            verdict = "**FAIL**" if not c.success else "warning" if c.warning and c.unexpected_count else "pass"
+            lines.append(f"| {_md(c.description)} | {c.column or '(table)'} | {verdict} "
                          f"| {c.unexpected_count:,} | {c.unexpected_percent:.3f} | {_examples_md(c)} | "
                          f"{_ge_md(c, r.ge)} |")
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@ delivery loaded and built once (test_staging and test_determinism both read it).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -24,11 +25,16 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def small_delivery(tmp_path_factory: pytest.TempPathFactory) -> tuple[GeneratorConfig, dict]:
-    """Every source and year at TEST_SCALE with the default dirty rate."""
-    out = tmp_path_factory.mktemp("raw_small")
+def small_delivery(request: pytest.FixtureRequest,
+                   tmp_path_factory: pytest.TempPathFactory) -> tuple[GeneratorConfig, dict]:
+    """Every source and year at TEST_SCALE with the default dirty rate. In a session that reads
+    `make test`'s built warehouse (BUILT_WAREHOUSE_VAR, BUILT_RAW_VAR), the extracts that
+    warehouse was built from (checked to be this delivery: ``_check_built_extracts``), so that
+    the tests read the very files the warehouse holds, instead of a second generation of them."""
+    built = _built_warehouse(request.session)
+    out = built[1] if built is not None else tmp_path_factory.mktemp("raw_small")
     config = GeneratorConfig(scale=TEST_SCALE, seed=7, out_dir=out, dirty_rate=0.005, show_progress=False)
-    return config, run(config)
+    return config, (_check_built_extracts(config) if built is not None else run(config))
 
 
 #: The commands that build ``small_warehouse``, with two dbt threads: the seeds, the staging
@@ -46,41 +52,64 @@ SMALL_WAREHOUSE_BUILD = [
 #: Set by `make test` (Makefile): the DuckDB file its dbt-build step loaded from the extracts
 #: in the folder of the second variable and built with `dbt build` (every model, seed and data
 #: test, two threads) just before pytest starts; a failed build stops `make test` before
-#: pytest. When the extracts are byte for byte ``small_delivery``'s, ``small_warehouse`` is
-#: that file (read only) instead of a second load and build of the same delivery.
+#: pytest. In a session with a test that reads ``small_warehouse``, ``small_warehouse`` is that
+#: file (read only) instead of a second load and build of the same delivery, and
+#: ``small_delivery`` is those extracts (checked to be its delivery) instead of a second
+#: generation of them.
 BUILT_WAREHOUSE_VAR, BUILT_RAW_VAR = "CLINICAL_DASHBOARD_TEST_WAREHOUSE", "CLINICAL_DASHBOARD_TEST_RAW"
 
 
-def _differing_files(a: Path, b: Path) -> list[str]:
-    """The relative paths of the files that differ between folders ``a`` and ``b`` (content,
-    or present in one only)."""
-    import filecmp
-
-    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
-    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
-    differ = sorted(files_a ^ files_b)
-    differ += sorted(f for f in files_a & files_b if not filecmp.cmp(a / f, b / f, shallow=False))
-    return differ
-
-
-def _make_test_warehouse(config: GeneratorConfig) -> Path | None:
-    """`make test`'s built DuckDB file when the two variables are set (else None); fails when
-    its extracts are not ``small_delivery``'s (the Makefile's TEST_SCALE and TEST_SEED and
-    this file's TEST_SCALE and seed must agree)."""
+def _built_warehouse(session: pytest.Session) -> tuple[Path, Path] | None:
+    """(DuckDB file, extracts folder) of `make test`'s build when the two variables are set and
+    this session runs a test that reads ``small_warehouse`` (make test's pytest-warehouse step,
+    after its dbt-build step; the pytest steps that start beside the generator never use them),
+    else None."""
     built, raw = os.environ.get(BUILT_WAREHOUSE_VAR), os.environ.get(BUILT_RAW_VAR)
-    if not built or not raw:
+    if not built or not raw or not any("small_warehouse" in getattr(item, "fixturenames", ())
+                                       for item in session.items):
         return None
     database, raw_dir = Path(built).resolve(), Path(raw).resolve()
     assert database.is_file(), f"{BUILT_WAREHOUSE_VAR}={built}: no such DuckDB file"
     assert raw_dir.is_dir(), f"{BUILT_RAW_VAR}={raw}: no such folder"
-    differ = _differing_files(raw_dir, config.out_dir)
-    assert not differ, (f"{BUILT_RAW_VAR}={raw} is not the delivery small_delivery generates (scale "
-                        f"{config.scale}, seed {config.seed}); files that differ: {differ[:10]}")
-    return database
+    return database, raw_dir
+
+
+def _check_built_extracts(config: GeneratorConfig) -> dict:
+    """The manifest of the extracts in ``config.out_dir`` (make test's test-extracts step);
+    fails unless they are the delivery ``config`` generates (the Makefile's TEST_SCALE and
+    TEST_SEED and this file's TEST_SCALE and seed must agree): the generator's settings in the
+    manifest are ``config``'s (the same settings give the same bytes: test_generate's
+    test_same_options_give_the_same_bytes), and the folder holds exactly the manifest's files,
+    each with its bytes and rows, and a ledger line per defect."""
+    import csv
+    import json
+
+    from clinical_dashboard.generate import GENERATOR_VERSION, LEDGER_NAME, read_manifest
+
+    raw = config.out_dir
+    manifest = read_manifest(raw)
+    settings = {k: v for k, v in dataclasses.asdict(config).items()
+                if k not in ("out_dir", "seeds_dir", "show_progress", "extra")}
+    expected = json.loads(json.dumps({"generator_version": GENERATOR_VERSION, "synthetic": True,
+                                      "population_fraction": config.scale, "settings": settings}, default=list))
+    stated = {key: manifest.get(key) for key in expected}
+    assert stated == expected, (f"{BUILT_RAW_VAR}={raw} is not the delivery small_delivery generates (scale "
+                                f"{config.scale}, seed {config.seed}): its manifest states {stated}")
+    listed = {entry["file"]: entry for entry in manifest["files"]}
+    found = {p.relative_to(raw).as_posix() for p in raw.rglob("*.csv") if p.name != LEDGER_NAME}
+    assert found == set(listed), f"{raw}: files not in its manifest {sorted(found - set(listed))[:10]}, " \
+                                 f"missing {sorted(set(listed) - found)[:10]}"
+    for file, entry in listed.items():
+        data = (raw / file).read_bytes()
+        assert (len(data), data.count(b"\n") - 1) == (entry["bytes"], entry["rows"]), (file, entry)
+    with (raw / LEDGER_NAME).open(encoding="utf-8", newline="") as handle:
+        assert sum(1 for _ in csv.reader(handle, delimiter=";")) - 1 == manifest["defects"], LEDGER_NAME
+    return manifest
 
 
 @pytest.fixture(scope="session")
-def small_warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_warehouse(small_delivery, request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``small_delivery`` loaded with ``clinical-dashboard load`` (when built here: without its
     Great Expectations pass, which only writes the report) and built once per session (the
     DuckDB file):
@@ -91,9 +120,10 @@ def small_warehouse(small_delivery, tmp_path_factory: pytest.TempPathFactory) ->
     changes a warehouse builds its own (a copy of the .duckdb file still reads the raw rows
     of this one's landing folder, so a copy must not be loaded into either)."""
     config, _ = small_delivery
-    built = _make_test_warehouse(config)
+    built = _built_warehouse(request.session)
     if built is not None:
-        return built
+        assert config.out_dir == built[1], (config.out_dir, built)  # small_delivery: its extracts
+        return built[0]
     work = tmp_path_factory.mktemp("small_warehouse")
     database = work / WAREHOUSE_NAME
     load_raw(config.out_dir, database, work / "validation", great_expectations=False)  # raw rows, no report

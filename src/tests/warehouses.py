@@ -93,6 +93,8 @@ def _dbt_options(work: Path) -> list[str]:
 
 #: file name -> the session's parse for DuckDB files of that name (dbt's msgpack of the manifest)
 _PARSES: dict[str, bytes] = {}
+#: file name -> the folder that parse was made in (``parse_home``)
+_PARSE_HOMES: dict[str, Path] = {}
 
 
 def parsed_manifest(database: Path, work: Path):
@@ -109,8 +111,22 @@ def parsed_manifest(database: Path, work: Path):
             result = dbtRunner().invoke(["parse", *_dbt_options(folder), "--quiet"])
         assert result.success, f"dbt parse failed: {result.exception or ''}"
         _PARSES[database.name] = result.result.to_msgpack(extended_mashumaro_encoder)
+        _PARSE_HOMES[database.name] = folder
         shutil.rmtree(folder / "logs", ignore_errors=True)
     return Manifest.from_msgpack(_PARSES[database.name], decoder=extended_mashumuro_decoder)
+
+
+def parse_home(work: Path) -> tuple[Path, Path]:
+    """(DuckDB file named WAREHOUSE_NAME, dbt target folder) that the session's parse was made
+    for (parsed first, in ``work/parse``, when it was not yet). A dbt process building that file
+    with that target path (and the same dbt target and vars) reads the parse as its partial
+    parse (dbt keys it on the connection's settings, the file's path among them) instead of
+    parsing the project again, some 7 CPU seconds. For one user per session: the file is not
+    there until that user makes it."""
+    parsed_manifest(work / WAREHOUSE_NAME, work)
+    folder = _PARSE_HOMES[WAREHOUSE_NAME]
+    assert not (folder / WAREHOUSE_NAME).exists(), f"{folder / WAREHOUSE_NAME} is taken"
+    return folder / WAREHOUSE_NAME, folder / "target"
 
 
 def invoke_dbt(args: list[str], work: Path):

@@ -20,6 +20,13 @@
       its file's year with month NULL, so one row dated 2031 adds no year 2031 here.
     - Valid main diagnosis: present and a code of ref_icd10_codes after staging's
       normalisation; NULL for the sources without a diagnosis.
+    - KPR (issue 32): the contacts (kpr_contacts, by contact date) and the IPLOS decisions
+      (iplos_services: a yearly delivery without a month of its own, so month NULL and the
+      year of the file). Their extracts name no delivering practice, so the reporting unit
+      is the residence municipality as delivered (municipality_code_reported: the
+      municipality reports IPLOS, and its residents' claims make up its KPR); NULL when
+      blank. A contact without a person id (a claim KPR could not link) is a staged row
+      without a linkable person: counted here, never dropped.
 #}
 {%- set npr_activity = ['som', 'avtalesom', 'phv', 'avtalephv', 'phbu', 'tsb'] %}
 {%- set years = data_years() %}
@@ -27,6 +34,10 @@
     ('base_npr__phbu_referrals', 'received_date'),
     ('base_helfo__lab_invoices', 'service_date'),
     ('base_helfo__imaging_invoices', 'service_date'),
+] %}
+{%- set kpr_sources = [
+    ('base_kpr__contacts', 'contact_date'),
+    ('base_kpr__iplos_services', 'cast(null as date)'),
 ] %}
 with icd10_codes as (
     select icd10_code
@@ -56,6 +67,20 @@ delivered_rows as (
             source_file,
             provider_id,
             {{ date_column }} as event_date,
+            person_id,
+            is_unknown_residence,
+            outcome,
+            reason_code,
+            cast(null as boolean) as has_valid_main_diagnosis
+        from {{ ref(model) }}
+        union all
+    {%- endfor %}
+    {%- for model, date_expression in kpr_sources %}
+        select
+            source,
+            source_file,
+            municipality_code_reported as provider_id,
+            {{ date_expression }} as event_date,
             person_id,
             is_unknown_residence,
             outcome,

@@ -166,14 +166,14 @@ shapes as (
     select
         *,
         case
-            when {{ measure_is_count('measure') }} and events > 0 and std_rate_variance > 0
-                then std_rate * std_rate / std_rate_variance
+            when {{ measure_is_count('measure') }}
+                then {{ fay_feuer_lower_shape('std_rate', 'std_rate_variance', 'events') }}
         end as lower_shape,
         case
             when {{ measure_is_count('measure') }}
-                then
-                    (std_rate + max_weight_per_person) * (std_rate + max_weight_per_person)
-                    / (std_rate_variance + max_weight_per_person * max_weight_per_person)
+                then {{ fay_feuer_upper_shape(
+                    'std_rate', 'std_rate_variance', 'max_weight_per_person'
+                ) }}
         end as upper_shape
     from sums
 ),
@@ -182,16 +182,16 @@ intervals as (
     select
         shapes.*,
         case
-            when not {{ measure_is_count('shapes.measure') }} then null
-            when shapes.events = 0 then 0
-            when shapes.lower_shape is null then null
-            else
-                shapes.std_rate_variance / shapes.std_rate
-                * {{ gamma_quantile('shapes.lower_shape', 'lower_grid', 'lower') }}
+            when {{ measure_is_count('shapes.measure') }}
+                then {{ fay_feuer_lower(
+                    'shapes.std_rate', 'shapes.std_rate_variance', 'shapes.events',
+                    'shapes.lower_shape', 'lower_grid'
+                ) }}
         end as std_rate_lower,
-        (shapes.std_rate_variance + shapes.max_weight_per_person * shapes.max_weight_per_person)
-        / (shapes.std_rate + shapes.max_weight_per_person)
-        * {{ gamma_quantile('shapes.upper_shape', 'upper_grid', 'upper') }} as std_rate_upper
+        {{ fay_feuer_upper(
+            'shapes.std_rate', 'shapes.std_rate_variance', 'shapes.max_weight_per_person',
+            'shapes.upper_shape', 'upper_grid'
+        ) }} as std_rate_upper
     from shapes
     left join gamma_quantiles as lower_grid
         on {{ gamma_quantile_grid_index('shapes.lower_shape') }} = lower_grid.grid_index

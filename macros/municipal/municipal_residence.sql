@@ -1,0 +1,11 @@
+{#
+    municipal_residence_key(municipality_code, district_code): the residence unit of a row in
+    the municipal marts (models/intermediate/municipal/): the district where staging gives
+    one (the four cities with districts; `xx99` = unknown district), else the municipality,
+    else 'unknown' (unknown residence: counts in Norway only). District codes start with
+    their municipality's four digits and have six, so one key names a unit of either kind.
+    int_municipal__areas maps every key to the areas it counts in.
+#}
+{% macro municipal_residence_key(municipality_code, district_code) -%}
+    coalesce({{ district_code }}, {{ municipality_code }}, 'unknown')
+{%- endmacro %}
