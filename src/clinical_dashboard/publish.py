@@ -56,9 +56,10 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
     new deliveries): ``--select source:raw.<source>+ ...``; nothing for no sources (build
     everything). Only the base models read the raw schema (models/staging/_raw__sources.yml),
     and they build incrementally by delivery file, so the models and tests outside the
-    selection are those whose input did not change. The population fraction of the delivery
-    (int_rate_population_fraction) is always rebuilt: a delivery of another fraction replaces
-    every file, and its test then stops the build until it is built in full."""
+    selection are those whose input did not change. The models that read the loader's ledger
+    are always rebuilt: the population fraction of the delivery (int_rate_population_fraction;
+    a delivery of another fraction replaces every file, and its test then stops the build
+    until it is built in full) and the check counts of the current files (fct_delivery_checks)."""
     from .config import SOURCES
 
     unknown = sorted(set(sources) - set(SOURCES))
@@ -66,9 +67,11 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
         raise PublishError(f"unknown sources {unknown}; choose from {', '.join(SOURCES)}")
     if not sources:
         return ()
-    # the loaded delivery's population fraction (one row, read from the loader's ledger), with
-    # the test that fails when the rate populations were built with another one
-    return ("--select", *(f"source:raw.{source}+" for source in sources), "int_rate_population_fraction")
+    # the models that read the loader's ledger (source:loader, one step): the delivery's
+    # population fraction (int_rate_population_fraction, with the test that fails when the
+    # rate populations were built with another one) and the checks of the current files
+    # (fct_delivery_checks)
+    return ("--select", *(f"source:raw.{source}+" for source in sources), "source:loader+1")
 
 
 def remove_leftovers(published: Path) -> list[Path]:

@@ -160,7 +160,7 @@ def test_publish_copies_a_consistent_file(tmp_path: Path) -> None:
 def test_sources_select_what_reads_them() -> None:
     assert changed_sources_selection(()) == ()
     assert changed_sources_selection(("npr_som", "helfo_lab")) == (
-        "--select", "source:raw.npr_som+", "source:raw.helfo_lab+", "int_rate_population_fraction")
+        "--select", "source:raw.npr_som+", "source:raw.helfo_lab+", "source:loader+1")
     with pytest.raises(PublishError, match=r"unknown sources \['npr_smo'\]; choose from npr_som"):
         changed_sources_selection(("npr_smo",))
 
