@@ -602,7 +602,7 @@ def test_api_key_cli_errors(folder):
 
 PUBLISH_MARTS = ("dim_areas", "dim_samples", "dim_periods", "fct_waiting_times")
 #: how long the publishing server keeps a replaced file readable (its --pin-seconds)
-PIN_SECONDS = 6
+PIN_SECONDS = 12
 #: and after how long without requests it closes the file (its --idle-seconds)
 IDLE_SECONDS = 3
 
@@ -650,9 +650,9 @@ def publishing(states, folder):
 def test_publish_between_pages_keeps_the_read_on_one_state(publishing, states):
     running, published = publishing
     reader = Client(running.port)  # open mode: no key
-    first = reader.ok("/v1/marts/fct_waiting_times", {"limit": 500}).json()
+    first = reader.ok("/v1/marts/fct_waiting_times", {"limit": 1000}).json()
     generation_a = first["generation"]
-    assert [tuple(r.values()) for r in first["rows"]] == states["A"]["rows"][:500]
+    assert [tuple(r.values()) for r in first["rows"]] == states["A"]["rows"][:1000]
     publish(states["B"]["work"], published)
     retired = time.monotonic()  # the next request retires A (and starts its pin time)
     rows, generations, pages = first["rows"], {generation_a}, 1
