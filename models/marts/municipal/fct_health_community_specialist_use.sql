@@ -112,22 +112,9 @@ pass_0 as (
     measures=['contacts', 'inpatient_stays']
 ) }},
 
-suppressed as (
-    select
-        flagged.*,
-        hidden.is_suppressed,
-        case
-            when flagged.is_primary then 'primary'
-            when hidden.is_suppressed then 'complementary'
-        end as suppression_reason
-    from flagged
-    inner join pass as hidden
-        on
-            flagged.year = hidden.year
-            and flagged.person_group = hidden.person_group
-            and flagged.area_level = hidden.area_level
-            and flagged.area_code = hidden.area_code
-)
+{{ suppression_outcome(
+    'suppressed', 'flagged', 'pass', ['year', 'person_group', 'area_level', 'area_code']
+) }}
 
 select
     year,

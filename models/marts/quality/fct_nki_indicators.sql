@@ -151,22 +151,9 @@ pass_0 as (
     rounds=nki_rounds, min_count=min_count
 ) }},
 
-suppressed as (
-    select
-        flagged.*,
-        hidden.is_suppressed,
-        case
-            when flagged.is_primary then 'primary'
-            when hidden.is_suppressed then 'complementary'
-        end as suppression_reason
-    from flagged
-    inner join pass as hidden
-        on
-            flagged.year = hidden.year
-            and flagged.sector = hidden.sector
-            and flagged.area_level = hidden.area_level
-            and flagged.area_code = hidden.area_code
-)
+{{ suppression_outcome(
+    'suppressed', 'flagged', 'pass', ['year', 'sector', 'area_level', 'area_code']
+) }}
 
 select
     flagged.year,
