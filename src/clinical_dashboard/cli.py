@@ -102,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--withdraw", action="append", default=[], metavar="SOURCE/YEAR.csv",
                       help="remove the rows of a delivery that is no longer delivered (removed from the raw dir) "
                            "and log it as withdrawn; repeatable")
+    load.add_argument("--no-great-expectations", action="store_true",
+                      help="leave out the Great Expectations pass (its column of the report and its Data Docs); "
+                           "the loader's own counts check every row either way. For deliveries whose GE report "
+                           "another load already wrote, e.g. the same files loaded into a second target")
     load.add_argument("--no-progress", action="store_true")
 
     export = sub.add_parser("export", help="write the public marts the dashboard reads as parquet (after dbt build)")
@@ -222,13 +226,16 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(build_method_tables(args.seeds_dir, args.golden_dir), indent=2))
         elif args.command == "load":
             from .load import LoadConfig, LoaderError, run_load
+            from .validate import ValidationSettings
 
             try:
                 return run_load(LoadConfig(raw_dir=args.raw_dir, target=args.target, duckdb_path=args.duckdb_path,
                                            spark_dir=args.spark_dir, report_dir=args.report_dir, strict=args.strict,
                                            show_progress=not args.no_progress,
                                            withdraw=tuple(args.withdraw), landing_dir=args.landing_dir,
-                                           memory_limit=args.memory_limit)).exit_code
+                                           memory_limit=args.memory_limit,
+                                           validation=ValidationSettings(
+                                               use_great_expectations=not args.no_great_expectations))).exit_code
             except LoaderError as error:
                 print(f"clinical-dashboard load: error: {error}", file=sys.stderr)
                 return 2

@@ -17,7 +17,11 @@
                              seed knows
     The RHF of a public hospital is its owner (agreement_rhf_code); its HF area is
     hf_area_code. Provider option: `all`, or `inclusive` for a sample with the choice.
-    Person-level (contact ids).
+    The membership (macros/samples/npr_contact_membership.sql) is narrowed to the flow samples
+    before the contacts are joined, as in int_npr__patient_contact_samples, rather than
+    joining the whole membership view and leaving the join order to the planner (DuckDB
+    planned the latter as a nested loop over the code-profile samples on some builds of the
+    same data). Person-level (contact ids).
 #}
 {#- Year by year (macros/incremental/year_rebuild.sql): a contact's flow follows from the
     contact alone; the samples (ranked procedure branches: from every complete year) are
@@ -43,21 +47,21 @@ flow_samples as (
         and samples.event_type = 'npr_contact'
 ),
 
+{{ npr_contact_membership_ctes('flow_samples') }},
+
 members as (
     select
-        membership.contact_id,
-        membership.sample_id,
-        membership.year,
-        membership.event_month,
-        membership.rhf_code,
-        membership.hf_code
-    from {{ ref('int_npr__contact_samples') }} as membership
-    inner join flow_samples
-        on membership.sample_id = flow_samples.sample_id
+        event_id as contact_id,
+        sample_id,
+        year,
+        event_month,
+        rhf_code,
+        hf_code
+    from membership
     where
-        membership.provider_option in ('all', 'inclusive')
-        and membership.hf_code is not null
-        and {{ year_rebuild_filter(plan, 'membership.year') }}
+        provider_option in ('all', 'inclusive')
+        and hf_code is not null
+        and {{ year_rebuild_filter(plan, 'year') }}
 ),
 
 contacts as (
