@@ -25,6 +25,15 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def world_42(seeds_dir: Path):
+    """The generator's World of seed 42 (the demo's), built once per session for the tests that
+    call the source generators directly (test_generate_helfo_aggregates, test_generate_municipal)."""
+    from clinical_dashboard.generate.world import World
+
+    return World(seeds_dir, 42)
+
+
+@pytest.fixture(scope="session")
 def small_delivery(request: pytest.FixtureRequest,
                    tmp_path_factory: pytest.TempPathFactory) -> tuple[GeneratorConfig, dict]:
     """Every source and year at TEST_SCALE with the default dirty rate. In a session that reads

@@ -3,6 +3,9 @@ manifest, the loader reads it (no manifest or no keys: a real delivery, fraction
 with every file and refuses a warehouse of two fractions. The warehouse side (every population
 times the fraction) is tested by dbt unit tests of int_rate_population and
 int_rate_population_fraction (models/intermediate/samples/rates/_rates__models.yml).
+
+The loads run without the Great Expectations pass (``NO_GE``): it only adds to the report, which
+these tests do not read.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from clinical_dashboard.config import GeneratorConfig
 from clinical_dashboard.delivery_scale import REAL, DeliveryScale, scale_from_manifest
 from clinical_dashboard.generate import MANIFEST_NAME, run
 from clinical_dashboard.load import LoadConfig, LoaderError, postgres_settings, run_load
+from clinical_dashboard.validate import ValidationSettings
 
 SOURCES = ("npr_tsb", "npr_phbu_referrals")
+NO_GE = ValidationSettings(use_great_expectations=False)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,7 @@ def delivery(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _load(raw: Path, db: Path, **options):
     config = LoadConfig(raw_dir=raw, duckdb_path=db, report_dir=db.parent / "validation", show_progress=False,
-                        **options)
+                        validation=NO_GE, **options)
     return run_load(config, out=io.StringIO())
 
 
@@ -161,7 +166,7 @@ def test_postgres_records_the_fraction_and_refuses_another(delivery: Path, tmp_p
         cur.execute("create database clinical_dashboard_pytest_scale")
     try:
         config = LoadConfig(raw_dir=delivery, target="postgres", report_dir=tmp_path / "v", show_progress=False,
-                            postgres=settings)
+                            postgres=settings, validation=NO_GE)
         run_load(config, out=io.StringIO())
         con = psycopg2.connect(**settings)
         with con.cursor() as cur:
@@ -173,7 +178,7 @@ def test_postgres_records_the_fraction_and_refuses_another(delivery: Path, tmp_p
         _manifest(other, population_fraction=0.5, settings={"scale": 0.5})
         with pytest.raises(LoaderError, match=r"of a synthetic delivery of population fraction 0\.001 \(npr_tsb"):
             run_load(LoadConfig(raw_dir=other, target="postgres", report_dir=tmp_path / "v", show_progress=False,
-                                postgres=settings), out=io.StringIO())
+                                postgres=settings, validation=NO_GE), out=io.StringIO())
     finally:
         with admin.cursor() as cur:
             cur.execute("drop database if exists clinical_dashboard_pytest_scale")

@@ -7,7 +7,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from clinical_dashboard.config import DEFAULT_SEEDS_DIR
 from clinical_dashboard.generate import aggregates, helfo, referrals
 from clinical_dashboard.generate.activity import year_trend
 from clinical_dashboard.generate.world import World, read_csv
@@ -21,8 +20,9 @@ COLUMN_DOCS = {**helfo.SOURCE_COLUMN_DOCS, **aggregates.SOURCE_COLUMN_DOCS, **re
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(DEFAULT_SEEDS_DIR, SEED)
+def world(world_42: World) -> World:
+    assert SEED == 42  # conftest's world_42: one World of seed 42 per session
+    return world_42
 
 
 @pytest.fixture(scope="module")

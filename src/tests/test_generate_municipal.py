@@ -13,7 +13,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from clinical_dashboard.config import DEFAULT_SEEDS_DIR
 from clinical_dashboard.generate import iplos, kpr
 from clinical_dashboard.generate.municipal import npr_som_patients
 from clinical_dashboard.generate.world import World
@@ -25,8 +24,9 @@ YEAR = 2021
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(DEFAULT_SEEDS_DIR, SEED)
+def world(world_42: World) -> World:
+    assert SEED == 42  # conftest's world_42: one World of seed 42 per session
+    return world_42
 
 
 @pytest.fixture(scope="module")

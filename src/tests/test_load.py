@@ -3,6 +3,11 @@
 A tiny delivery is generated once per module (scale 0.001, 2023); every test loads into its own
 DuckDB file under tmp_path. The PostgreSQL test runs only when a server answers at
 PGHOST/PGPORT (see TOOLCHAIN.md for a throwaway cluster).
+
+The loads run without the Great Expectations pass (``NO_GE``), which only adds GE's judgement
+and Data Docs to the report and changes nothing these tests read (rows, ledger, the loader's
+own check counts, rejections); the module's shared load (``loaded``, the report test) keeps
+it, and test_validate.py compares GE with the loader's counts on every source.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from clinical_dashboard.load import LoadConfig, postgres_settings, run_load
 from clinical_dashboard.validate import ValidationSettings
 
 SOURCES = ("npr_som", "npr_tsb", "helfo_imaging")
+#: The loader's settings for the loads here but ``loaded``: the same load without GE's pass.
+NO_GE = ValidationSettings(use_great_expectations=False)
 ID_COLUMN = {"npr_som": "kontakt_id", "npr_tsb": "kontakt_id", "helfo_imaging": "fakturanr"}
 #: The file the contract-breach tests damage (small: ~600 rows at scale 0.001).
 VICTIM = "npr_tsb/2023.csv"
@@ -51,6 +58,7 @@ def _copy(src: Path, dst: Path) -> Path:
 
 
 def _load(raw: Path, tmp: Path, db: str = "w.duckdb", **options):
+    options.setdefault("validation", NO_GE)
     config = LoadConfig(raw_dir=raw, duckdb_path=tmp / db, report_dir=tmp / "validation", show_progress=False,
                         **options)
     return run_load(config, out=io.StringIO())
@@ -98,7 +106,7 @@ def _set_manifest_rows(raw: Path, rel: str, rows: int) -> None:
 @pytest.fixture(scope="module")
 def loaded(delivery: Path, tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("loaded")
-    result = _load(delivery, tmp)
+    result = _load(delivery, tmp, validation=ValidationSettings())  # with Great Expectations, as `load` runs
     return result, tmp / "w.duckdb", tmp
 
 
@@ -571,7 +579,9 @@ def test_the_default_is_the_working_copy_and_the_published_warehouse_is_refused(
     raw = tmp_path / "raw"
     (raw / "npr_tsb").mkdir(parents=True)
     shutil.copy(delivery / VICTIM, raw / VICTIM)
-    args = ["load", "--raw-dir", str(raw), "--report-dir", str(tmp_path / "v"), "--no-progress"]
+    # without the Great Expectations pass (NO_GE): the test reads where the rows go, not the report
+    args = ["load", "--raw-dir", str(raw), "--report-dir", str(tmp_path / "v"), "--no-progress",
+            "--no-great-expectations"]
     assert main(args) == 0
     assert _query(tmp_path / DEFAULT_WORK, "select count(*) from raw._deliveries") == [(1,)]
     assert not (tmp_path / DEFAULT_PUBLISHED).exists()
@@ -637,7 +647,7 @@ def test_postgres_target(delivery: Path, tmp_path: Path, scratch_postgres: dict)
     shutil.copy(raw / "npr_som/2023.csv", tmp_path / "som.csv")
     (raw / "npr_som/2023.csv").write_bytes(b"")  # one rejected file as well
     config = LoadConfig(raw_dir=raw, target="postgres", report_dir=tmp_path / "v", show_progress=False,
-                        postgres=scratch_postgres)
+                        postgres=scratch_postgres, validation=NO_GE)
     first = run_load(config, out=io.StringIO())
     assert [r.status for r in first.results] == ["rejected", "loaded", "loaded"]
     shutil.copy(tmp_path / "som.csv", raw / "npr_som/2023.csv")
@@ -705,7 +715,8 @@ def test_postgres_target(delivery: Path, tmp_path: Path, scratch_postgres: dict)
     assert count("select count(*) from raw.npr_tsb") == tsb_rows  # the delete and the COPY rolled back
     (raw / VICTIM).unlink()
     withdrawn = run_load(LoadConfig(raw_dir=raw, target="postgres", report_dir=tmp_path / "v", show_progress=False,
-                                    postgres=scratch_postgres, withdraw=(VICTIM,)), out=io.StringIO())
+                                    postgres=scratch_postgres, withdraw=(VICTIM,), validation=NO_GE),
+                         out=io.StringIO())
     assert VICTIM not in {r.file for r in withdrawn.results}
     assert count("select count(*) from raw.npr_tsb") == 0
     assert count("select count(*) from raw._deliveries where file = %s and status = 'withdrawn' and rows = %s",
