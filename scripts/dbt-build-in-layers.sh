@@ -13,9 +13,12 @@ set -euo pipefail
 DBT=${DBT:-.venv/bin/dbt}
 # A model of an earlier folder that reads a mart (int_rbf__indicators_area_suppressed reads
 # what fct_nki_indicators hides) is built in the marts' layer: each layer is a selector and
-# what it leaves to a later one.
-layers=("resource_type:seed" "path:models/staging" "path:models/intermediate" "path:models/marts+")
-excludes=("" "" "path:models/marts+" "")
+# what it leaves to a later one. fct_rbf_indicators, whose points search has the largest query
+# plan of the project, and what reads it get a layer (a driver) of their own: after the other
+# marts its driver ran out of heap, in a fresh one it builds.
+layers=("resource_type:seed" "path:models/staging" "path:models/intermediate" "path:models/marts+"
+    "fct_rbf_indicators+")
+excludes=("" "" "path:models/marts+" "fct_rbf_indicators+" "")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
