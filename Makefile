@@ -126,11 +126,12 @@ export PGDATABASE := clinical_dashboard
 # test after it. Only the read-only role's test
 # needs the PostgreSQL marts, so it runs after their build (pytest-postgres); the server is
 # started first (pytest's PostgreSQL tests need it) and stopped in every case.
-TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' 'pytest-early&' 'pytest-deliveries&' test-extracts \
+TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' test-extracts 'pytest-early&' 'pytest-deliveries&' \
               'dbt-build-postgres&' dbt-build 'pytest-warehouse&' wait:dashboard-modules \
               test-dashboard wait:dbt-build-postgres pytest-postgres
-# pytest reads the dbt-build step's warehouse instead of loading and building the same
-# extracts again (src/tests/conftest.py, small_warehouse).
+# pytest reads the test-extracts step's files (every pytest step starts after it) and the
+# dbt-build step's warehouse instead of generating, loading and building the same extracts
+# again (src/tests/conftest.py, small_delivery and small_warehouse).
 test:
 	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) \
 		$(PYTHON) scripts/steps.py --table target/test-steps.tsv \

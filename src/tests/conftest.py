@@ -36,12 +36,12 @@ def world_42(seeds_dir: Path):
 @pytest.fixture(scope="session")
 def small_delivery(request: pytest.FixtureRequest,
                    tmp_path_factory: pytest.TempPathFactory) -> tuple[GeneratorConfig, dict]:
-    """Every source and year at TEST_SCALE with the default dirty rate. In a session that reads
-    `make test`'s built warehouse (BUILT_WAREHOUSE_VAR, BUILT_RAW_VAR), the extracts that
-    warehouse was built from (checked to be this delivery: ``_check_built_extracts``), so that
-    the tests read the very files the warehouse holds, instead of a second generation of them."""
-    built = _built_warehouse(request.session)
-    out = built[1] if built is not None else tmp_path_factory.mktemp("raw_small")
+    """Every source and year at TEST_SCALE with the default dirty rate. Under `make test`
+    (BUILT_RAW_VAR set), the extracts its test-extracts step wrote before any pytest step
+    started (checked to be this delivery: ``_check_built_extracts``), so that the tests read
+    the very files the warehouse holds, instead of a second generation of them."""
+    built = _built_raw()
+    out = built if built is not None else tmp_path_factory.mktemp("raw_small")
     config = GeneratorConfig(scale=TEST_SCALE, seed=7, out_dir=out, dirty_rate=0.005, show_progress=False)
     return config, (_check_built_extracts(config) if built is not None else run(config))
 
@@ -62,7 +62,7 @@ SMALL_WAREHOUSE_BUILD = [
 #: in the folder of the second variable and built with `dbt build` (every model, seed and data
 #: test, two threads) just before pytest starts; a failed build stops `make test` before
 #: pytest. In a session with a test that reads ``small_warehouse``, ``small_warehouse`` is that
-#: file (read only) instead of a second load and build of the same delivery, and
+#: file (read only) instead of a second load and build of the same delivery; in every session,
 #: ``small_delivery`` is those extracts (checked to be its delivery) instead of a second
 #: generation of them.
 BUILT_WAREHOUSE_VAR, BUILT_RAW_VAR = "CLINICAL_DASHBOARD_TEST_WAREHOUSE", "CLINICAL_DASHBOARD_TEST_RAW"
@@ -81,6 +81,18 @@ def _built_warehouse(session: pytest.Session) -> tuple[Path, Path] | None:
     assert database.is_file(), f"{BUILT_WAREHOUSE_VAR}={built}: no such DuckDB file"
     assert raw_dir.is_dir(), f"{BUILT_RAW_VAR}={raw}: no such folder"
     return database, raw_dir
+
+
+def _built_raw() -> Path | None:
+    """The extracts folder of `make test`'s test-extracts step when BUILT_RAW_VAR is set (every
+    pytest step of make test starts after it), else None. Read only: the DuckDB and PostgreSQL
+    builds load the same files beside the tests."""
+    raw = os.environ.get(BUILT_RAW_VAR)
+    if not raw:
+        return None
+    raw_dir = Path(raw).resolve()
+    assert raw_dir.is_dir(), f"{BUILT_RAW_VAR}={raw}: no such folder"
+    return raw_dir
 
 
 def _check_built_extracts(config: GeneratorConfig) -> dict:
