@@ -132,8 +132,10 @@ TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' test-extracts 'p
 # pytest reads the test-extracts step's files (every pytest step starts after it) and the
 # dbt-build step's warehouse instead of generating, loading and building the same extracts
 # again (src/tests/conftest.py, small_delivery and small_warehouse).
+# The linter runs in one process there: it runs beside steps that keep both cores busy, and a
+# second process only repeats its start (the templater's macros, sqlfluff's rules).
 test:
-	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) \
+	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) SQLFLUFF_PROCESSES=1 \
 		$(PYTHON) scripts/steps.py --table target/test-steps.tsv \
 		--finally "scripts/pg-test-server.sh stop" $(TEST_STEPS)
 
