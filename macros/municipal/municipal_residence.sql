@@ -9,3 +9,15 @@
 {% macro municipal_residence_key(municipality_code, district_code) -%}
     coalesce({{ district_code }}, {{ municipality_code }}, 'unknown')
 {%- endmacro %}
+
+{#
+    municipal_area_relation(): how the areas of int_municipal__areas add up, as a relation of
+    complementary_suppression_passes(): Norway = its municipalities, a municipality = its
+    parts in each hospital area = its districts. Every municipal mart hides cells over it.
+#}
+{% macro municipal_area_relation() -%}
+    {{ return({
+        'name': 'areas',
+        'hierarchy': [['norway', 'municipality'], ['municipality', 'hospital'], ['hospital', 'district']]
+    }) }}
+{%- endmacro %}

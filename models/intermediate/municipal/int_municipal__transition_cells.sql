@@ -92,8 +92,7 @@ stays_0 as (
 
 {{ complementary_suppression_passes(
     'stays', 'stays_0', ['year', 'area_level', 'area_code'],
-    [{'name': 'areas', 'hierarchy': [['norway', 'municipality'], ['municipality', 'hospital'],
-        ['hospital', 'district']]}],
+    [municipal_area_relation()],
     measures=['index_stays'], rounds=1
 ) }}
 

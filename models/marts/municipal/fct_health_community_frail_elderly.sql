@@ -58,11 +58,7 @@ pass_0 as (
 {{ complementary_suppression_passes(
     'pass', 'pass_0', ['year', 'functional_level_group', 'area_level', 'area_code'],
     [
-        {
-            'name': 'areas',
-            'hierarchy': [['norway', 'municipality'], ['municipality', 'hospital'],
-                ['hospital', 'district']]
-        },
+        municipal_area_relation(),
         {
             'name': 'functional level groups',
             'hierarchy': [['whole', 'part']],

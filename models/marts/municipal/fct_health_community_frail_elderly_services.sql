@@ -113,11 +113,7 @@ pass_0 as (
 
 {{ complementary_suppression_passes(
     'pass', 'pass_0', ['year', 'service_code', 'area_level', 'area_code'],
-    [{
-        'name': 'areas',
-        'hierarchy': [['norway', 'municipality'], ['municipality', 'hospital'],
-            ['hospital', 'district']]
-    }],
+    [municipal_area_relation()],
     measures=['persons'], rounds=1
 ) }},
 

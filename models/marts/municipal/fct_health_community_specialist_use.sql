@@ -107,8 +107,7 @@ pass_0 as (
 
 {{ complementary_suppression_passes(
     'pass', 'pass_0', ['year', 'person_group', 'area_level', 'area_code'],
-    [{'name': 'areas', 'hierarchy': [['norway', 'municipality'], ['municipality', 'hospital'],
-        ['hospital', 'district']]}],
+    [municipal_area_relation()],
     measures=['contacts', 'inpatient_stays']
 ) }},
 

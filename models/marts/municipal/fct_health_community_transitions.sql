@@ -79,8 +79,7 @@ numerators_0 as (
 
 {{ complementary_suppression_passes(
     'numerators', 'numerators_0', ['year', 'measure', 'area_level', 'area_code'],
-    [{'name': 'areas', 'hierarchy': [['norway', 'municipality'], ['municipality', 'hospital'],
-        ['hospital', 'district']]}]
+    [municipal_area_relation()]
 ) }},
 
 {{ suppression_outcome(
