@@ -68,19 +68,17 @@ SMALL_WAREHOUSE_BUILD = [
 BUILT_WAREHOUSE_VAR, BUILT_RAW_VAR = "CLINICAL_DASHBOARD_TEST_WAREHOUSE", "CLINICAL_DASHBOARD_TEST_RAW"
 
 
-def _built_warehouse(session: pytest.Session) -> tuple[Path, Path] | None:
-    """(DuckDB file, extracts folder) of `make test`'s build when the two variables are set and
-    this session runs a test that reads ``small_warehouse`` (make test's pytest-warehouse step,
-    after its dbt-build step; the pytest steps that start beside the generator never use them),
-    else None."""
-    built, raw = os.environ.get(BUILT_WAREHOUSE_VAR), os.environ.get(BUILT_RAW_VAR)
-    if not built or not raw or not any("small_warehouse" in getattr(item, "fixturenames", ())
-                                       for item in session.items):
+def _built_warehouse(session: pytest.Session) -> Path | None:
+    """The DuckDB file of `make test`'s build when BUILT_WAREHOUSE_VAR and BUILT_RAW_VAR are set
+    and this session runs a test that reads ``small_warehouse`` (make test's pytest-warehouse
+    step, after its dbt-build step), else None."""
+    built = os.environ.get(BUILT_WAREHOUSE_VAR)
+    if not built or _built_raw() is None or not any("small_warehouse" in getattr(item, "fixturenames", ())
+                                                    for item in session.items):
         return None
-    database, raw_dir = Path(built).resolve(), Path(raw).resolve()
+    database = Path(built).resolve()
     assert database.is_file(), f"{BUILT_WAREHOUSE_VAR}={built}: no such DuckDB file"
-    assert raw_dir.is_dir(), f"{BUILT_RAW_VAR}={raw}: no such folder"
-    return database, raw_dir
+    return database
 
 
 def _built_raw() -> Path | None:
@@ -143,8 +141,8 @@ def small_warehouse(small_delivery, request: pytest.FixtureRequest,
     config, _ = small_delivery
     built = _built_warehouse(request.session)
     if built is not None:
-        assert config.out_dir == built[1], (config.out_dir, built)  # small_delivery: its extracts
-        return built[0]
+        assert config.out_dir == _built_raw(), (config.out_dir, built)  # small_delivery: its extracts
+        return built
     work = tmp_path_factory.mktemp("small_warehouse")
     database = work / WAREHOUSE_NAME
     load_raw(config.out_dir, database, work / "validation", great_expectations=False)  # raw rows, no report
