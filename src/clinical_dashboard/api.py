@@ -43,13 +43,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import duckdb
-import yaml
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from .api_keys import KeyStore, keys_file
+from .config import read_yaml
 from .export import marts_from_project
 
 API_VERSION = "1"
@@ -167,7 +167,7 @@ def mart_docs(project_dir: Path, marts: tuple[str, ...]) -> dict[str, MartDoc]:
     site shows); a mart without one gets empty texts."""
     found: dict[str, MartDoc] = {}
     for path in sorted((project_dir / "models").rglob("*.yml")):
-        document = yaml.safe_load(path.read_text("utf-8")) or {}
+        document = read_yaml(path) or {}
         for model in document.get("models") or []:
             name = model.get("name")
             if name in marts:
@@ -567,7 +567,7 @@ def create_app(config: ApiConfig):  # noqa: C901 - the routes are closures over 
         raise ValueError(f"auth must be open or keys, got {config.auth!r}")
     marts = marts_from_project(config.project_dir)
     docs = mart_docs(config.project_dir, marts)
-    project = yaml.safe_load((config.project_dir / "dbt_project.yml").read_text("utf-8"))
+    project = read_yaml(config.project_dir / "dbt_project.yml")
     min_cell_count = (project.get("vars") or {}).get("min_cell_count")
     warehouse = Warehouse(config.warehouse, marts, config.pin_seconds, config.idle_seconds)
     keys = KeyStore(keys_file(config.keys_file))

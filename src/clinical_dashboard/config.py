@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SEEDS_DIR = REPO_ROOT / "seeds"
 DEFAULT_RAW_DIR = REPO_ROOT / "data" / "raw"
+
+#: libyaml's safe loader where PyYAML was built with it (the locked wheels are), else PyYAML's
+#: own: the same documents and line marks, parsed in C.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file (UTF-8) through YAML_LOADER, a safe loader."""
+    return yaml.load(path.read_text("utf-8"), Loader=YAML_LOADER)  # noqa: S506 - a safe loader
 
 #: Years the registries deliver; the newest is partial (January-August).
 YEARS: tuple[int, ...] = (2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026)

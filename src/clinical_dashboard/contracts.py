@@ -76,7 +76,7 @@ import yaml
 
 from . import code_lists
 from .code_lists import CodeList
-from .config import REPO_ROOT, SOURCES
+from .config import REPO_ROOT, SOURCES, YAML_LOADER
 
 CONTRACTS_DIR = REPO_ROOT / "contracts"
 FORMATS_FILE = "formats.yml"
@@ -223,15 +223,10 @@ def _item_nodes(node, key: str) -> list:
     return []
 
 
-#: libyaml's safe loader where PyYAML was built with it (the locked wheels are), else PyYAML's
-#: own: the same documents and line marks, parsed in C.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _parse(path: Path, where: _Where) -> tuple[object, object]:
     try:
         text = path.read_text("utf-8")
-        return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=YAML_LOADER), yaml.compose(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
     except UnicodeDecodeError as error:
         raise where.error(f"not UTF-8 ({error})") from None
     except yaml.YAMLError as error:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import yaml
+
+from .config import read_yaml
 
 #: dbt var in dbt_project.yml that lists the marts the dashboard reads.
 EXPORT_VAR = "dashboard_exports"
@@ -48,7 +49,7 @@ def marts_from_project(project_dir: Path = Path(".")) -> tuple[str, ...]:
     project_file = project_dir / "dbt_project.yml"
     if not project_file.exists():
         raise ExportError(f"{project_file} not found: run from the dbt project folder or pass --project-dir")
-    project = yaml.safe_load(project_file.read_text("utf-8"))
+    project = read_yaml(project_file)
     marts = (project.get("vars") or {}).get(EXPORT_VAR)
     if not marts or not isinstance(marts, list) or not all(isinstance(m, str) and m for m in marts):
         raise ExportError(f"{project_file}: vars.{EXPORT_VAR} must be a non-empty list of model names")
