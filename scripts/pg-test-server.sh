@@ -51,13 +51,26 @@ start() {
     echo "pg-test-server: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT, database $PGDATABASE"
 }
 
+# CPU seconds the server has used: the postmaster, the backends it has reaped and those still
+# running (make test's step table counts the steps' own processes, not the server's).
+server_cpu() {
+    local pid
+    pid=$(head -n 1 "$PG_TEST_DIR/data/postmaster.pid" 2>/dev/null) || return 0
+    [[ -r /proc/$pid/stat ]] || return 0
+    # fields 14-17 of /proc/PID/stat: utime, stime, cutime, cstime in clock ticks
+    { awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat"
+      for child in $(pgrep -P "$pid"); do awk '{print $14 + $15}' "/proc/$child/stat" 2>/dev/null; done
+    } | awk -v hz="$(getconf CLK_TCK)" '{ticks += $1} END {printf "%.1f", ticks / hz}'
+}
+
 stop() {
-    local bin
+    local bin cpu
     if [[ -d "$PG_TEST_DIR/data" ]]; then
         bin=$(pg_bin)
+        cpu=$(server_cpu)
         as_owner "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
         rm -rf "$PG_TEST_DIR"
-        [[ "${1:-}" == quiet ]] || echo "pg-test-server: stopped"
+        [[ "${1:-}" == quiet ]] || echo "pg-test-server: stopped${cpu:+ (the server used $cpu CPU s)}"
     fi
 }
 

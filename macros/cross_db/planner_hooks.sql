@@ -1,15 +1,16 @@
 {#
-    Hooks for every model below staging (dbt_project.yml: +pre-hook / +post-hook of
-    intermediate/ and marts/), for the one engine that needs them. PostgreSQL plans from
-    statistics, and a table created by CREATE TABLE AS has none until autovacuum gets to it:
-    the membership models then estimated one row for joins of thousands and chose nested
-    loops (benchmarks/README.md). DuckDB and Spark need neither.
+    Planner hooks (dbt_project.yml), for the one engine that needs them. PostgreSQL plans from
+    statistics, and a table created by CREATE TABLE AS or filled by a seed has none until
+    autovacuum gets to it: the membership models then estimated one row for joins of thousands
+    and chose nested loops (benchmarks/README.md), and so did the tests of the view
+    int_rbf__npr_contacts over the unanalysed base tables and ref_treating_institutions (a
+    nested loop of every contact by every institution). DuckDB and Spark need neither.
 
-    analytic_query_settings(): pre-hook: within the model's transaction, no nested loops where
-        a hash join will do (a cost penalty, not a ban: lateral unnest still runs) and memory
-        for hash aggregates instead of sorting to disk.
-    refresh_statistics(relation): post-hook: `analyze` the new table, so that the next models
-        and the tests plan with statistics.
+    analytic_query_settings(): pre-hook of the models below staging: within the model's
+        transaction, no nested loops where a hash join will do (a cost penalty, not a ban:
+        lateral unnest still runs) and memory for hash aggregates instead of sorting to disk.
+    refresh_statistics(relation): post-hook of every model and seed: `analyze` the new table,
+        so that the next models and the tests plan with statistics.
 #}
 {% macro analytic_query_settings() -%}
     {{ return(adapter.dispatch('analytic_query_settings', 'clinical_dashboard')()) }}
