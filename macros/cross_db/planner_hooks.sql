@@ -7,8 +7,12 @@
     nested loop of every contact by every institution). DuckDB and Spark need neither.
 
     analytic_query_settings(): pre-hook of the models below staging: within the model's
-        transaction, no nested loops where a hash join will do (a cost penalty, not a ban:
-        lateral unnest still runs) and memory for hash aggregates instead of sorting to disk.
+        transaction, hash joins and hash aggregates where PostgreSQL would otherwise choose
+        nested loops, merge joins or sort-and-group (cost penalties, not bans: lateral unnest
+        and window functions still run), and the memory for them. Its estimates of joins on
+        several columns are often one row for hundreds of thousands, and on such an estimate
+        int_rate_area_expected sorted 6.6 million rows to group them and merge-joined the
+        stratum events twice.
     refresh_statistics(relation): post-hook of every model and seed: `analyze` the new table,
         so that the next models and the tests plan with statistics.
 #}
@@ -21,6 +25,8 @@
 
 {% macro postgres__analytic_query_settings() -%}
     set local enable_nestloop = off;
+    set local enable_mergejoin = off;
+    set local enable_sort = off;
     set local work_mem = '256MB'
 {%- endmacro %}
 
