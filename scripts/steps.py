@@ -14,8 +14,9 @@ first failing step stops the sequence (a step already running beside is still wa
 so its output and verdict are shown too); --finally runs in every case (e.g. stopping the
 test database server).
 
-At the end, also on failure, a table: step, wall seconds, CPU seconds (user + system of the
-step's processes; on a shared machine CPU says more than wall), result; and the total. The
+At the end, also on failure, a table: step, when it started (seconds into the run), wall
+seconds, CPU seconds (user + system of the step's processes; on a shared machine CPU says more
+than wall), result; and the total. The
 same rows go to --table as tab-separated values, so a slow step is seen the day it appears.
 Standard library only: it runs before the virtual environment exists.
 """
@@ -82,15 +83,16 @@ def _wait(step: Step) -> bool:
     return step.process.returncode == 0
 
 
-def _table(steps: list[Step], wall: float, cpu: float) -> str:
+def _table(steps: list[Step], origin: float, wall: float, cpu: float) -> str:
     width = max(len("step"), *(len(s.target) + (13 if s.background else 0) for s in steps))
-    lines = [f"{'step':<{width}}  {'wall s':>8}  {'CPU s':>8}  result",
-             f"{'-' * width}  {'-' * 8}  {'-' * 8}  ------"]
+    lines = [f"{'step':<{width}}  {'start s':>8}  {'wall s':>8}  {'CPU s':>8}  result",
+             f"{'-' * width}  {'-' * 8}  {'-' * 8}  {'-' * 8}  ------"]
     for s in steps:
         name = s.target + (" (background)" if s.background else "")
         ran = s.status != "not run"
-        lines.append(f"{name:<{width}}  {s.wall if ran else 0:>8.1f}  {s.cpu if ran else 0:>8.1f}  {s.status}")
-    lines.append(f"{'total':<{width}}  {wall:>8.1f}  {cpu:>8.1f}")
+        start = f"{s.started - origin:>8.1f}" if ran else f"{'':>8}"
+        lines.append(f"{name:<{width}}  {start}  {s.wall if ran else 0:>8.1f}  {s.cpu if ran else 0:>8.1f}  {s.status}")
+    lines.append(f"{'total':<{width}}  {'':>8}  {wall:>8.1f}  {cpu:>8.1f}")
     return "\n".join(lines)
 
 
@@ -141,14 +143,14 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(shlex.split(args.final), check=False)
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-    table = _table(steps, time.monotonic() - started, cpu)
+    table = _table(steps, started, time.monotonic() - started, cpu)
     print(f"\n{table}\n", flush=True)
     if args.table is not None:
         args.table.parent.mkdir(parents=True, exist_ok=True)
         args.table.write_text(
-            "step\tbackground\twall_s\tcpu_s\tresult\n"
-            + "".join(f"{s.target}\t{str(s.background).lower()}\t{s.wall:.1f}\t{s.cpu:.1f}\t{s.status}\n"
-                      for s in steps), "utf-8")
+            "step\tbackground\tstart_s\twall_s\tcpu_s\tresult\n"
+            + "".join(f"{s.target}\t{str(s.background).lower()}\t{max(0.0, s.started - started):.1f}\t"
+                      f"{s.wall:.1f}\t{s.cpu:.1f}\t{s.status}\n" for s in steps), "utf-8")
     return 0 if ok else 1
 
 
