@@ -6,7 +6,8 @@
 #      extracts and builds everything; later runs build only what changed since the last green
 #      check and its children, with their tests (dbt's state:modified+, against the manifest
 #      that check saved), so a changed macro rebuilds the models that use it;
-#   3. pytest without the tests marked slow (the loads and builds of whole deliveries).
+#   3. pytest without the tests marked slow (the loads and builds of whole deliveries), in two
+#      processes, on the check's extracts and warehouse.
 # `make test` stays the full check that CI runs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,13 +31,17 @@ else
     echo "no changed SQL files"
 fi
 
-if [[ ! -f $STATE/manifest.json || ! -f $CHECK_DUCKDB ]]; then
+TEST_RAW=${TEST_RAW:-target/test_raw}
+if [[ ! -f $TEST_RAW/_manifest.json ]]; then
+    make --no-print-directory test-extracts
+fi
+# the extracts the check's warehouse was loaded from (their manifest): new extracts (e.g. a
+# changed generator) start the check over
+RAW_STAMP=$(sha256sum "$TEST_RAW/_manifest.json" | cut -d' ' -f1)
+if [[ ! -f $STATE/manifest.json || ! -f $CHECK_DUCKDB || $(cat "$STATE/raw" 2>/dev/null) != "$RAW_STAMP" ]]; then
     step "first check: load the test extracts into $CHECK_DUCKDB and build everything (once)"
     rm -rf "$CHECK_DIR" && mkdir -p "$CHECK_DIR"
-    if [[ ! -f ${TEST_RAW:-target/test_raw}/_manifest.json ]]; then
-        make --no-print-directory test-extracts
-    fi
-    "$BIN/clinical-dashboard" load --raw-dir "${TEST_RAW:-target/test_raw}" --target duckdb \
+    "$BIN/clinical-dashboard" load --raw-dir "$TEST_RAW" --target duckdb \
         --duckdb-path "$CHECK_DUCKDB" --report-dir "$CHECK_DIR/validation" --no-great-expectations --no-progress
     "$BIN/dbt" build "${DBT_ARGS[@]}"
 else
@@ -45,6 +50,26 @@ else
 fi
 mkdir -p "$STATE"
 cp "$CHECK_DIR/dbt/manifest.json" "$STATE/manifest.json"
+echo "$RAW_STAMP" > "$STATE/raw"
 
-step "pytest: the fast tests (-m 'not slow')"
-"$BIN/pytest" -q -m "not slow" -p no:cacheprovider src/tests
+# pytest reads the test extracts and the check's warehouse (built and tested just above from
+# them) as make test's pytest steps read make test's (src/tests/conftest.py), instead of
+# generating, loading and building the same delivery once more. Two test processes, one per
+# core, each with every other test file; their outputs are shown one after the other.
+step "pytest: the fast tests (-m 'not slow'), two processes"
+export CLINICAL_DASHBOARD_TEST_WAREHOUSE=$CHECK_DUCKDB CLINICAL_DASHBOARD_TEST_RAW=$TEST_RAW
+mapfile -t test_files < <(ls src/tests/test_*.py | sort)
+halves=("" "")
+for i in "${!test_files[@]}"; do halves[i % 2]+=" ${test_files[i]}"; done
+pids=()
+for half in 0 1; do
+    # shellcheck disable=SC2086 # the half is a list of file names without blanks
+    "$BIN/pytest" -q -m "not slow" -p no:cacheprovider ${halves[half]} > "$CHECK_DIR/pytest-$half.log" 2>&1 &
+    pids+=($!)
+done
+failed=0
+for half in 0 1; do
+    wait "${pids[half]}" || failed=1
+    cat "$CHECK_DIR/pytest-$half.log"
+done
+exit $failed
