@@ -16,8 +16,8 @@ test database server).
 
 At the end, also on failure, a table: step, when it started (seconds into the run), wall
 seconds, CPU seconds (user + system of the step's processes; on a shared machine CPU says more
-than wall), result; and the total. The
-same rows go to --table as tab-separated values, so a slow step is seen the day it appears.
+than wall), result; and the total. The same rows go to --table as tab-separated values, so a
+slow step is seen the day it appears.
 Standard library only: it runs before the virtual environment exists.
 """
 
@@ -49,6 +49,10 @@ class Step:
     cpu: float = 0.0
     status: str = "not run"
     log: Path | None = None
+
+    def offset(self, origin: float) -> float | None:
+        """When the step started, in seconds after ``origin``; None when it did not run."""
+        return None if self.status == "not run" else self.started - origin
 
 
 def _start(step: Step) -> None:
@@ -90,7 +94,8 @@ def _table(steps: list[Step], origin: float, wall: float, cpu: float) -> str:
     for s in steps:
         name = s.target + (" (background)" if s.background else "")
         ran = s.status != "not run"
-        start = f"{s.started - origin:>8.1f}" if ran else f"{'':>8}"
+        offset = s.offset(origin)
+        start = f"{'':>8}" if offset is None else f"{offset:>8.1f}"
         lines.append(f"{name:<{width}}  {start}  {s.wall if ran else 0:>8.1f}  {s.cpu if ran else 0:>8.1f}  {s.status}")
     lines.append(f"{'total':<{width}}  {'':>8}  {wall:>8.1f}  {cpu:>8.1f}")
     return "\n".join(lines)
@@ -149,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         args.table.parent.mkdir(parents=True, exist_ok=True)
         args.table.write_text(
             "step\tbackground\tstart_s\twall_s\tcpu_s\tresult\n"
-            + "".join(f"{s.target}\t{str(s.background).lower()}\t{max(0.0, s.started - started):.1f}\t"
+            + "".join(f"{s.target}\t{str(s.background).lower()}\t{s.offset(started) or 0.0:.1f}\t"
                       f"{s.wall:.1f}\t{s.cpu:.1f}\t{s.status}\n" for s in steps), "utf-8")
     return 0 if ok else 1
 

@@ -153,6 +153,8 @@ INJECTED = {
 #: source -> its code-list columns, in files loaded as generated: the counts are the unknown codes
 #: the generator injected (the KPR diagnoses and the laboratory code lists among them)
 UNTOUCHED = {"npr_phv": ("hovedtilstand",), "kpr_contacts": ("hoveddiagnose",), "helfo_lab": ("analysekoder",)}
+#: every source whose 2023 file the test loads: the ones it writes unknown codes into, then the rest
+LOADED = (*INJECTED, "cancer_survival", "fhi_waiting_lists", *UNTOUCHED)
 
 
 def _inject(src: Path, dst: Path, values: list[tuple[str, str]]) -> list[int]:
@@ -172,7 +174,7 @@ def _inject(src: Path, dst: Path, values: list[tuple[str, str]]) -> list[int]:
 def test_a_delivery_with_unknown_codes_gives_exactly_those_counts(small_delivery, tmp_path: Path) -> None:
     config, _ = small_delivery
     raw = tmp_path / "raw"
-    for source in ("npr_tsb", "helfo_imaging", "cancer_survival", "fhi_waiting_lists", *UNTOUCHED):
+    for source in LOADED:
         rel = f"{source}/2023.csv"
         if source in INJECTED:
             _inject(config.out_dir / rel, raw / rel, INJECTED[source])
@@ -187,7 +189,7 @@ def test_a_delivery_with_unknown_codes_gives_exactly_those_counts(small_delivery
             "select file, check_counts, status from raw._deliveries").fetchall() if s == "loaded"}
     report = {f["file"]: {c["id"]: c for c in f["checks"]}
               for f in json.loads((tmp_path / "v" / "report.json").read_text("utf-8"))["files"]}
-    for source in ("npr_tsb", "helfo_imaging", "cancer_survival", "fhi_waiting_lists", *UNTOUCHED):
+    for source in LOADED:
         rel = f"{source}/2023.csv"
         expected = _expected_unknown(raw / rel, source)
         got = {k.split(":")[0]: v for k, v in ledger[rel].items() if k.endswith(":code_list")}
