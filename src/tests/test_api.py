@@ -14,7 +14,6 @@ import csv
 import hashlib
 import http.client
 import io
-import itertools
 import json
 import os
 import socket
@@ -730,16 +729,18 @@ def test_publishes_while_clients_read_never_mix(publishing, states):
     for thread in threads:
         thread.start()
     try:
-        # at least five publishes (A, B, A, B, A); on a loaded machine more, ending on A, until
-        # the readers have finished four reads that saw both states (at most a minute)
-        deadline, count = time.monotonic() + 60, 0
-        for variant in itertools.cycle(("A", "B")):
-            time.sleep(0.4)
+        # five publishes (A, B, A, B, A) while both readers read without pause; the next publish
+        # waits until a read has seen the state just published, so on a loaded machine (where
+        # opening a new generation can take longer than any fixed period) every state is still
+        # read, and a server that never serves a new generation fails here
+        for count, variant in enumerate(("A", "B", "A", "B", "A"), start=1):
+            seen_before = len(reads)
             publish(states[variant]["work"], published)
-            count += 1
-            enough = len(reads) >= 4 and {state for state, _ in reads} >= {"A", "B"}
-            if variant == "A" and count >= 5 and (enough or time.monotonic() > deadline):
-                break
+            deadline = time.monotonic() + SERVER_START_SECONDS
+            while not any(state == variant for state, _ in reads[seen_before:]):
+                assert not failures, failures[:3]
+                assert time.monotonic() < deadline, f"publish {count} ({variant}) was never read: {reads}"
+                time.sleep(0.05)
         time.sleep(0.6)
     finally:
         stop.set()
