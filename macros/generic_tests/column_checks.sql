@@ -1,0 +1,74 @@
+{#
+    Test column_checks(model, not_null=[], accepted_values={}, accepted_range={}): the column
+    checks of a model (or seed) in one test node and one scan of the relation, instead of one
+    node and one query per column and check.
+
+    - not_null: column names; fails on NULL.
+    - accepted_values: column -> list of values, or column -> {values: [...], quote: false};
+      fails on a non-null value not in the list (NULL passes, as in dbt's accepted_values).
+      Values are string literals unless quote is false (then rendered as they are).
+    - accepted_range: column -> {min_value: .., max_value: .., inclusive: true}; either bound
+      may be left out, inclusive=false makes both bounds exclusive; fails on a non-null value
+      outside the range.
+
+    Fails with one row per failing (column, check): column_name, check_name (not_null,
+    accepted_values, accepted_range), failing_rows. A column test with a config of its own
+    (severity, where) stays a column-level test: it needs its own node.
+#}
+{% test column_checks(model, not_null=[], accepted_values={}, accepted_range={}) -%}
+    {#- (column, check, failing condition) of every check, in argument order -#}
+    {%- set checks = [] -%}
+    {%- for column in not_null -%}
+        {%- do checks.append((column, 'not_null', column ~ ' is null')) -%}
+    {%- endfor -%}
+    {%- for column, spec in accepted_values.items() -%}
+        {%- set values = spec['values'] if spec is mapping else spec -%}
+        {%- set quote = spec.get('quote', true) if spec is mapping else true -%}
+        {%- set literals = [] -%}
+        {%- for value in values -%}
+            {%- do literals.append(
+                "'" ~ (value | string | replace("'", "''")) ~ "'" if quote else value | string) -%}
+        {%- endfor -%}
+        {%- do checks.append((column, 'accepted_values',
+            column ~ ' is not null and ' ~ column ~ ' not in (' ~ literals | join(', ') ~ ')')) -%}
+    {%- endfor -%}
+    {%- for column, spec in accepted_range.items() -%}
+        {%- set comparison = '>=' if spec.get('inclusive', true) else '>' -%}
+        {%- set bounds = [] -%}
+        {%- if spec.get('min_value') is not none -%}
+            {%- do bounds.append(column ~ ' ' ~ comparison ~ ' ' ~ spec['min_value']) -%}
+        {%- endif -%}
+        {%- if spec.get('max_value') is not none -%}
+            {%- do bounds.append(spec['max_value'] ~ ' ' ~ comparison ~ ' ' ~ column) -%}
+        {%- endif -%}
+        {%- do checks.append((column, 'accepted_range', column ~ ' is not null and not ('
+            ~ (bounds | join(' and ') if bounds else '1 = 1') ~ ')')) -%}
+    {%- endfor %}
+
+with counts as (
+    select
+    {%- for column, check, condition in checks %}
+        sum(case when {{ condition }} then 1 else 0 end) as failing_{{ loop.index }},
+    {%- endfor %}
+        count(*) as n_rows
+    from {{ model }}
+)
+
+{% for column, check, condition in checks -%}
+select
+    '{{ column }}' as column_name,
+    '{{ check }}' as check_name,
+    failing_{{ loop.index }} as failing_rows
+from counts
+where failing_{{ loop.index }} > 0
+{% if not loop.last %}union all
+{% endif -%}
+{%- else -%}
+select
+    'none' as column_name,
+    'none' as check_name,
+    n_rows as failing_rows
+from counts
+where 1 = 0
+{% endfor %}
+{% endtest %}
