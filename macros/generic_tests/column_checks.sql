@@ -1,9 +1,12 @@
 {#
-    Test column_checks(model, not_null=[], accepted_values={}, accepted_range={}): the column
-    checks of a model (or seed) in one test node and one scan of the relation, instead of one
-    node and one query per column and check.
+    Test column_checks(model, not_null=[], unique=[], accepted_values={}, accepted_range={}):
+    the column checks of a model (or seed) in one test node and one scan of the relation,
+    instead of one node and one query per column and check.
 
     - not_null: column names; fails on NULL.
+    - unique: column names; fails on a non-null value present more than once (NULLs are
+      ignored, as in dbt's unique); failing_rows is count(column) - count(distinct column),
+      the rows beyond the first of each duplicated value.
     - accepted_values: column -> list of values, or column -> {values: [...], quote: false};
       fails on a non-null value not in the list (NULL passes, as in dbt's accepted_values).
       Values are string literals unless quote is false (then rendered as they are).
@@ -11,15 +14,19 @@
       may be left out, inclusive=false makes both bounds exclusive; fails on a non-null value
       outside the range.
 
-    Fails with one row per failing (column, check): column_name, check_name (not_null,
+    Fails with one row per failing (column, check): column_name, check_name (not_null, unique,
     accepted_values, accepted_range), failing_rows. A column test with a config of its own
     (severity, where) stays a column-level test: it needs its own node.
 #}
-{% test column_checks(model, not_null=[], accepted_values={}, accepted_range={}) -%}
-    {#- (column, check, failing condition) of every check, in argument order -#}
+{% test column_checks(model, not_null=[], unique=[], accepted_values={}, accepted_range={}) -%}
+    {#- (column, check, failing row condition) of every check, in argument order; unique has
+        none: its failing rows are count(column) - count(distinct column) -#}
     {%- set checks = [] -%}
     {%- for column in not_null -%}
         {%- do checks.append((column, 'not_null', column ~ ' is null')) -%}
+    {%- endfor -%}
+    {%- for column in unique -%}
+        {%- do checks.append((column, 'unique', none)) -%}
     {%- endfor -%}
     {%- for column, spec in accepted_values.items() -%}
         {%- set values = spec['values'] if spec is mapping else spec -%}
@@ -48,7 +55,10 @@
 with counts as (
     select
     {%- for column, check, condition in checks %}
-        sum(case when {{ condition }} then 1 else 0 end) as failing_{{ loop.index }},
+        {%- set failing = 'sum(case when ' ~ condition ~ ' then 1 else 0 end)'
+            if condition is not none
+            else 'count(' ~ column ~ ') - count(distinct ' ~ column ~ ')' %}
+        {{ failing }} as failing_{{ loop.index }},
     {%- endfor %}
         count(*) as n_rows
     from {{ model }}

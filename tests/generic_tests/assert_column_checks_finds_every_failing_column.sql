@@ -1,10 +1,11 @@
 {#
     The project's column_checks test (macros/generic_tests/column_checks.sql) run on a fixture:
     it must report exactly the failing (column, check) pairs, each with its number of failing
-    rows, and nothing for a clean column: NULLs, values outside a list (quoted, with a quote in
-    a value, and a quote: false integer list; NULL passes) and values outside ranges
-    (inclusive and exclusive bounds, one-sided bounds; NULL passes). Fails with the rows where
-    the test's findings and the expected findings differ.
+    rows, and nothing for a clean column: NULLs, duplicates (a value twice, a value three
+    times; NULLs present twice pass), values outside a list (quoted, with a quote in a value,
+    and a quote: false integer list; NULL passes) and values outside ranges (inclusive and
+    exclusive bounds, one-sided bounds; NULL passes). Fails with the rows where the test's
+    findings and the expected findings differ.
 #}
 with fixture as (
     select
@@ -19,7 +20,10 @@ with fixture as (
         1 as exclusive_range,
         -1 as min_only,
         10 as max_only,
-        5 as clean_range
+        5 as clean_range,
+        1 as duplicated_once,
+        cast(null as integer) as duplicated_nulls,
+        'a' as tripled
     union all
     select
         2 as complete_column,
@@ -33,7 +37,10 @@ with fixture as (
         2 as exclusive_range,
         0 as min_only,
         9 as max_only,
-        cast(null as integer) as clean_range
+        cast(null as integer) as clean_range,
+        1 as duplicated_once,
+        cast(null as integer) as duplicated_nulls,
+        'a' as tripled
     union all
     select
         3 as complete_column,
@@ -47,7 +54,10 @@ with fixture as (
         3 as exclusive_range,
         cast(null as integer) as min_only,
         11 as max_only,
-        100 as clean_range
+        100 as clean_range,
+        2 as duplicated_once,
+        1 as duplicated_nulls,
+        'a' as tripled
     union all
     select
         4 as complete_column,
@@ -61,13 +71,17 @@ with fixture as (
         2 as exclusive_range,
         0 as min_only,
         cast(null as integer) as max_only,
-        0 as clean_range
+        0 as clean_range,
+        3 as duplicated_once,
+        2 as duplicated_nulls,
+        'b' as tripled
 ),
 
 findings as (
     {{ test_column_checks(
         'fixture',
         not_null=['complete_column', 'one_null', 'two_nulls', 'letter'],
+        unique=['complete_column', 'duplicated_once', 'duplicated_nulls', 'tripled'],
         accepted_values={
             'letter': ['a', 'b'],
             'clean_letter': ['x', 'y'],
@@ -99,6 +113,16 @@ expected as (
         'letter' as column_name,
         'not_null' as check_name,
         1 as failing_rows
+    union all
+    select
+        'duplicated_once' as column_name,
+        'unique' as check_name,
+        1 as failing_rows
+    union all
+    select
+        'tripled' as column_name,
+        'unique' as check_name,
+        2 as failing_rows
     union all
     select
         'letter' as column_name,
