@@ -522,9 +522,20 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.deepEqual(errors, []);
 			await page.close();
 
-			// pagination: "Side 1 / n", not "Page 1 / n"
+			// pagination: "Side 1 / n", not "Page 1 / n" (the page translates Evidence's text as it
+			// appears: wait for the pager's numbers, then for the translation, at most 30 s)
 			const om = await openPage('/om-dataene/');
 			await om.page.locator('.pagination:visible').first().waitFor({ timeout: 30_000 });
+			await om.page
+				.waitForFunction(
+					() =>
+						[...document.querySelectorAll('.pagination')].some(
+							(el) => el.offsetParent !== null && /Side\s*\d+\s*\/\s*\d+/.test(el.innerText)
+						),
+					null,
+					{ timeout: 30_000 }
+				)
+				.catch(() => {}); // the assertions below say what the pager shows instead
 			const pager = await om.page.locator('.pagination:visible').first().innerText();
 			assert.match(pager, /Side/);
 			assert.doesNotMatch(pager, /Page/);
