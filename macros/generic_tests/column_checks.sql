@@ -15,8 +15,9 @@
       outside the range.
 
     Fails with one row per failing (column, check): column_name, check_name (not_null, unique,
-    accepted_values, accepted_range), failing_rows. A column test with a config of its own
-    (severity, where) stays a column-level test: it needs its own node.
+    accepted_values, accepted_range), failing_rows. Checks that need a config of their own
+    (severity, where) go in a second column_checks test of the model with that config, or in
+    dbt's own column-level not_null / unique / accepted_values test.
 #}
 {% test column_checks(model, not_null=[], unique=[], accepted_values={}, accepted_range={}) -%}
     {#- (column, check, failing row condition) of every check, in argument order; unique has

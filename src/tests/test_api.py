@@ -95,18 +95,25 @@ class Client:
         assert answer.status == 200, (path, params, answer)
         return answer
 
-    def read_all(self, path: str, params=None, headers: dict | None = None) -> tuple[list[dict], set[str], int]:
-        """Every page of a read, following ``next``: (rows, generations seen, pages)."""
+    def follow(self, answer: Answer, headers: dict | None = None) -> tuple[list[dict], set[str], int, Answer]:
+        """The pages of a read from its first ``answer``, following ``next`` up to the last page or
+        the first answer that is not 200: (rows, generations seen, pages read, that last answer)."""
         rows, generations, pages = [], set(), 0
-        answer = self.ok(path, params, headers)
-        while True:
+        while answer.status == 200:
             body = answer.json()
             rows += body["rows"]
             generations.add(body["generation"])
             pages += 1
             if body["next"] is None:
-                return rows, generations, pages
-            answer = self.ok(body["next"], None, headers)
+                break
+            answer = self.get(body["next"], None, headers)
+        return rows, generations, pages, answer
+
+    def read_all(self, path: str, params=None, headers: dict | None = None) -> tuple[list[dict], set[str], int]:
+        """Every page of a read, following ``next``: (rows, generations seen, pages)."""
+        rows, generations, pages, answer = self.follow(self.get(path, params, headers), headers)
+        assert answer.status == 200, (path, params, answer)
+        return rows, generations, pages
 
 
 #: how long a server may take to answer its first request before the test gives up on it
@@ -667,19 +674,11 @@ def test_publish_between_pages_keeps_the_read_on_one_state(publishing, states):
         assert [tuple(r.values()) for r in first["rows"]] == states[old]["rows"][:1000]
         publish(states[new]["work"], published)
         retired = time.monotonic()  # the next request retires the old state (and starts its pin time)
-        rows, generations, pages = first["rows"], {generation_old}, 1
-        following = first["next"]
-        while following:
-            answer = reader.get(following)
-            if answer.status != 200:
-                break
-            body = answer.json()
-            rows += body["rows"]
-            generations.add(body["generation"])
-            following, pages = body["next"], pages + 1
-        if following is None:
+        rest, generations, pages, answer = reader.follow(reader.get(first["next"]))
+        if answer.status == 200:
+            rows, generations, pages = first["rows"] + rest, generations | {generation_old}, pages + 1
             break
-        assert answer.status == 409 and time.monotonic() - retired > PIN_SECONDS, (following, answer)
+        assert answer.status == 409 and time.monotonic() - retired > PIN_SECONDS, answer
         old, new = new, old
     else:
         pytest.fail(f"three paged reads in a row took longer than the pin time ({PIN_SECONDS} s)")
@@ -714,15 +713,8 @@ def test_publishes_while_clients_read_never_mix(publishing, states):
 
     def read_repeatedly():
         while not stop.is_set():
-            rows, generations, pages = [], set(), 0
-            answer = reader.get("/v1/marts/fct_waiting_times", {"limit": 2000})
-            while answer.status == 200:
-                body = answer.json()
-                rows, pages = rows + body["rows"], pages + 1
-                generations.add(body["generation"])
-                if body["next"] is None:
-                    break
-                answer = reader.get(body["next"])
+            rows, generations, pages, answer = reader.follow(
+                reader.get("/v1/marts/fct_waiting_times", {"limit": 2000}))
             if answer.status == 409:  # the read outlived its pin (a slow machine): told to start again
                 restarts.append(1)
                 continue

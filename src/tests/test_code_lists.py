@@ -159,6 +159,11 @@ UNTOUCHED = {"npr_phv": ("hovedtilstand",), "kpr_contacts": ("hoveddiagnose",), 
 LOADED = (*INJECTED, "cancer_survival", "fhi_waiting_lists", *UNTOUCHED)
 
 
+def _code_list_counts(check_counts: dict[str, int]) -> dict[str, int]:
+    """column -> unknown codes, from a ledger row's check counts (`<column>:code_list`)."""
+    return {k.split(":")[0]: v for k, v in check_counts.items() if k.endswith(":code_list")}
+
+
 def _inject(src: Path, dst: Path, values: list[tuple[str, str]]) -> list[int]:
     lines = src.read_text("utf-8").splitlines()
     header = lines[0].split(";")
@@ -194,7 +199,7 @@ def test_a_delivery_with_unknown_codes_gives_exactly_those_counts(small_delivery
     for source in LOADED:
         rel = f"{source}/2023.csv"
         expected = _expected_unknown(raw / rel, source)
-        got = {k.split(":")[0]: v for k, v in ledger[rel].items() if k.endswith(":code_list")}
+        got = _code_list_counts(ledger[rel])
         assert got == expected, rel
         for column, n in expected.items():
             check = report[rel][f"{column}:code_list"]
@@ -205,7 +210,7 @@ def test_a_delivery_with_unknown_codes_gives_exactly_those_counts(small_delivery
     for source, columns in UNTOUCHED.items():
         rel = f"{source}/2023.csv"
         defects = [r for r in ledger_rows if r["file"] == rel]
-        found = {k.split(":")[0]: v for k, v in ledger[rel].items() if k.endswith(":code_list")}
+        found = _code_list_counts(ledger[rel])
         assert set(columns) <= set(found), (rel, found)
         assert defects and found == {c: sum(r["column_name"] == c for r in defects) for c in found}, rel
     # the injected unknown codes are among them: at least once each, whatever the file held before
