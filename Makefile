@@ -134,9 +134,13 @@ TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' test-extracts 'p
 # again (src/tests/conftest.py, small_delivery and small_warehouse).
 # The linter runs in one process there: it runs beside steps that keep both cores busy, and a
 # second process only repeats its start (the templater's macros, sqlfluff's rules).
+# dbt's file log at level info in the checks (TEST_DBT_LOG): a line per node and every failure
+# with its compiled SQL's path, without the debug events (each statement's whole SQL), whose
+# writing costs several CPU seconds per build; `make demo` and `make build` keep dbt's default.
+TEST_DBT_LOG := DBT_LOG_LEVEL_FILE=info
 test:
 	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) SQLFLUFF_PROCESSES=1 \
-		$(PYTHON) scripts/steps.py --table target/test-steps.tsv \
+		$(TEST_DBT_LOG) $(PYTHON) scripts/steps.py --table target/test-steps.tsv \
 		--finally "scripts/pg-test-server.sh stop" $(TEST_STEPS)
 
 pg-test-server:
@@ -145,7 +149,7 @@ pg-test-server:
 # The inner loop for contributors (scripts/check.sh): lint the changed SQL, build what changed
 # since the last green check and its children on target/check/, run the fast tests.
 check: setup
-	BIN=$(BIN) scripts/check.sh
+	BIN=$(BIN) $(TEST_DBT_LOG) scripts/check.sh
 
 test-extracts: setup
 	rm -rf $(TEST_RAW)

@@ -5,7 +5,7 @@ with residence_units as (
     select distinct
         municipality_code,
         district_code
-    from {{ ref('ref_population') }}
+    from {{ ref('int_population') }}
 ),
 
 mapping_versions as (

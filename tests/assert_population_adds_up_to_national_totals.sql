@@ -6,7 +6,7 @@ with residence_totals as (
         year_jan1,
         sex,
         sum(population) as population
-    from {{ ref('ref_population') }}
+    from {{ ref('int_population') }}
     group by year_jan1, sex
 ),
 

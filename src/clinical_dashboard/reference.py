@@ -136,8 +136,36 @@ def build_catchment(ref: Path, out: Path) -> int:
     return _write(out / "ref_catchment_areas.csv", header, rows)
 
 
+#: The population seed's columns: one row per year, residence unit and sex, the residents of
+#: each single-year age 0..MAX_AGE (MAX_AGE: that age or older) as one list, "|"-separated.
+#: dbt reads a seed cell by cell in Python (agate; on PostgreSQL one bound value per cell):
+#: the lists make 31,600 cells of what single-age rows made 4 million. int_population gives
+#: the rows back, one per age.
+POPULATION_COLUMNS = ["year_jan1", "municipality_code", "district_code", "sex", "population_by_age"]
+MAX_AGE = 105
+
+
+def population_lists(rows: list[list[object]]) -> list[list[object]]:
+    """(year, municipality, district, sex, age, population) rows -> the seed's rows, sorted,
+    every age 0..MAX_AGE present exactly once per unit and sex."""
+    units: dict[tuple, dict[int, int]] = defaultdict(dict)
+    for year, municipality, district, sex, age, population in rows:
+        ages = units[(str(year), municipality, district, sex)]
+        if age in ages:
+            raise ValueError(f"population: age {age} twice for {(year, municipality, district, sex)}")
+        ages[age] = population
+    lists = []
+    for key in sorted(units):
+        ages = units[key]
+        if sorted(ages) != list(range(MAX_AGE + 1)):
+            raise ValueError(f"population: {key} does not have every age 0-{MAX_AGE} once")
+        lists.append([*key, "|".join(str(ages[age]) for age in range(MAX_AGE + 1))])
+    return lists
+
+
 def build_population(ref: Path, out: Path) -> int:
-    """Population at the finest residence unit, with the derived unknown district ``xx99``."""
+    """Population at the finest residence unit, with the derived unknown district ``xx99``;
+    returns the number of (unit, sex, age) populations written."""
     district_sum: dict[tuple[str, str, str, str], int] = defaultdict(int)
     rows: list[list[object]] = []
     for r in _read(ref / "ssb_population_bydel_sex_age_2019_2026.csv", ","):
@@ -155,13 +183,11 @@ def build_population(ref: Path, out: Path) -> int:
             rows.append([r["year_jan1"], komnr, komnr + "99", r["sex"], int(r["age"]), unknown])
         else:
             rows.append([r["year_jan1"], komnr, "", r["sex"], int(r["age"]), int(r["population"])])
-    rows.sort(key=lambda x: (x[0], x[1], x[2], x[3], x[4]))
-    header = ["year_jan1", "municipality_code", "district_code", "sex", "age", "population"]
-    n = _write(out / "ref_population.csv", header, rows)
+    n = _write(out / "ref_population.csv", POPULATION_COLUMNS, population_lists(rows))
     norway = [[r["year_jan1"], r["sex"], int(r["age"]), int(r["population"])]
               for r in _read(ref / "ssb_population_norway_sex_age_2015_2026.csv", ",")]
     _write(out / "ref_population_norway.csv", ["year_jan1", "sex", "age", "population"], norway)
-    return n + len(norway)
+    return n * (MAX_AGE + 1) + len(norway)
 
 
 def build_renumbering(ref: Path, out: Path) -> int:

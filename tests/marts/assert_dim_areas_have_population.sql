@@ -17,7 +17,7 @@ population as (
         municipality_code,
         district_code,
         sum(population) as population
-    from {{ ref('ref_population') }}
+    from {{ ref('int_population') }}
     where year_jan1 = {{ var('reference_population_year') }} + 1
     group by municipality_code, district_code
 ),

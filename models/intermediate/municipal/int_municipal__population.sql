@@ -19,7 +19,7 @@ with population as (
         sex,
         {{ age_group_5y('age') }} as age_group,
         population
-    from {{ ref('ref_population') }}
+    from {{ ref('int_population') }}
     where age >= 75
 ),
 

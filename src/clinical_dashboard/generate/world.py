@@ -124,6 +124,7 @@ class World:
 
     # ------------------------------------------------------------------ areas and residents
     def _load_population_and_areas(self) -> None:
+        # one row per year, unit and sex; population_by_age: the residents of ages 0..105
         pop = read_csv(self.ref / "ref_population.csv")
         unit_key = np.char.add(np.char.add(pop["municipality_code"], "|"), pop["district_code"])
         keys, unit_index = np.unique(unit_key, return_inverse=True)
@@ -131,9 +132,11 @@ class World:
         self.unit_district = np.array([k.split("|")[1] for k in keys])
         year_index = pop["year_jan1"].astype(int) - YEARS[0]
         sex_index = (pop["sex"] == "female").astype(int)
-        ages = pop["age"].astype(int)
+        by_age = np.array([row.split("|") for row in pop["population_by_age"]], dtype=float)
+        if by_age.shape[1:] != (N_AGES,):
+            raise ValueError(f"ref_population.csv: population_by_age must list {N_AGES} ages")
         self.population = np.zeros((len(YEARS), keys.shape[0], 2, N_AGES), dtype=np.float64)
-        np.add.at(self.population, (year_index, unit_index, sex_index, ages), pop["population"].astype(float))
+        np.add.at(self.population, (year_index, unit_index, sex_index), by_age)
 
         catchment = read_csv(self.ref / "ref_catchment_areas.csv")
         chosen = catchment["mapping_version"] == self.mapping_version

@@ -27,7 +27,7 @@ with samples as (
 ),
 
 population as (
-    select * from {{ ref('ref_population') }}
+    select * from {{ ref('int_population') }}
 ),
 
 delivery as (
