@@ -16,8 +16,7 @@
         the weighted form of the sample variance (NIST Dataplot's weighted standard
         deviation): with equal weights it is the unweighted sample s, so the two CVs agree
         when the areas are equally large.                       (null when k < 2)
-      Suppressed areas (std_rate null) are left out: k counts the published rates only, and
-      min/max/mean come from figures fct_utilisation_rates publishes anyway.
+      Suppressed areas (std_rate null) are left out: k counts the published rates only.
 
     Systematic component of variation (McPherson et al. 1982), from the observed and expected
     counts per area of int_rate_area_expected:
@@ -32,10 +31,11 @@
       null for measures that are not counts (measure_is_count in macros/rates/rate_method.sql:
       NOK). For bed days (counts, but clustered in stays) it overstates the systematic part.
 
-    Published statistics are rounded to 8 decimals (round_to, variation_decimals below), so
-    that they do not change in their last bits with the order of a parallel sum.
+    Published statistics are rounded to 8 decimals; their sums over the areas add in area
+    order (ordered_sum), so that every build gives the same bits.
 #}
 {%- set variation_decimals = 8 -%}
+{%- set published_population = 'case when std_rate is not null then population end' -%}
 
 with rates as (
     select
@@ -53,6 +53,8 @@ with rates as (
     where area_level in ('rhf', 'hf', 'hospital')
 ),
 
+-- Per cell: the areas, and the count, mean and population-weighted mean of the published
+-- rates (a suppressed area's std_rate is null).
 cells as (
     select
         sample_id,
@@ -61,22 +63,21 @@ cells as (
         year,
         period,
         area_level,
-        count(*) as n_areas
+        count(*) as n_areas,
+        count(std_rate) as n_areas_with_rate,
+        {{ ordered_sum('std_rate', 'area_code') }} / nullif(count(std_rate), 0) as mean_std_rate,
+        {{ ordered_sum('std_rate * population', 'area_code') }}
+        / nullif({{ ordered_sum(published_population, 'area_code') }}, 0)
+            as weighted_mean_std_rate,
+        {{ ordered_sum(published_population, 'area_code') }} as sum_of_weights
     from rates
     group by sample_id, measure, provider_option, year, period, area_level
 ),
 
--- Published rates, ranked from both ends, with the population-weighted mean of the cell.
+-- Published rates, ranked from both ends.
 published_rates as (
     select
-        sample_id,
-        measure,
-        provider_option,
-        year,
-        period,
-        area_level,
-        std_rate,
-        population,
+        *,
         row_number() over (
             partition by sample_id, measure, provider_option, year, period, area_level
             order by std_rate asc, area_code asc
@@ -84,44 +85,57 @@ published_rates as (
         row_number() over (
             partition by sample_id, measure, provider_option, year, period, area_level
             order by std_rate desc, area_code desc
-        ) as rank_from_highest,
-        sum(std_rate * population)
-            over (
-                partition by sample_id, measure, provider_option, year, period, area_level
-            )
-        / nullif(
-            sum(population) over (
-                partition by sample_id, measure, provider_option, year, period, area_level
-            ),
-            0
-        ) as weighted_mean_std_rate
+        ) as rank_from_highest
     from rates
     where std_rate is not null and not is_suppressed
 ),
 
+-- The sample standard deviation from the deviations from the mean (two passes) and the
+-- weighted sum of squares, both added in area order.
 rate_statistics as (
     select
-        sample_id,
-        measure,
-        provider_option,
-        year,
-        period,
-        area_level,
-        count(*) as n_areas_with_rate,
-        min(std_rate) as min_std_rate,
-        max(std_rate) as max_std_rate,
-        avg(std_rate) as mean_std_rate,
-        stddev_samp(std_rate) as sd_std_rate,
-        max(case when rank_from_lowest = 2 then std_rate end) as second_lowest_std_rate,
-        max(case when rank_from_highest = 2 then std_rate end) as second_highest_std_rate,
-        max(case when rank_from_lowest = 3 then std_rate end) as third_lowest_std_rate,
-        max(case when rank_from_highest = 3 then std_rate end) as third_highest_std_rate,
-        max(weighted_mean_std_rate) as weighted_mean_std_rate,
-        sum(population * (std_rate - weighted_mean_std_rate) * (std_rate - weighted_mean_std_rate))
-            as weighted_sum_of_squares,
-        sum(population) as sum_of_weights
-    from published_rates
-    group by sample_id, measure, provider_option, year, period, area_level
+        means.sample_id,
+        means.measure,
+        means.provider_option,
+        means.year,
+        means.period,
+        means.area_level,
+        means.n_areas_with_rate,
+        means.mean_std_rate,
+        means.weighted_mean_std_rate,
+        means.sum_of_weights,
+        min(ranked.std_rate) as min_std_rate,
+        max(ranked.std_rate) as max_std_rate,
+        sqrt({{ ordered_sum(
+            '(ranked.std_rate - means.mean_std_rate) * (ranked.std_rate - means.mean_std_rate)',
+            'ranked.area_code'
+        ) }} / nullif(means.n_areas_with_rate - 1, 0)) as sd_std_rate,
+        max(case when ranked.rank_from_lowest = 2 then ranked.std_rate end)
+            as second_lowest_std_rate,
+        max(case when ranked.rank_from_highest = 2 then ranked.std_rate end)
+            as second_highest_std_rate,
+        max(case when ranked.rank_from_lowest = 3 then ranked.std_rate end)
+            as third_lowest_std_rate,
+        max(case when ranked.rank_from_highest = 3 then ranked.std_rate end)
+            as third_highest_std_rate,
+        {{ ordered_sum(
+            'ranked.population * (ranked.std_rate - means.weighted_mean_std_rate)'
+            ~ ' * (ranked.std_rate - means.weighted_mean_std_rate)',
+            'ranked.area_code'
+        ) }} as weighted_sum_of_squares
+    from cells as means
+    inner join published_rates as ranked
+        on
+            means.sample_id = ranked.sample_id
+            and means.measure = ranked.measure
+            and means.provider_option = ranked.provider_option
+            and means.year = ranked.year
+            and means.period = ranked.period
+            and means.area_level = ranked.area_level
+    group by
+        means.sample_id, means.measure, means.provider_option, means.year, means.period,
+        means.area_level, means.n_areas_with_rate, means.mean_std_rate,
+        means.weighted_mean_std_rate, means.sum_of_weights
 ),
 
 systematic_variation as (
@@ -133,10 +147,10 @@ systematic_variation as (
         period,
         area_level,
         count(*) as n_areas_expected,
-        100 * avg(
-            (observed - expected) * (observed - expected) / (expected * expected)
-            - 1 / expected
-        ) as systematic_component_of_variation
+        100 * {{ ordered_sum(
+            '(observed - expected) * (observed - expected) / (expected * expected) - 1 / expected',
+            'area_code'
+        ) }} / count(*) as systematic_component_of_variation
     from {{ ref('int_rate_area_expected') }}
     where expected > 0
     group by sample_id, measure, provider_option, year, period, area_level

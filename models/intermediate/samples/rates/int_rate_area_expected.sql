@@ -109,10 +109,13 @@ stratum_totals as (
     group by cell_id, stratum_key
 ),
 
+-- The sums of doubles (the populations times the delivery's fraction, the expected counts)
+-- are added in a fixed order (ordered_sum), so that every build gives the same bits; the
+-- event counts are whole numbers, whose sums are exact in any order.
 level_population as (
     select
         stratum_key,
-        sum(population) as population
+        {{ ordered_sum('population', 'area_code') }} as population
     from population
     group by stratum_key
 ),
@@ -134,9 +137,10 @@ expected as (
         stratum_rates.cell_id,
         population.area_level,
         population.area_code,
-        sum(
-            population.population * stratum_rates.period_factor * stratum_rates.stratum_rate
-        ) as expected
+        {{ ordered_sum(
+            'population.population * stratum_rates.period_factor * stratum_rates.stratum_rate',
+            'stratum_rates.stratum_key'
+        ) }} as expected
     from stratum_rates
     inner join population
         on stratum_rates.stratum_key = population.stratum_key

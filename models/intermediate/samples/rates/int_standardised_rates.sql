@@ -16,7 +16,9 @@
 
     Events in a stratum without population (possible only in a tiny area, or from events
     outside the scope) cannot carry a rate: they are left out of the rate and its interval and
-    reported in events_without_population (a data test requires 0).
+    reported in events_without_population (a data test requires 0). Sums of doubles are
+    added in a fixed order (ordered_sum: by sex and age group), so every build gives the same
+    bits and the same rounded rates.
 #}
 with samples as (
     select
@@ -40,7 +42,7 @@ scope_areas as (
         year,
         area_level,
         area_code,
-        sum(population) as population,
+        {{ ordered_sum('population', ['sex', 'age_group']) }} as population,
         max(
             case when population > 0 then reference_weight / population end
         ) as max_weight_per_person
@@ -93,6 +95,8 @@ stratum_events as (
         stratum_events.period,
         stratum_events.area_level,
         stratum_events.area_code,
+        stratum_events.sex,
+        stratum_events.age_group,
         cast(stratum_events.events as {{ type_double() }}) as events,
         population.reference_weight,
         population.population
@@ -119,16 +123,16 @@ event_sums as (
         period,
         area_level,
         area_code,
-        sum(events) as events,
-        sum(
-            case when population > 0 then reference_weight * events / population end
-        ) * {{ rate_per() }} as std_rate,
-        sum(
-            case
-                when population > 0
-                    then reference_weight * reference_weight * events / (population * population)
-            end
-        ) * {{ rate_per() }} * {{ rate_per() }} as std_rate_variance,
+        {{ ordered_sum('events', ['sex', 'age_group']) }} as events,
+        {{ ordered_sum(
+            'case when population > 0 then reference_weight * events / population end',
+            ['sex', 'age_group']
+        ) }} * {{ rate_per() }} as std_rate,
+        {{ ordered_sum(
+            'case when population > 0 then reference_weight * reference_weight * events'
+            ~ ' / (population * population) end',
+            ['sex', 'age_group']
+        ) }} * {{ rate_per() }} * {{ rate_per() }} as std_rate_variance,
         sum(case when population > 0 then 0 else events end) as events_without_population
     from stratum_events
     group by 1, 2, 3, 4, 5, 6, 7
