@@ -2,9 +2,10 @@
     Seed loading on PostgreSQL: dbt's default__load_csv_rows with the same statements
     (one multi-row `insert ... values` per batch of get_batch_size() rows, values passed as
     bindings), but the placeholder list is built once per batch by string operations instead
-    of one get_binding_char() macro call per cell, which dominated the loading of a large seed
-    (one call per cell); this gives identical table contents in a small fraction of the time. adapter.dispatch finds this macro in the root
-    project before dbt's own; other adapters are not affected.
+    of one get_binding_char() macro call per cell, which dominated the loading of a large
+    seed; this gives identical table contents in a small fraction of the time.
+    adapter.dispatch finds this macro in the root project before dbt's own; other adapters
+    are not affected.
 #}
 {% macro postgres__load_csv_rows(model, agate_table) %}
     {% set batch_size = get_batch_size() %}

@@ -47,14 +47,14 @@ with rates as (
         area_level,
         area_code,
         cast(population as {{ type_double() }}) as population,
-        cast(std_rate as {{ type_double() }}) as std_rate,
-        is_suppressed
+        -- the published rate: null where the area is suppressed
+        case when not is_suppressed then cast(std_rate as {{ type_double() }}) end as std_rate
     from {{ ref('fct_utilisation_rates') }}
     where area_level in ('rhf', 'hf', 'hospital')
 ),
 
 -- Per cell: the areas, and the count, mean and population-weighted mean of the published
--- rates (a suppressed area's std_rate is null).
+-- rates.
 cells as (
     select
         sample_id,
@@ -87,11 +87,11 @@ published_rates as (
             order by std_rate desc, area_code desc
         ) as rank_from_highest
     from rates
-    where std_rate is not null and not is_suppressed
+    where std_rate is not null
 ),
 
--- The sample standard deviation from the deviations from the mean (two passes) and the
--- weighted sum of squares, both added in area order.
+-- Per cell with published rates: the extremes, the sample standard deviation from the
+-- deviations from the mean (two passes) and the weighted sum of squares, added in area order.
 rate_statistics as (
     select
         means.sample_id,
@@ -100,16 +100,12 @@ rate_statistics as (
         means.year,
         means.period,
         means.area_level,
-        means.n_areas_with_rate,
-        means.mean_std_rate,
-        means.weighted_mean_std_rate,
-        means.sum_of_weights,
         min(ranked.std_rate) as min_std_rate,
         max(ranked.std_rate) as max_std_rate,
         sqrt({{ ordered_sum(
             '(ranked.std_rate - means.mean_std_rate) * (ranked.std_rate - means.mean_std_rate)',
             'ranked.area_code'
-        ) }} / nullif(means.n_areas_with_rate - 1, 0)) as sd_std_rate,
+        ) }} / nullif(count(*) - 1, 0)) as sd_std_rate,
         max(case when ranked.rank_from_lowest = 2 then ranked.std_rate end)
             as second_lowest_std_rate,
         max(case when ranked.rank_from_highest = 2 then ranked.std_rate end)
@@ -134,8 +130,7 @@ rate_statistics as (
             and means.area_level = ranked.area_level
     group by
         means.sample_id, means.measure, means.provider_option, means.year, means.period,
-        means.area_level, means.n_areas_with_rate, means.mean_std_rate,
-        means.weighted_mean_std_rate, means.sum_of_weights
+        means.area_level
 ),
 
 systematic_variation as (
@@ -167,38 +162,38 @@ final as (
         cells.n_areas,
         rate_statistics.min_std_rate,
         rate_statistics.max_std_rate,
-        rate_statistics.mean_std_rate,
+        cells.mean_std_rate,
         rate_statistics.sd_std_rate,
-        coalesce(rate_statistics.n_areas_with_rate, 0) as n_areas_with_rate,
+        cells.n_areas_with_rate,
         case
-            when rate_statistics.n_areas_with_rate >= 2
+            when cells.n_areas_with_rate >= 2
                 then rate_statistics.max_std_rate / nullif(rate_statistics.min_std_rate, 0)
         end as extremal_quotient,
         case
-            when rate_statistics.n_areas_with_rate >= 4
+            when cells.n_areas_with_rate >= 4
                 then
                     rate_statistics.second_highest_std_rate
                     / nullif(rate_statistics.second_lowest_std_rate, 0)
         end as extremal_quotient_2,
         case
-            when rate_statistics.n_areas_with_rate >= 6
+            when cells.n_areas_with_rate >= 6
                 then
                     rate_statistics.third_highest_std_rate
                     / nullif(rate_statistics.third_lowest_std_rate, 0)
         end as extremal_quotient_3,
         case
-            when rate_statistics.n_areas_with_rate >= 2
-                then rate_statistics.sd_std_rate / nullif(rate_statistics.mean_std_rate, 0)
+            when cells.n_areas_with_rate >= 2
+                then rate_statistics.sd_std_rate / nullif(cells.mean_std_rate, 0)
         end as coefficient_of_variation,
         case
-            when rate_statistics.n_areas_with_rate >= 2
+            when cells.n_areas_with_rate >= 2
                 then sqrt(
-                    rate_statistics.n_areas_with_rate * rate_statistics.weighted_sum_of_squares
+                    cells.n_areas_with_rate * rate_statistics.weighted_sum_of_squares
                     / nullif(
-                        (rate_statistics.n_areas_with_rate - 1) * rate_statistics.sum_of_weights,
+                        (cells.n_areas_with_rate - 1) * cells.sum_of_weights,
                         0
                     )
-                ) / nullif(rate_statistics.weighted_mean_std_rate, 0)
+                ) / nullif(cells.weighted_mean_std_rate, 0)
         end as weighted_coefficient_of_variation,
         case
             when systematic_variation.n_areas_expected >= 2
