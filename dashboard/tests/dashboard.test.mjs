@@ -69,6 +69,10 @@ function pages(dir = path.join(dashboardDir, 'pages'), prefix = '/') {
 /** Whether a page is built from partials/rate-panel.md (has the rate table). */
 const isRatePage = (file) => fs.readFileSync(file, 'utf8').includes('{@partial "rate-panel.md"}');
 
+// How long a page may take to show what a test waits for. `make test` runs this beside the
+// builds and pytest, and a page's data then took more than 10 s to arrive on two loaded cores.
+const WAIT = 30_000;
+
 let server;
 let baseUrl;
 // A Chromium profile per lane (launchPersistentContext; two lanes, see describe('dashboard')):
@@ -140,7 +144,7 @@ async function tableRows(page) {
 	if ((await page.locator('[data-testid=rate-table]').count()) === 0) {
 		await page.getByRole('button', { name: 'Tabell', exact: true }).click();
 	}
-	await page.locator(ROWS).first().waitFor({ timeout: 30_000 });
+	await page.locator(ROWS).first().waitFor({ timeout: WAIT });
 	return page.locator(ROWS).evaluateAll((trs) =>
 		trs.map((tr) => Array.from(tr.querySelectorAll('td[role=cell]')).map((td) => td.textContent.trim()))
 	);
@@ -158,7 +162,7 @@ async function waitForRows(page, check, arg) {
 			return new Function('rows', 'arg', `return (${source})(rows, arg)`)(rows, a);
 		},
 		[check.toString(), arg],
-		{ timeout: 30_000 }
+		{ timeout: WAIT }
 	);
 }
 
@@ -197,7 +201,7 @@ async function martRate({ route, measure, provider, period, level = 'norway', co
 /** Cell texts of the visible table inside [data-testid=<testid>], once it has rows. */
 async function rowsOf(page, testid) {
 	const rows = `[data-testid=${testid}] table:visible tr:has(td[role=cell])`;
-	await page.locator(rows).first().waitFor({ timeout: 30_000 });
+	await page.locator(rows).first().waitFor({ timeout: WAIT });
 	return page.locator(rows).evaluateAll((trs) =>
 		trs.map((tr) => Array.from(tr.querySelectorAll('td[role=cell]')).map((td) => td.textContent.trim()))
 	);
@@ -215,7 +219,7 @@ async function waitForTable(page, testid, check, arg) {
 			return new Function('rows', 'arg', `return (${source})(rows, arg)`)(rows, a);
 		},
 		[testid, check.toString(), arg],
-		{ timeout: 30_000 }
+		{ timeout: WAIT }
 	);
 }
 
@@ -243,7 +247,7 @@ async function martNok(calculation) {
  */
 async function download(page, testid, format) {
 	const button = page.locator(`[data-testid=${testid}] [data-testid=nedlasting] button[data-format=${format}]:visible`).first();
-	const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), button.click()]);
+	const [file] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), button.click()]);
 	return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
 }
 
@@ -294,7 +298,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const { page, errors } = await openPage(route, tourContext);
 			if (isRatePage(file)) {
 				// the figures have arrived: bars first (default tab), then the table
-				await page.locator('[data-testid=rate-bars] canvas').first().waitFor({ timeout: 30_000 });
+				await page.locator('[data-testid=rate-bars] canvas').first().waitFor({ timeout: WAIT });
 				await tableRows(page);
 				await page.getByRole('button', { name: 'Søylediagram', exact: true }).click();
 			}
@@ -303,7 +307,9 @@ describe('dashboard', { concurrency: 2 }, () => {
 			// synthetic data are said so on every page, with the scale; real data: no banner
 			const banner = page.locator('[data-testid=synthetic-banner]');
 			if (delivery.is_synthetic) {
-				await banner.waitFor({ timeout: 10_000 });
+				await banner.waitFor({ timeout: WAIT }).catch((err) => {
+					throw new Error(`${route}: no synthetic-data banner (${err.message.split('\n')[0]})`);
+				});
 				const text = (await banner.textContent()).trim();
 				assert.ok(text.startsWith('Syntetiske data:'), `${route}: banner ${JSON.stringify(text)}`);
 				if (delivery.population_fraction !== 1) {
@@ -511,7 +517,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.match(text, /\d+ valgt/);
 			assert.doesNotMatch(text, /Selected|\bHome\b/);
 			await page.getByRole('combobox', { name: 'Egne valg av områder' }).click();
-			await page.getByText('Fjern valg', { exact: true }).waitFor({ timeout: 10_000 });
+			await page.getByText('Fjern valg', { exact: true }).waitFor({ timeout: WAIT });
 			assert.equal(await page.getByText('Clear selection').count(), 0);
 			await page.keyboard.press('Escape');
 			// the table's downloads: our Excel and CSV buttons, not Evidence's own (one way to download)
@@ -525,7 +531,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			// pagination: "Side 1 / n", not "Page 1 / n" (the page translates Evidence's text as it
 			// appears: wait for the pager's numbers, then for the translation, at most 30 s)
 			const om = await openPage('/om-dataene/');
-			await om.page.locator('.pagination:visible').first().waitFor({ timeout: 30_000 });
+			await om.page.locator('.pagination:visible').first().waitFor({ timeout: WAIT });
 			await om.page
 				.waitForFunction(
 					() =>
@@ -533,7 +539,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 							(el) => el.offsetParent !== null && /Side\s*\d+\s*\/\s*\d+/.test(el.innerText)
 						),
 					null,
-					{ timeout: 30_000 }
+					{ timeout: WAIT }
 				)
 				.catch(() => {}); // the assertions below say what the pager shows instead
 			const pager = await om.page.locator('.pagination:visible').first().innerText();
@@ -803,7 +809,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			};
 			/** {stat: text shown} of the panel, once it shows values (not the loading state). */
 			const shown = async (page) => {
-				await page.locator('[data-testid=variation] [data-stat=eq]').waitFor({ timeout: 30_000 });
+				await page.locator('[data-testid=variation] [data-stat=eq]').waitFor({ timeout: WAIT });
 				return page.locator('[data-testid=variation] [data-stat]').evaluateAll((rows) =>
 					Object.fromEntries(rows.map((r) => [r.dataset.stat, r.querySelector('dd').textContent.trim()])));
 			};
@@ -823,7 +829,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const { page, errors } = await openPage(PAGE);
 			const rhf = await mart('rhf');
 			assert.ok(rhf.extremal_quotient != null && rhf.systematic_component_of_variation != null, 'test data: EQ and SCV at RHF level');
-			await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF'), null, { timeout: 30_000 });
+			await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF'), null, { timeout: WAIT });
 			check(await shown(page), rhf, false);
 			const panel = await page.locator('[data-testid=variation]').innerText();
 			assert.match(panel, /Variasjon mellom områdene/);
@@ -835,13 +841,13 @@ describe('dashboard', { concurrency: 2 }, () => {
 			// HF level: the HF row of the mart
 			const hf = await mart('hf');
 			await page.getByRole('button', { name: 'HF', exact: true }).click();
-			await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes(' HF-områder'), null, { timeout: 30_000 });
+			await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes(' HF-områder'), null, { timeout: WAIT });
 			check(await shown(page), hf, false);
 			assert.notEqual(hf.extremal_quotient, rhf.extremal_quotient, 'test data: RHF and HF differ');
 
 			// own choice of areas: no statistics, a note says why
 			await page.getByRole('button', { name: 'Egne valg', exact: true }).click();
-			await page.locator('[data-testid=variation-note]').waitFor({ timeout: 30_000 });
+			await page.locator('[data-testid=variation-note]').waitFor({ timeout: WAIT });
 			assert.match(await page.locator('[data-testid=variation-note]').innerText(), /gjelder alle områdene på ett nivå/);
 			assert.equal(await page.locator('[data-testid=variation] [data-stat]').count(), 0);
 			assert.deepEqual(errors, []);
@@ -849,7 +855,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 
 			// English labels and number format
 			const en = await openPage(`${PAGE}?lang=en`);
-			await en.page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF areas'), null, { timeout: 30_000 });
+			await en.page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF areas'), null, { timeout: WAIT });
 			check(await shown(en.page), rhf, true);
 			assert.match(await en.page.locator('[data-testid=variation]').innerText(), /Extremal quotient \(EQ\): highest \/ lowest rate/);
 			assert.deepEqual(en.errors, []);
@@ -863,7 +869,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const budget = published.reduce((s, r) => s + r.nok, 0);
 			const { page, errors } = await openPage('/rbf/');
 			const table = '[data-testid=rbf-whatif-table] tbody tr[data-rhf]';
-			await page.locator(table).first().waitFor({ timeout: 30_000 });
+			await page.locator(table).first().waitFor({ timeout: WAIT });
 			const read = () => page.locator(table).evaluateAll((trs) => trs.map((tr) => ({
 				code: tr.dataset.rhf,
 				cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent.trim())
@@ -893,7 +899,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			await page.waitForFunction(([sel, code, old]) => {
 				const tr = document.querySelector(`${sel}[data-rhf="${code}"]`);
 				return tr && Number(tr.querySelectorAll('td')[6].textContent.replace(/[\s\u00a0]/g, '')) > old;
-			}, ['[data-testid=rbf-whatif-table] tbody tr', below.rhf_code, before], { timeout: 10_000 }).catch(() => {});
+			}, ['[data-testid=rbf-whatif-table] tbody tr', below.rhf_code, before], { timeout: WAIT }).catch(() => {});
 			rows = await read();
 			assert.ok(whatifNok(rows, below.rhf_code) > before, `RHF ${below.rhf_code}: ${before} -> ${rows.find((r) => r.code === below.rhf_code).cells[6]}`);
 			for (const p of published.filter((x) => x.rhf_code !== below.rhf_code)) assert.ok(whatifNok(rows, p.rhf_code) <= p.nok, `${p.rhf_name} does not gain`);
@@ -902,7 +908,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			// reset, then weight 0 on an indicator no RHF row of which is hidden: each RHF loses its points on it
 			await page.locator('[data-field=reset]').click();
 			await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).every((tr) => tr.querySelectorAll('td')[7].textContent.trim() === '0'),
-				table, { timeout: 10_000 });
+				table, { timeout: WAIT });
 			const indicator = await sql(`select indicator_id, list(area_code order by area_code) as codes, list(points order by area_code) as pts
 				from ${parquet('fct_rbf_indicators')} where rbf_year = ${year} and calculation = 'preliminary' and area_level = 'rhf'
 				group by indicator_id having bool_and(not is_suppressed) and sum(points) > 0 order by indicator_id limit 1`);
@@ -914,7 +920,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const expected = published.map((p) => p.raw_points - pts[codes.indexOf(p.rhf_code)]);
 			await page.waitForFunction(([sel, want]) => Array.from(document.querySelectorAll(sel)).every((tr, i) =>
 				Math.abs(Number(tr.querySelectorAll('td')[4].textContent.replace(/[\s\u00a0]/g, '').replace(',', '.')) - want[i]) < 0.06),
-			[table, expected], { timeout: 10_000 }).catch(() => {});
+			[table, expected], { timeout: WAIT }).catch(() => {});
 			rows = await read();
 			published.forEach((p, i) => assert.ok(Math.abs(number(rows[i].cells[4]) - expected[i]) < 0.06, `${p.rhf_name}: points ${rows[i].cells[4]}, expected ${expected[i]}`));
 			assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget);
@@ -974,7 +980,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const { page, errors } = await openPage(PAGE);
 			const bars = '[data-testid=rate-bars]';
 			const list = `${bars} [data-testid=rate-bars-liste] li`;
-			await page.locator(`${bars} canvas`).first().waitFor({ timeout: 30_000 });
+			await page.locator(`${bars} canvas`).first().waitFor({ timeout: WAIT });
 			// the default selection's bars (Norway and the RHFs), from the mart
 			const rates = await sql(`
 				with newest as (select year from ${parquet('dim_periods')} where is_newest_complete_year limit 1)
@@ -994,7 +1000,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const order = () => page.locator(list).evaluateAll((lis) => lis.map((li) => li.dataset.nokkel));
 			const waitForOrder = (want) => page.waitForFunction(([sel, w]) =>
 				JSON.stringify(Array.from(document.querySelectorAll(sel)).map((li) => li.dataset.nokkel)) === JSON.stringify(w),
-			[list, want], { timeout: 15_000 }).catch(() => {}); // on a timeout, the assertion below says what differs
+			[list, want], { timeout: WAIT }).catch(() => {}); // on a timeout, the assertion below says what differs
 			// orange pixels (the highlight colour, components/stolper.js UTHEVET #d95f02) on the chart's canvas
 			const orange = () => page.locator(`${bars} canvas`).first().evaluate((c) => {
 				const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
@@ -1012,7 +1018,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 					if (Math.abs(data[i] - 0xd9) <= 8 && Math.abs(data[i + 1] - 0x5f) <= 8 && Math.abs(data[i + 2] - 0x02) <= 8 && data[i + 3] > 200) n += 1;
 				}
 				return m ? n > 200 : n === 0;
-			}, [`${bars} canvas`, more], { timeout: 15_000 }).catch(() => {});
+			}, [`${bars} canvas`, more], { timeout: WAIT }).catch(() => {});
 
 			// default: area order, nothing highlighted
 			await waitForOrder(areaOrder);
@@ -1061,7 +1067,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 
 			// another level (HF areas): the RHF is not among the bars, so nothing is highlighted
 			await page.getByRole('button', { name: 'HF', exact: true }).click();
-			await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).some((li) => li.dataset.nokkel.startsWith('hf:')), list, { timeout: 30_000 });
+			await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).some((li) => li.dataset.nokkel.startsWith('hf:')), list, { timeout: WAIT });
 			assert.equal(await page.locator(`${list}[data-valgt=true]`).count(), 0);
 			assert.equal(await select.inputValue(), '');
 			await waitForOrange(false);
