@@ -31,7 +31,7 @@ SQL_DIRS     := $(wildcard models analyses tests macros snapshots)
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help setup bytecode demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
+.PHONY: help setup demo extracts load build test test-extracts lint dbt-build dbt-build-postgres pytest clean distclean \
 	pytest-early pytest-deliveries pytest-warehouse pytest-postgres \
 	pg-test-server dashboard-modules check \
 	test-spark dbt-build-spark \
@@ -64,22 +64,19 @@ $(UV):
 # SYNC_EXTRAS: optional extras of pyproject.toml to install as well (test-spark sets
 # --extra spark for itself and its prerequisites; a plain `make setup` removes them again).
 SYNC_EXTRAS ?=
-setup: $(UV)
-	$(UV) sync --frozen $(SYNC_EXTRAS)
-
-# The installed packages' bytecode, compiled once per lock file (the stamp BYTECODE). Where
+# Then the installed packages' bytecode, compiled once per lock file (the stamp BYTECODE). Where
 # PYTHONDONTWRITEBYTECODE is set (it is on these machines) Python never writes a .pyc itself,
 # so every process compiled the modules it imports from source again: Great Expectations 4.1 of
-# 7.7 CPU s to import, dbt 2.1 of 4.1 (benchmarks/README.md). make test starts dozens of such
-# processes (dbt, the loader, pytest, the API server). `make test` and `make demo` run this
-# beside their first steps; a process that starts before it ends compiles in memory, as before.
+# 7.7 CPU s to import, dbt 2.1 of 4.1. make test starts dozens of such processes (dbt, the
+# loader, pytest, the API server), and their CPU falls by a fifth (pytest's deliveries: 147 ->
+# 119 CPU s; benchmarks/README.md). About 15 s on two cores, the first time.
 BYTECODE := $(VENV)/.bytecode-compiled
-bytecode: setup
+setup: $(UV)
+	$(UV) sync --frozen $(SYNC_EXTRAS)
 	@if [ ! -f $(BYTECODE) ] || [ uv.lock -nt $(BYTECODE) ]; then \
 		$(BIN)/python -m compileall -q -j 0 \
 			"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null \
-			&& touch $(BYTECODE) && echo "compiled the installed packages' bytecode"; \
-	else echo "bytecode up to date"; fi
+			&& touch $(BYTECODE) && echo "compiled the installed packages' bytecode"; fi
 
 # --- demo ----------------------------------------------------------------------------------
 # Generate synthetic extracts, validate and load them into the raw schema, dbt build.
@@ -94,7 +91,7 @@ REPORT_DIR     := target/validation
 # The steps run through scripts/steps.py (as `make test`'s): the dashboard's npm install beside
 # the generator, the load and the build, and a table of each step's wall and CPU seconds at the
 # end (target/demo-steps.tsv).
-DEMO_STEPS := setup 'bytecode&' 'dashboard-modules&' extracts load build wait:dashboard-modules dashboard-build
+DEMO_STEPS := setup 'dashboard-modules&' extracts load build wait:dashboard-modules dashboard-build
 demo:
 	@$(PYTHON) scripts/steps.py --table target/demo-steps.tsv $(DEMO_STEPS)
 	@echo
@@ -140,7 +137,7 @@ export PGDATABASE := clinical_dashboard
 # test after it. Only the read-only role's test
 # needs the PostgreSQL marts, so it runs after their build (pytest-postgres); the server is
 # started first (pytest's PostgreSQL tests need it) and stopped in every case.
-TEST_STEPS := setup 'bytecode&' pg-test-server 'lint&' 'dashboard-modules&' test-extracts 'pytest-early&' 'pytest-deliveries&' \
+TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' test-extracts 'pytest-early&' 'pytest-deliveries&' \
               'dbt-build-postgres&' dbt-build 'pytest-warehouse&' wait:dashboard-modules \
               test-dashboard wait:dbt-build-postgres pytest-postgres
 # pytest reads the test-extracts step's files (every pytest step starts after it) and the
@@ -162,7 +159,7 @@ pg-test-server:
 
 # The inner loop for contributors (scripts/check.sh): lint the changed SQL, build what changed
 # since the last green check and its children on target/check/, run the fast tests.
-check: bytecode
+check: setup
 	BIN=$(BIN) $(TEST_DBT_LOG) scripts/check.sh
 
 test-extracts: setup
