@@ -24,7 +24,7 @@ DEMO_SCALE   ?= 0.05
 DEMO_SEED    ?= 42
 # The generator's processes for the demo's and the tests' extracts: both are a step that every
 # later one waits for. The files are the same byte for byte with any number of workers
-# (src/tests/test_generate.py); two take 8 instead of 14 s wall for the test extracts.
+# (src/tests/test_generate.py).
 GENERATE_WORKERS ?= 2
 # The DuckDB file `make test` builds: kept apart from the working warehouse
 # (target/warehouse.duckdb), which an analyst or the dashboard may hold open.
@@ -70,10 +70,8 @@ $(UV):
 SYNC_EXTRAS ?=
 # Then the installed packages' bytecode, compiled once per lock file (the stamp BYTECODE). Where
 # PYTHONDONTWRITEBYTECODE is set (it is on these machines) Python never writes a .pyc itself,
-# so every process compiled the modules it imports from source again: Great Expectations 4.1 of
-# 7.7 CPU s to import, dbt 2.1 of 4.1. make test starts dozens of such processes (dbt, the
-# loader, pytest, the API server), and their CPU falls by a fifth (pytest's deliveries: 147 ->
-# 119 CPU s; benchmarks/README.md). About 15 s on two cores, the first time.
+# so every process (dbt, the loader, pytest, the API server, sqlfluff) would compile the modules
+# it imports from source again (docs/testing.md; the figures in benchmarks/README.md).
 BYTECODE := $(VENV)/.bytecode-compiled
 setup: $(UV)
 	$(UV) sync --frozen $(SYNC_EXTRAS)
