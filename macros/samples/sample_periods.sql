@@ -14,6 +14,14 @@
 
     area_code_of_level(level_column, relation): the area code of a row of `relation` at the
     level in level_column: 'norway', or the row's rhf_code / hf_code / hospital_code.
+
+    period_event_columns(): the names of int_sample_stratum_events' columns of events per
+    period, events_<period> ('events_t1', 'events_t2', 'events_year').
+
+    period_event_rows(relation, columns): a select of `relation` (a relation or a subquery in
+    parentheses, with the columns of period_event_columns()) with one row per row and period:
+    `columns`, period, and the period's events (a double) as `events`. A period without
+    events (0) gives no row, as int_sample_stratum_events holds no stratum without events.
 #}
 {% macro rate_periods_relation() -%}
     {%- set selects = [] -%}
@@ -61,4 +69,31 @@
         {%- do branches.append('when ' ~ month_column ~ ' <= ' ~ last ~ ' then ' ~ last) -%}
     {%- endfor -%}
     case {{ branches | join(' ') }} end
+{%- endmacro %}
+
+{% macro period_event_columns() -%}
+    {%- set columns = [] -%}
+    {%- for period in rate_periods() -%}
+        {%- do columns.append('events_' ~ (period | lower)) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{% macro period_event_rows(relation, columns) -%}
+    {%- set branches = [] -%}
+    {%- for period in rate_periods() -%}
+        {%- do branches.append("when '" ~ period ~ "' then wide_events.events_"
+            ~ (period | lower)) -%}
+    {%- endfor -%}
+    {%- set selected = [] -%}
+    {%- for column in columns -%}
+        {%- do selected.append('wide_events.' ~ column) -%}
+    {%- endfor -%}
+    select
+        {{ selected | join(',\n        ') }},
+        periods.period,
+        cast(case periods.period {{ branches | join(' ') }} end as {{ type_double() }}) as events
+    from {{ relation }} as wide_events
+    cross join ({{ rate_periods_relation() }}) as periods
+    where case periods.period {{ branches | join(' ') }} end > 0
 {%- endmacro %}

@@ -7,8 +7,8 @@
         groups, HELFO laboratory code groups, HELFO imaging invoices and FHI referral rows,
         with its stratum attributes, residence areas and what it adds to each additive measure.
     sample_patient_events(plan): CTEs patient_members .. `patient_events`, the `patients`
-        measure: distinct persons per sample, option, year, period, area and stratum. Reads
-        the model's CTEs `area_levels` and `periods`.
+        measure: distinct persons per sample, option, year, area and stratum, per period
+        (events_<period>, period_event_columns()). Reads the model's CTE `area_levels`.
 #}
 {% macro sample_member_events(plan) -%}
 -- Every member event of every stream with its stratum and what it adds to each measure (NPR:
@@ -168,28 +168,29 @@ patient_first_contacts as (
 
 patient_events as (
     select
-        patient_first_contacts.sample_id,
+        sample_id,
         'patients' as measure,
-        patient_first_contacts.provider_option,
-        patient_first_contacts.year,
-        periods.period,
-        patient_first_contacts.area_level,
-        patient_first_contacts.area_code,
-        patient_first_contacts.sex,
-        patient_first_contacts.age_group,
-        cast(count(*) as {{ type_double() }}) as events
+        provider_option,
+        year,
+        area_level,
+        area_code,
+        sex,
+        age_group,
+    {%- for period, months in rate_periods().items() %}
+        cast(
+            count(case when event_month between {{ months[0] }} and {{ months[1] }} then 1 end)
+            as {{ type_double() }}
+        ) as events_{{ period | lower }}{{ ',' if not loop.last }}
+    {%- endfor %}
     from patient_first_contacts
-    inner join periods
-        on patient_first_contacts.event_month between periods.first_month and periods.last_month
-    where patient_first_contacts.contact_rank = 1
+    where contact_rank = 1
     group by
-        patient_first_contacts.sample_id,
-        patient_first_contacts.provider_option,
-        patient_first_contacts.year,
-        periods.period,
-        patient_first_contacts.area_level,
-        patient_first_contacts.area_code,
-        patient_first_contacts.sex,
-        patient_first_contacts.age_group
+        sample_id,
+        provider_option,
+        year,
+        area_level,
+        area_code,
+        sex,
+        age_group
 )
 {%- endmacro %}

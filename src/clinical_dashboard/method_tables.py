@@ -139,8 +139,9 @@ def golden_fixtures(golden_dir: Path, table: list[list[object]]) -> dict[str, li
     periods = [["sample_id", "measure", "provider_option", "year", "period"]]
     population_rows = [["scope_id", "year", "area_level", "area_code", "sex", "age_group", "population",
                         "reference_weight"]]
-    events_rows = [["sample_id", "measure", "provider_option", "year", "period", "area_level", "area_code",
-                    "sex", "age_group", "events"]]
+    # int_sample_stratum_events: a column of events per period; the golden cells are whole years
+    events_rows = [["sample_id", "measure", "provider_option", "year", "area_level", "area_code", "sex",
+                    "age_group", "events_t1", "events_t2", "events_year"]]
     expected = [["sample_id", "area_code", "events", "population", "crude_rate", "std_rate", "std_rate_lower",
                  "std_rate_upper"]]
     indices: set[int] = set()
@@ -160,8 +161,9 @@ def golden_fixtures(golden_dir: Path, table: list[list[object]]) -> dict[str, li
                 population_rows.append([scope_id, CELL["year"], CELL["area_level"], cell_value, "all", row[stratum],
                                         repr(float(n)), repr(float(w))])
                 if d > 0:
-                    events_rows.append([sample_id] + [CELL[k] for k in CELL] + [cell_value, "all", row[stratum],
-                                                                               repr(float(d))])
+                    events_rows.append([sample_id, CELL["measure"], CELL["provider_option"], CELL["year"],
+                                        CELL["area_level"], cell_value, "all", row[stratum],
+                                        repr(0.0), repr(0.0), repr(float(d))])
             rate = float((weights * events / population).sum()) * 1e5
             variance = float((weights ** 2 * events / population ** 2).sum()) * 1e10
             max_weight = float((weights / population).max()) * 1e5

@@ -120,12 +120,10 @@ level_events as (
         measure,
         provider_option,
         year,
-        sum(case when area_level = 'norway' then events else 0 end) as norway_events,
-        sum(case when area_level = 'rhf' then events else 0 end) as rhf_events
+        sum(case when area_level = 'norway' then events_year else 0 end) as norway_events,
+        sum(case when area_level = 'rhf' then events_year else 0 end) as rhf_events
     from {{ ref('int_sample_stratum_events') }}
-    where
-        period = 'year'
-        and measure <> 'patients'
+    where measure <> 'patients'
     group by sample_id, measure, provider_option, year
 ),
 

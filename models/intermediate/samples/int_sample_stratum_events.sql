@@ -1,8 +1,11 @@
 {#
     Output contract 1 of the samples layer, the events the rate engine consumes: one row per
-    sample_id, measure, provider_option, year, period, area_level, area_code, sex and age_group
-    with events > 0 (strata without events are absent; the engine starts from the population
-    grid and counts them as 0).
+    sample_id, measure, provider_option, year, area_level, area_code, sex and age_group with
+    events in some period, and the events of each period as columns (events_t1, events_t2,
+    events_year: one per period of rate_periods(); 0 where the period has none). Strata
+    without events are absent (the engine starts from the population grid and counts them
+    as 0). One row carries every period, so the periods are read once rather than as three
+    rows, and T1 <= T2 <= year is a check on one row.
 
     Counting rules (measure):
       contacts    member NPR contacts (outpatient consultations / day treatments)
@@ -22,7 +25,7 @@
     ('age_waiting_list'); events with unknown sex or age are left out (they are counted in the
     data-quality marts). Periods are cumulative from January: T1 = months 1-4, T2 = months
     1-8, year = months 1-12, by the month of the event's date (NPR: discharge date; HELFO:
-    service date; FHI: the whole year, so 'year' only). Which periods are complete, and so
+    service date; FHI: the whole year, so T1 and T2 are 0). Which periods are complete, and so
     published, is int_sample_periods' business; this model counts whatever was delivered.
     Areas: 'norway' holds every event, including unknown residence and SKDE's pseudo areas;
     'rhf', 'hf' and 'hospital' the events whose residence maps to such an area
@@ -43,24 +46,21 @@
     {%- do value_branches.append(
         "when '" ~ measure ~ "' then stratified_events." ~ column) %}
 {%- endfor %}
-{%- set period_columns = [] %}
-{%- set event_branches = [] %}
-{%- for period in rate_periods() %}
-    {%- do period_columns.append('events_' ~ (period | lower)) %}
-    {%- do event_branches.append(
-        "when '" ~ period ~ "' then additive_sums.events_" ~ (period | lower)) %}
-{%- endfor %}
+{%- set period_columns = period_event_columns() %}
 {%- set level_sums = [] %}
+{%- set any_events = [] %}
 {%- for column in period_columns %}
-    {%- do level_sums.append('sum(additive_cells.' ~ column ~ ') as ' ~ column) %}
+    {%- do level_sums.append('cast(coalesce(sum(additive_cells.' ~ column ~ '), 0) as '
+        ~ type_double() ~ ') as ' ~ column) %}
+    {%- do any_events.append(column ~ ' > 0') %}
 {%- endfor %}
 {#- Year by year (macros/incremental/year_rebuild.sql): a year's strata count that year's
     events only; the samples and their code rules (ranked procedure branches: from every
     complete year) are compared whole. -#}
 {%- set output_columns = [
-    'sample_id', 'measure', 'provider_option', 'year', 'period', 'area_level', 'area_code',
-    'sex', 'age_group', 'events',
-] %}
+    'sample_id', 'measure', 'provider_option', 'year', 'area_level', 'area_code', 'sex',
+    'age_group',
+] + period_columns %}
 {%- set plan = year_rebuild_plan(
     base_year_entries([
         'base_npr__som', 'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv',
@@ -81,10 +81,6 @@ samples as (
 
 sample_measures as (
     {{ split_to_rows('samples', ['sample_id'], 'measures', '|', 'measure', 'measure_position') }}
-),
-
-periods as (
-    {{ rate_periods_relation() }}
 ),
 
 area_levels as (
@@ -184,7 +180,7 @@ additive_cells as (
 ),
 
 -- ... then per area of each level (Norway: every residence, unknown included).
-additive_sums as (
+additive_events as (
     select
         additive_cells.sample_id,
         additive_cells.measure,
@@ -197,6 +193,7 @@ additive_sums as (
         {{ level_sums | join(',\n        ') }}
     from additive_cells
     cross join area_levels
+    where {{ area_code_of_level('area_levels.area_level', 'additive_cells') }} is not null
     group by
         additive_cells.sample_id,
         additive_cells.measure,
@@ -208,27 +205,6 @@ additive_sums as (
         {{ area_code_of_level('area_levels.area_level', 'additive_cells') }}
 ),
 
-additive_events as (
-    select
-        additive_sums.sample_id,
-        additive_sums.measure,
-        additive_sums.provider_option,
-        additive_sums.year,
-        periods.period,
-        additive_sums.area_level,
-        additive_sums.area_code,
-        additive_sums.sex,
-        additive_sums.age_group,
-        cast(
-            case periods.period
-                {{ event_branches | join('\n                ') }}
-            end as {{ type_double() }}
-        ) as events
-    from additive_sums
-    cross join periods
-    where additive_sums.area_code is not null
-),
-
 -- patient_events: the patients measure, each person once per area in the stratum and from the
 -- month of their first member contact there (macros/samples/sample_stratum_events.sql).
 {{ sample_patient_events(plan) }},
@@ -237,11 +213,12 @@ stratum_events as (
     select
         {{ output_columns | join(',\n        ') }}
     from additive_events
-    where events > 0
+    where {{ any_events | join(' or ') }}
     union all
     select
         {{ output_columns | join(',\n        ') }}
     from patient_events
+    where {{ any_events | join(' or ') }}
 )
 
 {{ year_rebuild_select('stratum_events', output_columns) }}

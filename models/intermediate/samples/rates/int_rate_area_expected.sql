@@ -24,14 +24,19 @@
 {%- set population_stratum_key = rate_stratum_key(
     'population.scope_id', 'population.year', 'population.area_level', 'population.sex',
     'population.age_group') -%}
-{%- set cell_events -%}
+{#- The strata of the grid with events (all periods on one row), each with its stratum key. -#}
+{%- set strata -%}
     select
-        cells.cell_id,
-        cells.period_factor,
+        stratum_events.sample_id,
+        stratum_events.measure,
+        stratum_events.provider_option,
+        stratum_events.year,
         stratum_events.area_level,
         stratum_events.area_code,
-        population.stratum_key,
-        cast(stratum_events.events as {{ type_double() }}) as events
+        stratum_events.events_t1,
+        stratum_events.events_t2,
+        stratum_events.events_year,
+        population.stratum_key
     from {{ ref('int_sample_stratum_events') }} as stratum_events
     inner join (
         select
@@ -47,16 +52,30 @@
                 'stratum_events.area_level', 'stratum_events.sex', 'stratum_events.age_group'),
                 "'|'", 'stratum_events.area_code']) }}
             = population.stratum_area_key
-    inner join cells
-        on
-            stratum_events.sample_id = cells.sample_id
-            and stratum_events.measure = cells.measure
-            and stratum_events.provider_option = cells.provider_option
-            and stratum_events.year = cells.year
-            and stratum_events.period = cells.period
     where
         stratum_events.area_level in ('rhf', 'hf', 'hospital')
         and (samples.stratification = 'sex_age' or stratum_events.area_level <> 'hospital')
+{%- endset %}
+{%- set cell_events -%}
+    select
+        cells.cell_id,
+        cells.period_factor,
+        period_events.area_level,
+        period_events.area_code,
+        period_events.stratum_key,
+        period_events.events
+    from (
+        {{ period_event_rows(
+            '(' ~ strata ~ ')', ['sample_id', 'measure', 'provider_option', 'year', 'area_level',
+            'area_code', 'stratum_key']) | indent(8) }}
+    ) as period_events
+    inner join cells
+        on
+            period_events.sample_id = cells.sample_id
+            and period_events.measure = cells.measure
+            and period_events.provider_option = cells.provider_option
+            and period_events.year = cells.year
+            and period_events.period = cells.period
 {%- endset %}
 
 with population as (

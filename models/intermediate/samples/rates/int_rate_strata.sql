@@ -35,7 +35,9 @@ population as (
 ),
 
 events as (
-    select * from {{ ref('int_sample_stratum_events') }}
+    {{ period_event_rows(ref('int_sample_stratum_events'), [
+        'sample_id', 'measure', 'provider_option', 'year', 'area_level', 'area_code', 'sex',
+        'age_group']) | indent(4) }}
 )
 
 select

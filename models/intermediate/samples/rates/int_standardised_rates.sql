@@ -83,7 +83,9 @@ cell_areas as (
             and (cells.standardisation = 'age_sex' or scope_areas.area_level <> 'hospital')
 ),
 
-stratum_events as (
+-- Each stratum's population is joined once, to the row that holds all its periods, before
+-- the periods become rows.
+stratum_populations as (
     -- Joined to its sample by sample_id alone (not to the cells): with the five cell keys,
     -- PostgreSQL multiplies the keys' selectivities, expects one row and picks a nested loop
     -- over millions. Events of incomplete periods drop out in the join to cell_areas below.
@@ -92,15 +94,15 @@ stratum_events as (
         stratum_events.measure,
         stratum_events.provider_option,
         stratum_events.year,
-        stratum_events.period,
         stratum_events.area_level,
         stratum_events.area_code,
         stratum_events.sex,
         stratum_events.age_group,
-        cast(stratum_events.events as {{ type_double() }}) as events,
+        stratum_events.events_t1,
+        stratum_events.events_t2,
+        stratum_events.events_year,
         population.reference_weight,
-        population.population
-        * {{ period_population_factor('stratum_events.period') }} as population
+        population.population as annual_population
     from {{ ref('int_sample_stratum_events') }} as stratum_events
     inner join samples
         on stratum_events.sample_id = samples.sample_id
@@ -112,6 +114,27 @@ stratum_events as (
             and stratum_events.area_code = population.area_code
             and stratum_events.sex = population.sex
             and stratum_events.age_group = population.age_group
+),
+
+stratum_events as (
+    select
+        sample_id,
+        measure,
+        provider_option,
+        year,
+        period,
+        area_level,
+        area_code,
+        sex,
+        age_group,
+        events,
+        reference_weight,
+        annual_population * {{ period_population_factor('period') }} as population
+    from (
+        {{ period_event_rows('stratum_populations', [
+            'sample_id', 'measure', 'provider_option', 'year', 'area_level', 'area_code', 'sex',
+            'age_group', 'reference_weight', 'annual_population']) | indent(8) }}
+    ) as period_events
 ),
 
 event_sums as (
