@@ -54,7 +54,9 @@ branch_sums as (
             case when complete_year_rank <= {{ procedure_ranking_years().volume }} then 1 end
         ) as volume,
         count(*) as cost_contacts,
-        sum(cost_nok) as total_cost_nok
+        -- doubles added in a fixed order: the same bits in every build, so the same ranks
+        -- and the same rounded annual cost (a contact is once in its branch)
+        {{ ordered_sum('cost_nok', 'contact_id') }} as total_cost_nok
     from branch_contacts
     group by branch_id
 ),
