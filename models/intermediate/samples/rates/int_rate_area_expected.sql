@@ -130,11 +130,14 @@ stratum_totals as (
 
 -- The sums of doubles (the populations times the delivery's fraction, the expected counts)
 -- are added in a fixed order (ordered_sum), so that every build gives the same bits; the
--- event counts are whole numbers, whose sums are exact in any order.
+-- event counts are whole numbers, whose sums are exact in any order. The expected counts add
+-- in the order of the stratum key, by its rank (stratum_order): the same order as the text,
+-- compared as a number.
 level_population as (
     select
         stratum_key,
-        {{ ordered_sum('population', 'area_code') }} as population
+        {{ ordered_sum('population', 'area_code') }} as population,
+        row_number() over (order by stratum_key) as stratum_order
     from population
     group by stratum_key
 ),
@@ -144,6 +147,7 @@ stratum_rates as (
         stratum_totals.cell_id,
         stratum_totals.stratum_key,
         stratum_totals.period_factor,
+        level_population.stratum_order,
         stratum_totals.events
         / nullif(level_population.population * stratum_totals.period_factor, 0) as stratum_rate
     from stratum_totals
@@ -158,7 +162,7 @@ expected as (
         population.area_code,
         {{ ordered_sum(
             'population.population * stratum_rates.period_factor * stratum_rates.stratum_rate',
-            'stratum_rates.stratum_key'
+            'stratum_rates.stratum_order'
         ) }} as expected
     from stratum_rates
     inner join population

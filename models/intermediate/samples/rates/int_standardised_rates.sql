@@ -17,8 +17,8 @@
     Events in a stratum without population (possible only in a tiny area, or from events
     outside the scope) cannot carry a rate: they are left out of the rate and its interval and
     reported in events_without_population (a data test requires 0). Sums of doubles are
-    added in a fixed order (ordered_sum: by sex and age group), so every build gives the same
-    bits and the same rounded rates.
+    added in a fixed order (ordered_sum: by sex and age group, as their rank stratum_order), so
+    every build gives the same bits and the same rounded rates.
 #}
 with samples as (
     select
@@ -28,8 +28,13 @@ with samples as (
     from {{ ref('int_samples') }}
 ),
 
+-- stratum_order: the rank of (sex, age_group), the order in which the sums of doubles below
+-- add (ordered_sum): the same order as the two text columns, compared as one number.
 population as (
-    select * from {{ ref('int_rate_population') }}
+    select
+        population.*,
+        dense_rank() over (order by population.sex, population.age_group) as stratum_order
+    from {{ ref('int_rate_population') }} as population
 ),
 
 gamma_quantiles as (
@@ -42,7 +47,7 @@ scope_areas as (
         year,
         area_level,
         area_code,
-        {{ ordered_sum('population', ['sex', 'age_group']) }} as population,
+        {{ ordered_sum('population', 'stratum_order') }} as population,
         max(
             case when population > 0 then reference_weight / population end
         ) as max_weight_per_person
@@ -102,6 +107,7 @@ stratum_populations as (
         stratum_events.events_t2,
         stratum_events.events_year,
         population.reference_weight,
+        population.stratum_order,
         population.population as annual_population
     from {{ ref('int_sample_stratum_events') }} as stratum_events
     inner join samples
@@ -129,11 +135,12 @@ stratum_events as (
         age_group,
         events,
         reference_weight,
+        stratum_order,
         annual_population * {{ period_population_factor('period') }} as population
     from (
         {{ period_event_rows('stratum_populations', [
             'sample_id', 'measure', 'provider_option', 'year', 'area_level', 'area_code', 'sex',
-            'age_group', 'reference_weight', 'annual_population']) | indent(8) }}
+            'age_group', 'reference_weight', 'stratum_order', 'annual_population']) | indent(8) }}
     ) as period_events
 ),
 
@@ -146,15 +153,15 @@ event_sums as (
         period,
         area_level,
         area_code,
-        {{ ordered_sum('events', ['sex', 'age_group']) }} as events,
+        {{ ordered_sum('events', 'stratum_order') }} as events,
         {{ ordered_sum(
             'case when population > 0 then reference_weight * events / population end',
-            ['sex', 'age_group']
+            'stratum_order'
         ) }} * {{ rate_per() }} as std_rate,
         {{ ordered_sum(
             'case when population > 0 then reference_weight * reference_weight * events'
             ~ ' / (population * population) end',
-            ['sex', 'age_group']
+            'stratum_order'
         ) }} * {{ rate_per() }} * {{ rate_per() }} as std_rate_variance,
         sum(case when population > 0 then 0 else events end) as events_without_population
     from stratum_events
