@@ -15,8 +15,9 @@
     area_code_of_level(level_column, relation): the area code of a row of `relation` at the
     level in level_column: 'norway', or the row's rhf_code / hf_code / hospital_code.
 
-    period_event_columns(): the names of int_sample_stratum_events' columns of events per
-    period, events_<period> ('events_t1', 'events_t2', 'events_year').
+    period_event_columns(): {period: the name of int_sample_stratum_events' column of its
+    events}, events_<period> ({'T1': 'events_t1', 'T2': 'events_t2', 'year': 'events_year'}):
+    the one place these names are made.
 
     period_event_rows(relation, columns): a select of `relation` (a relation or a subquery in
     parentheses, with the columns of period_event_columns()) with one row per row and period:
@@ -72,19 +73,19 @@
 {%- endmacro %}
 
 {% macro period_event_columns() -%}
-    {%- set columns = [] -%}
+    {%- set columns = {} -%}
     {%- for period in rate_periods() -%}
-        {%- do columns.append('events_' ~ (period | lower)) -%}
+        {%- do columns.update({period: 'events_' ~ (period | lower)}) -%}
     {%- endfor -%}
     {{ return(columns) }}
 {%- endmacro %}
 
 {% macro period_event_rows(relation, columns) -%}
     {%- set branches = [] -%}
-    {%- for period in rate_periods() -%}
-        {%- do branches.append("when '" ~ period ~ "' then wide_events.events_"
-            ~ (period | lower)) -%}
+    {%- for period, column in period_event_columns().items() -%}
+        {%- do branches.append("when '" ~ period ~ "' then wide_events." ~ column) -%}
     {%- endfor -%}
+    {%- set period_events = 'case periods.period ' ~ branches | join(' ') ~ ' end' -%}
     {%- set selected = [] -%}
     {%- for column in columns -%}
         {%- do selected.append('wide_events.' ~ column) -%}
@@ -92,8 +93,8 @@
     select
         {{ selected | join(',\n        ') }},
         periods.period,
-        cast(case periods.period {{ branches | join(' ') }} end as {{ type_double() }}) as events
+        cast({{ period_events }} as {{ type_double() }}) as events
     from {{ relation }} as wide_events
     cross join ({{ rate_periods_relation() }}) as periods
-    where case periods.period {{ branches | join(' ') }} end > 0
+    where {{ period_events }} > 0
 {%- endmacro %}

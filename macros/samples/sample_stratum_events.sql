@@ -180,7 +180,7 @@ patient_events as (
         cast(
             count(case when event_month between {{ months[0] }} and {{ months[1] }} then 1 end)
             as {{ type_double() }}
-        ) as events_{{ period | lower }}{{ ',' if not loop.last }}
+        ) as {{ period_event_columns()[period] }}{{ ',' if not loop.last }}
     {%- endfor %}
     from patient_first_contacts
     where contact_rank = 1
