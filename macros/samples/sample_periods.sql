@@ -15,9 +15,9 @@
     area_code_of_level(level_column, relation): the area code of a row of `relation` at the
     level in level_column: 'norway', or the row's rhf_code / hf_code / hospital_code.
 
-    period_event_columns(): {period: the name of int_sample_stratum_events' column of its
-    events}, events_<period> ({'T1': 'events_t1', 'T2': 'events_t2', 'year': 'events_year'}):
-    the one place these names are made.
+    period_event_column(period): the name of int_sample_stratum_events' column of a period's
+    events, events_<period> ('events_t1', 'events_t2', 'events_year'): the one place these
+    names are made. period_event_columns(): all of them, in the order of rate_periods().
 
     period_event_rows(relation, columns): a select of `relation` (a relation or a subquery in
     parentheses, with the columns of period_event_columns()) with one row per row and period:
@@ -72,18 +72,23 @@
     case {{ branches | join(' ') }} end
 {%- endmacro %}
 
+{% macro period_event_column(period) -%}
+    events_{{ period | lower }}
+{%- endmacro %}
+
 {% macro period_event_columns() -%}
-    {%- set columns = {} -%}
+    {%- set columns = [] -%}
     {%- for period in rate_periods() -%}
-        {%- do columns.update({period: 'events_' ~ (period | lower)}) -%}
+        {%- do columns.append(period_event_column(period) | string) -%}
     {%- endfor -%}
     {{ return(columns) }}
 {%- endmacro %}
 
 {% macro period_event_rows(relation, columns) -%}
     {%- set branches = [] -%}
-    {%- for period, column in period_event_columns().items() -%}
-        {%- do branches.append("when '" ~ period ~ "' then wide_events." ~ column) -%}
+    {%- for period in rate_periods() -%}
+        {%- do branches.append("when '" ~ period ~ "' then wide_events."
+            ~ period_event_column(period)) -%}
     {%- endfor -%}
     {%- set period_events = 'case periods.period ' ~ branches | join(' ') ~ ' end' -%}
     {%- set selected = [] -%}

@@ -8,7 +8,7 @@
         with its stratum attributes, residence areas and what it adds to each additive measure.
     sample_patient_events(plan): CTEs patient_members .. `patient_events`, the `patients`
         measure: distinct persons per sample, option, year, area and stratum, per period
-        (events_<period>, period_event_columns()). Reads the model's CTE `area_levels`.
+        (events_<period>, period_event_column()). Reads the model's CTE `area_levels`.
 #}
 {% macro sample_member_events(plan) -%}
 -- Every member event of every stream with its stratum and what it adds to each measure (NPR:
@@ -180,7 +180,7 @@ patient_events as (
         cast(
             count(case when event_month between {{ months[0] }} and {{ months[1] }} then 1 end)
             as {{ type_double() }}
-        ) as {{ period_event_columns()[period] }}{{ ',' if not loop.last }}
+        ) as {{ period_event_column(period) }}{{ ',' if not loop.last }}
     {%- endfor %}
     from patient_first_contacts
     where contact_rank = 1

@@ -46,7 +46,7 @@
     {%- do value_branches.append(
         "when '" ~ measure ~ "' then stratified_events." ~ column) %}
 {%- endfor %}
-{%- set period_columns = period_event_columns().values() | list %}
+{%- set period_columns = period_event_columns() %}
 {%- set level_sums = [] %}
 {%- set any_events = [] %}
 {%- for column in period_columns %}
