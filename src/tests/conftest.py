@@ -157,3 +157,47 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "small_warehouse" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.test_warehouse)
+
+
+# ------------------------------------------------------------------ CPU seconds per test phase
+#: (CPU seconds, "phase test id") of every setup, call and teardown: this process's CPU and
+#: that of the child processes it waited for (dbt, the loader, npm run as subprocesses). The
+#: wall times of --durations grow with whatever else runs on the machine (make test runs its
+#: steps beside each other); CPU seconds do not, so this list shows which test costs work.
+_PHASE_CPU: list[tuple[float, str]] = []
+CPU_REPORT_LINES = 12
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    start = _cpu_seconds()
+    yield
+    _PHASE_CPU.append((_cpu_seconds() - start, f"setup    {item.nodeid}"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    start = _cpu_seconds()
+    yield
+    _PHASE_CPU.append((_cpu_seconds() - start, f"call     {item.nodeid}"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item):
+    start = _cpu_seconds()
+    yield
+    _PHASE_CPU.append((_cpu_seconds() - start, f"teardown {item.nodeid}"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    """The phases that cost the most CPU seconds, and the session's total."""
+    if not _PHASE_CPU:
+        return
+    terminalreporter.write_sep("=", f"most CPU seconds (of {sum(c for c, _ in _PHASE_CPU):,.1f} in all)")
+    for seconds, phase in sorted(_PHASE_CPU, reverse=True)[:CPU_REPORT_LINES]:
+        terminalreporter.write_line(f"{seconds:7.2f}s {phase}")
