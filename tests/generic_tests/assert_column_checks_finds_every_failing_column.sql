@@ -4,8 +4,9 @@
     rows, and nothing for a clean column: NULLs, duplicates (a value twice, a value three
     times; NULLs present twice pass), values outside a list (quoted, with a quote in a value,
     and a quote: false integer list; NULL passes) and values outside ranges (inclusive and
-    exclusive bounds, one-sided bounds; NULL passes). Fails with the rows where the test's
-    findings and the expected findings differ.
+    exclusive bounds, one-sided bounds; NULL passes) and keys over several columns (a
+    combination twice, one three times, NULLs grouping together; clean keys with a NULL part).
+    Fails with the rows where the test's findings and the expected findings differ.
 #}
 with fixture as (
     select
@@ -95,6 +96,13 @@ findings as (
             'max_only': {'max_value': 10, 'inclusive': false},
             'clean_range': {'min_value': 0, 'max_value': 100, 'inclusive': true},
         },
+        unique_keys=[
+            ['letter', 'tripled'],
+            ['tripled', 'duplicated_once'],
+            ['two_nulls', 'duplicated_nulls'],
+            ['tripled'],
+            ['complete_column'],
+        ],
     ) }}
 ),
 
@@ -152,6 +160,21 @@ expected as (
     select
         'max_only' as column_name,
         'accepted_range' as check_name,
+        2 as failing_rows
+    union all
+    select
+        'tripled, duplicated_once' as column_name,
+        'unique_key' as check_name,
+        1 as failing_rows
+    union all
+    select
+        'two_nulls, duplicated_nulls' as column_name,
+        'unique_key' as check_name,
+        1 as failing_rows
+    union all
+    select
+        'tripled' as column_name,
+        'unique_key' as check_name,
         2 as failing_rows
 ),
 
