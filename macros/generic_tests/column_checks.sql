@@ -1,8 +1,8 @@
 {#
     Test column_checks(model, not_null=[], unique=[], accepted_values={}, accepted_range={},
     unique_keys=[]): the column and key checks of a model (or seed) in one test node, instead
-    of one node and one query per column, check and key (a node costs dbt some 0.1-0.2 CPU
-    seconds whatever it reads, on every engine).
+    of one node and one query per column, check and key (every node has a fixed cost in dbt,
+    whatever it reads, on every engine: docs/testing.md).
 
     - not_null: column names; fails on NULL.
     - unique: column names; fails on a non-null value present more than once (NULLs are

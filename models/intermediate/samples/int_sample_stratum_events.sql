@@ -128,7 +128,9 @@ stratified_events as (
         on member_events.sample_id = samples.sample_id
 ),
 
--- One row per event and additive measure of its sample, with the event's value.
+-- One row per event and additive measure of its sample, with the event's value, as an exact
+-- decimal (type_exact_amount): the sums below give the same bits in any order (NOK is not
+-- whole; the counts are).
 measure_events as (
     select
         stratified_events.sample_id,
@@ -141,9 +143,9 @@ measure_events as (
         stratified_events.rhf_code,
         stratified_events.hf_code,
         stratified_events.hospital_code,
-        case sample_measures.measure
+        cast(case sample_measures.measure
             {{ value_branches | join('\n            ') }}
-        end as events
+        end as {{ type_exact_amount() }}) as events
     from stratified_events
     inner join sample_measures
         on stratified_events.sample_id = sample_measures.sample_id

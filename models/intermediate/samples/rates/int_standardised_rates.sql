@@ -2,23 +2,21 @@
     The rate engine: one row per cell (sample_id, measure, provider_option, year, period,
     area_level, area_code) with events, population, the crude rate and the directly
     standardised rate per 100,000 with its 95% Fay-Feuer gamma interval (formulas in
-    macros/rates/fay_feuer.sql), rounded to rate_decimals() decimals. Suppression of small
-    counts is applied by the public mart, not here.
+    macros/rates/fay_feuer.sql), rounded to rate_decimals() decimals; the public mart hides
+    small counts.
 
     It computes exactly what aggregating the full stratum grid (int_rate_strata) would, without
-    building that grid: strata without events add nothing to the rate or its variance, so the
-    sums run over the strata with events only, and the two terms that need every stratum (the
-    population and w_M = max w_i / n_i) depend only on the population scope, year and area, so
-    they are computed once per scope, year and area and shared by every sample, measure and
-    provider option (the grid has some thirty times more rows than there are cells, which
-    PostgreSQL in particular aggregated slowly). The period factor f (4/12, 8/12, 1) scales
-    the population: n_i f, so w_i d_i / (n_i f) and w_M / f.
+    that grid (some thirty times more rows than cells): strata without events add nothing to
+    the rate or its variance, so the sums run over the strata with events only, and the two
+    terms that need every stratum (the population and w_M = max w_i / n_i) depend only on the
+    population scope, year and area: computed once per scope, year and area, shared by every
+    sample, measure and provider option. The period factor f (4/12, 8/12, 1) scales the
+    population: n_i f, so w_i d_i / (n_i f) and w_M / f.
 
     Events in a stratum without population (possible only in a tiny area, or from events
     outside the scope) cannot carry a rate: they are left out of the rate and its interval and
-    reported in events_without_population (a data test requires 0). Sums of doubles are
-    added in a fixed order (ordered_sum: by sex and age group, as their rank stratum_order), so
-    every build gives the same bits and the same rounded rates.
+    reported in events_without_population (a data test requires 0). Sums of doubles add in a
+    fixed order (ordered_sum, by the rank of sex and age group): the same bits in every build.
 #}
 with samples as (
     select
@@ -88,12 +86,11 @@ cell_areas as (
             and (cells.standardisation = 'age_sex' or scope_areas.area_level <> 'hospital')
 ),
 
--- Each stratum's population is joined once, to the row that holds all its periods, before
--- the periods become rows.
+-- Each stratum's population joined once, to the row of all its periods, before the periods
+-- become rows; to its sample by sample_id alone (with the five cell keys PostgreSQL expects
+-- one row and picks a nested loop over millions). Events of incomplete periods drop out in
+-- the join to cell_areas below.
 stratum_populations as (
-    -- Joined to its sample by sample_id alone (not to the cells): with the five cell keys,
-    -- PostgreSQL multiplies the keys' selectivities, expects one row and picks a nested loop
-    -- over millions. Events of incomplete periods drop out in the join to cell_areas below.
     select
         stratum_events.sample_id,
         stratum_events.measure,
