@@ -37,20 +37,29 @@
     'procedures': 'n_contacts',
     'bed_days': 'bed_days',
     'codes': 'n_codes',
-    'nok': 'nok',
     'invoices': 'n_invoices',
     'referrals': 'n_referrals',
 } %}
+{#- measure -> the column of member_events that holds its amount (not whole: summed exactly) -#}
+{%- set measure_amounts = {'nok': 'nok'} %}
 {%- set value_branches = [] %}
 {%- for measure, column in measure_values.items() %}
     {%- do value_branches.append(
         "when '" ~ measure ~ "' then stratified_events." ~ column) %}
 {%- endfor %}
+{%- set amount_branches = [] %}
+{%- for measure, column in measure_amounts.items() %}
+    {%- do amount_branches.append(
+        "when '" ~ measure ~ "' then cast(stratified_events." ~ column ~ ' as '
+        ~ type_exact_amount() ~ ')') %}
+{%- endfor %}
 {%- set period_columns = period_event_columns() %}
 {%- set level_sums = [] %}
 {%- set any_events = [] %}
 {%- for column in period_columns %}
+    {%- set amount_column = column | replace('events_', 'amounts_', 1) %}
     {%- do level_sums.append('cast(coalesce(sum(additive_cells.' ~ column ~ '), 0) as '
+        ~ type_double() ~ ') + cast(coalesce(sum(additive_cells.' ~ amount_column ~ '), 0) as '
         ~ type_double() ~ ') as ' ~ column) %}
     {%- do any_events.append(column ~ ' > 0') %}
 {%- endfor %}
@@ -128,9 +137,9 @@ stratified_events as (
         on member_events.sample_id = samples.sample_id
 ),
 
--- One row per event and additive measure of its sample, with the event's value, as an exact
--- decimal (type_exact_amount): the sums below give the same bits in any order (NOK is not
--- whole; the counts are).
+-- One row per event and additive measure of its sample, with the event's value: a count in
+-- events (whole numbers: their sums are exact as doubles), an amount (NOK) in amounts as an
+-- exact decimal (type_exact_amount), so that every sum below gives the same bits in any order.
 measure_events as (
     select
         stratified_events.sample_id,
@@ -143,9 +152,12 @@ measure_events as (
         stratified_events.rhf_code,
         stratified_events.hf_code,
         stratified_events.hospital_code,
-        cast(case sample_measures.measure
+        case sample_measures.measure
             {{ value_branches | join('\n            ') }}
-        end as {{ type_exact_amount() }}) as events
+        end as events,
+        case sample_measures.measure
+            {{ amount_branches | join('\n            ') }}
+        end as amounts
     from stratified_events
     inner join sample_measures
         on stratified_events.sample_id = sample_measures.sample_id
@@ -167,7 +179,7 @@ additive_cells as (
         rhf_code,
         hf_code,
         hospital_code,
-        {{ period_sums(['events'], 'period_month') }}
+        {{ period_sums(['events', 'amounts'], 'period_month') }}
     from measure_events
     group by
         sample_id,
