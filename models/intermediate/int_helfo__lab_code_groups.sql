@@ -17,8 +17,8 @@
       list price in ref_nlk_lab_codes (the public price at hospital laboratories, the private
       price at private ones; for a code listed twice, the newest version); equally when the
       invoice's codes have no list price. The groups' nok therefore adds up to what HELFO paid.
-      Each share is kept to 1e-12 NOK and summed exactly (type_exact_amount): the same bits in
-      every build, whatever order the sum adds in.
+      Each share is kept to 1e-12 NOK and summed exactly (type_exact_amount), then cast to
+      double: the same bits in every build, whatever order the sum adds in.
     - provider_type: `public` for hospital laboratories (public or private non-commercial
       hospitals), `private` for private laboratories (the dashboard's 'inclusive private').
 #}
@@ -172,7 +172,7 @@ grouped as (
         hospital_code,
         lab_field,
         sum(n_codes) as n_codes,
-        sum(cast(nok as {{ type_exact_amount() }})) as nok
+        cast(sum(cast(nok as {{ type_exact_amount() }})) as {{ type_double() }}) as nok
     from allocated
     group by
         source,
