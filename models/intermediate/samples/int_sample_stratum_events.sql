@@ -138,8 +138,9 @@ stratified_events as (
 ),
 
 -- One row per event and additive measure of its sample, with the event's value: a count in
--- events (whole numbers: their sums are exact as doubles), an amount (NOK) in amounts as an
--- exact decimal (type_exact_amount), so that every sum below gives the same bits in any order.
+-- events as a double (whole numbers: their sums are exact; PostgreSQL would sum its bigint
+-- counts as numeric), an amount (NOK) in amounts as an exact decimal (type_exact_amount), so
+-- that every sum below gives the same bits in any order.
 measure_events as (
     select
         stratified_events.sample_id,
@@ -152,9 +153,9 @@ measure_events as (
         stratified_events.rhf_code,
         stratified_events.hf_code,
         stratified_events.hospital_code,
-        case sample_measures.measure
+        cast(case sample_measures.measure
             {{ value_branches | join('\n            ') }}
-        end as events,
+        end as {{ type_double() }}) as events,
         case sample_measures.measure
             {{ amount_branches | join('\n            ') }}
         end as amounts
