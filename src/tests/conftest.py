@@ -173,25 +173,19 @@ def _cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item: pytest.Item):
-    start = _cpu_seconds()
-    yield
-    _PHASE_CPU.append((_cpu_seconds() - start, f"setup    {item.nodeid}"))
+def _phase_cpu(phase: str):
+    """A hook wrapper around one test phase that records its CPU seconds in _PHASE_CPU."""
+    @pytest.hookimpl(hookwrapper=True)
+    def wrapper(item: pytest.Item):
+        start = _cpu_seconds()
+        yield
+        _PHASE_CPU.append((_cpu_seconds() - start, f"{phase:8} {item.nodeid}"))
+    return wrapper
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item: pytest.Item):
-    start = _cpu_seconds()
-    yield
-    _PHASE_CPU.append((_cpu_seconds() - start, f"call     {item.nodeid}"))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item):
-    start = _cpu_seconds()
-    yield
-    _PHASE_CPU.append((_cpu_seconds() - start, f"teardown {item.nodeid}"))
+pytest_runtest_setup = _phase_cpu("setup")
+pytest_runtest_call = _phase_cpu("call")
+pytest_runtest_teardown = _phase_cpu("teardown")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
