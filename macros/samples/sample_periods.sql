@@ -16,8 +16,9 @@
     level in level_column: 'norway', or the row's rhf_code / hf_code / hospital_code.
 
     period_event_column(period): the name of int_sample_stratum_events' column of a period's
-    events, events_<period> ('events_t1', 'events_t2', 'events_year'): the one place these
-    names are made. period_event_columns(): all of them, in the order of rate_periods().
+    events, events_<period> ('events_t1', 'events_t2', 'events_year'). period_column(column,
+    period): <column>_<period>, the one place such names are made (period_sums names its sums
+    with it). period_event_columns(): all of them, in the order of rate_periods().
 
     period_event_rows(relation, columns): a select of `relation` (a relation or a subquery in
     parentheses, with the columns of period_event_columns()) with one row per row and period:
@@ -40,7 +41,7 @@
         {%- for period, months in rate_periods().items() -%}
             {%- do sums.append(
                 "sum(case when " ~ month_column ~ " between " ~ months[0] ~ " and " ~ months[1]
-                ~ " then " ~ column ~ " end) as " ~ column ~ "_" ~ (period | lower)) -%}
+                ~ " then " ~ column ~ " end) as " ~ period_column(column, period)) -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ sums | join(',\n' ~ (' ' * indent)) }}
@@ -72,8 +73,12 @@
     case {{ branches | join(' ') }} end
 {%- endmacro %}
 
+{% macro period_column(column, period) -%}
+    {{ column }}_{{ period | lower }}
+{%- endmacro %}
+
 {% macro period_event_column(period) -%}
-    events_{{ period | lower }}
+    {{ period_column('events', period) }}
 {%- endmacro %}
 
 {% macro period_event_columns() -%}

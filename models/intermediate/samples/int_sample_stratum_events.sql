@@ -56,10 +56,11 @@
 {%- set period_columns = period_event_columns() %}
 {%- set level_sums = [] %}
 {%- set any_events = [] %}
-{%- for column in period_columns %}
-    {%- set amount_column = column | replace('events_', 'amounts_', 1) %}
+{%- for period in rate_periods() %}
+    {%- set column = period_event_column(period) | trim %}
+    {%- set amounts = period_column('amounts', period) | trim %}
     {%- do level_sums.append('cast(coalesce(sum(additive_cells.' ~ column ~ '), 0) as '
-        ~ type_double() ~ ') + cast(coalesce(sum(additive_cells.' ~ amount_column ~ '), 0) as '
+        ~ type_double() ~ ') + cast(coalesce(sum(additive_cells.' ~ amounts ~ '), 0) as '
         ~ type_double() ~ ') as ' ~ column) %}
     {%- do any_events.append(column ~ ' > 0') %}
 {%- endfor %}
