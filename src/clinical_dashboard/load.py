@@ -138,6 +138,9 @@ SPARK_LOG4J2 = "spark/log4j2.properties"
 DEFAULT_REPORT_DIR = Path("target/validation")
 MANIFEST_NAME = "_manifest.json"
 STAGED = "_delivery_staged"
+#: COPY options of a landing-zone file: zstd at its fastest level, which writes files as small as the
+#: default level's (the delivered text repeats a lot) for less CPU (benchmarks/README.md)
+LANDING_PARQUET = "format parquet, compression zstd, compression_level 1"
 #: Memory of the in-memory DuckDB that stages every delivery (it spills to disk beyond); ``--memory-limit``
 #: or env CLINICAL_DASHBOARD_LOAD_MEMORY override it.
 STAGING_MEMORY_LIMIT = "3GB"
@@ -423,9 +426,12 @@ def _raw_ddl(source: str, engine: str) -> str:
 
 
 def _typed_delivery_sql(source: str, rel: str, delivery_hash: str) -> str:
-    """The staged delivery (text, file order) as the landing zone holds it: typed, in file order."""
+    """The staged delivery (text, file order) as the landing zone holds it: typed, in file order.
+    No ORDER BY: DuckDB keeps a table's insertion order through projections and COPY (the
+    connection's ``preserve_insertion_order``, on), so the rows are written as they were staged
+    without sorting them again."""
     return typed_select(_contract_columns(source), f"(select *, rowid + 2 as _line from {STAGED})",
-                        f"{_lit(rel)} as _file, _line, {_lit(delivery_hash)} as _delivery_hash") + " order by _line"
+                        f"{_lit(rel)} as _file, _line, {_lit(delivery_hash)} as _delivery_hash")
 
 
 def _check_columns(source: str, found: list[str], columns: tuple[str, ...], where: str) -> None:
@@ -480,6 +486,8 @@ def staging_connection(work_dir: Path, memory_limit: str):
         raise LoaderError(f"memory limit {memory_limit!r} (--memory-limit or CLINICAL_DASHBOARD_LOAD_MEMORY): "
                           f"{str(error).strip().splitlines()[0]}; give a size such as 3GB or 500MB") from None
     con.execute("set TimeZone = 'UTC'")
+    # file order through filters, LIMIT and COPY (the default, relied upon: _typed_delivery_sql, _first_rows)
+    con.execute("set preserve_insertion_order = true")
     return con
 
 
@@ -624,7 +632,7 @@ class Landing:
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             self.con.execute(f"copy ({_typed_delivery_sql(source, rel, delivery_hash)}) "
-                             f"to {_lit(str(tmp))} (format parquet, compression zstd)")
+                             f"to {_lit(str(tmp))} ({LANDING_PARQUET})")
             unparsed = self.con.execute(f"select count(*) from {_parquet(tmp)} "
                                         f"where {UNPARSED} is not null").fetchone()[0]
             self._set_aside(path)
@@ -641,7 +649,7 @@ class Landing:
                 continue
             tmp = path.with_name(f".{path.name}.tmp")
             query = typed_select(suite.columns, _parquet(path), "_file, _line, _delivery_hash")
-            self.con.execute(f"copy ({query} order by _line) to {_lit(str(tmp))} (format parquet, compression zstd)")
+            self.con.execute(f"copy ({query} order by _line) to {_lit(str(tmp))} ({LANDING_PARQUET})")
             os.replace(tmp, path)
 
     def remove(self, source: str, rel: str) -> int:

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 import yaml
 
-from clinical_dashboard.code_lists import NORMALISE, CodeList, codes, seed_path
+from clinical_dashboard.code_lists import NORMALISE, CodeList, codes, listed, seed_path
 from clinical_dashboard.config import REPO_ROOT
 from clinical_dashboard.contract_docs import DBT_SOURCES_PATH, EXTRACT_FORMATS_PATH
 from clinical_dashboard.contracts import ContractError, contracts, load_contract
@@ -244,6 +244,28 @@ def test_the_ge_suite_looks_codes_up_in_the_seed_in_the_delivered_spellings() ->
     assert value_set == {"K358", "k35.8", "K35 8"}  # the frame's spellings of listed codes
     cancer = code_list_check(contracts()["cancer_survival"].column("omrade"))
     assert cancer.per_row and "omradeniva" in cancer.kwargs["row_condition"]
+
+
+def test_a_list_of_codes_is_judged_as_in_python_and_as_code_by_code() -> None:
+    """A column of codes joined by a separator is matched against one regular expression made of the
+    list (``listed_run``): the SQL must pass exactly the values that ``listed`` (Python, GE's value
+    sets) passes, and flag a value as soon as one of its codes is not a code of the list, including
+    codes run together, prefixes and extensions of codes, and characters that are regex syntax."""
+    column = contracts()["helfo_lab"].column("analysekoder")
+    check = code_list_check(column)
+    known = codes(column.code_list)
+    a, b, c = known[0], known[1], known[-1]
+    values = [a, f"{a}|{b}", f"{a}|{b}|{c}", f"{a.lower()}|{b[:3]}.{b[3:]}", f" {a} | {b} ", f"{a}||{b}",
+              f"|{a}|", "|", f"{a}{b}", f"{a}|{b}X", f"{a}|{b[:-1]}", f"X{a}", f"{a}|NOR99999", f"{a};{b}",
+              f"{a}|.*", ".*", f"({a})", f"{a}|{a}", f"{a}\n", f"{a}|{b}Ø", "NPU0123[4]", "", None]
+    with duckdb.connect() as con:
+        for value in values:
+            (unknown,) = con.execute(f"select {check.unexpected_sql} from (select nullif(?, '') as analysekoder)",
+                                     [value]).fetchone()
+            parts = [p for p in (value or "").replace(".", "").replace(" ", "").upper().split("|") if p]
+            assert unknown == any(p not in known for p in parts), value
+            assert unknown == (value not in (None, "") and not listed(column.code_list, value)), value
+    assert "NOR99999" not in known  # the generator's unknown code
 
 
 @pytest.mark.parametrize("entry, problem", [
