@@ -210,11 +210,24 @@ def loaded(config: BenchConfig, raw: Path, warehouse: Path, log_dir: Path) -> tu
             return None, timing
     stage = load_stage("load", raw, "duckdb", warehouse, log_dir)
     timing = {"seconds": stage.seconds, "cpu_seconds": stage.cpu_seconds, "peak_rss_mb": stage.peak_rss_mb,
+              "steps": load_steps(log_dir / "load-report" / "report.json"),
               "key": key, "returncode": stage.returncode, "made_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
     if stage.returncode == 0:
         _copy_warehouse(warehouse, cache)
         timing_file.write_text(json.dumps(timing, indent=2))
     return stage, timing
+
+
+def load_steps(report: Path) -> dict[str, float] | None:
+    """Where the load's time went: the wall seconds of each step of the loader (scan, read,
+    check, load: ``FileResult.timings``) summed over the files of its report (None: no report)."""
+    if not report.is_file():
+        return None
+    steps: dict[str, float] = {}
+    for result in json.loads(report.read_text("utf-8"))["files"]:
+        for step, seconds in (result.get("timings") or {}).items():
+            steps[step] = steps.get(step, 0.0) + seconds
+    return {step: round(seconds, 1) for step, seconds in steps.items()}
 
 
 def _copy_warehouse(source: Path, to: Path) -> None:
@@ -380,6 +393,7 @@ def run(config: BenchConfig) -> dict:
         "load_s": load_timing["seconds"],
         "load_cpu_s": load_timing.get("cpu_seconds"),
         "load_peak_rss_mb": load_timing["peak_rss_mb"],
+        "load_steps_s": load_timing.get("steps"),
         "ingest_s": ingest["seconds"],
         "ingest_cpu_s": ingest["cpu_seconds"],
         "load_to_ingest_ratio": _ratio(load_timing["seconds"], ingest["seconds"]),
@@ -426,6 +440,8 @@ def summary(result: dict) -> str:
         f"  generate  {fmt(result['generate_s'], ' s')}{' (cached)' if result['generate_cached'] else ''}",
         f"  load      {fmt(result['load_s'], ' s')} ({fmt(result.get('load_cpu_s'), ' CPU s')})  peak "
         f"{fmt(result['load_peak_rss_mb'], ' MB')}{' (cached)' if result.get('load_cached') else ''}",
+        f"  load steps (s, summed over files): "
+        f"{', '.join(f'{k} {v:,.1f}' for k, v in (result.get('load_steps_s') or {}).items()) or 'n/a'}",
         f"  ingest    {fmt(result.get('ingest_s'), ' s')} ({fmt(result.get('ingest_cpu_s'), ' CPU s')}; floor: "
         f"every CSV row read once)",
         f"  load / ingest = {fmt(result.get('load_to_ingest_ratio'))}",

@@ -55,6 +55,20 @@ def test_ingest_floor_reads_every_delivery_file(tmp_path: Path) -> None:
     assert floor["seconds"] >= 0 and floor["cpu_seconds"] >= 0
 
 
+def test_load_steps_add_up_the_loaders_steps_over_the_files(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    assert bench.load_steps(report) is None
+    report.write_text(json.dumps({"summary": {}, "files": [
+        {"file": "a/2023.csv", "timings": {"scan": 1.25, "read": 2.0, "check": 0.5, "load": 3.0}},
+        {"file": "a/2024.csv", "timings": {}},  # unchanged or rejected: no steps
+        {"file": "b/2023.csv", "timings": {"scan": 0.25, "read": 1.0, "check": 1.5, "load": 0.04}}]}))
+    assert bench.load_steps(report) == {"scan": 1.5, "read": 3.0, "check": 2.0, "load": 3.0}
+    assert "load steps (s, summed over files): scan 1.5, read 3.0, check 2.0, load 3.0" in bench.summary(
+        {"scale": 1.0, "seed": 42, "generate_s": None, "generate_cached": True, "load_s": 10.0,
+         "load_peak_rss_mb": 1.0, "load_steps_s": bench.load_steps(report), "build_s": None,
+         "build_peak_rss_mb": None, "build_ok": False, "scan_s": None, "build_to_scan_ratio": None})
+
+
 def test_cached_extracts_are_reused(tmp_path: Path) -> None:
     config = bench.BenchConfig(scale=0.5, seed=3, cache_dir=tmp_path)
     folder = tmp_path / "scale-0.5-seed-3"
