@@ -486,7 +486,7 @@ def staging_connection(work_dir: Path, memory_limit: str):
         raise LoaderError(f"memory limit {memory_limit!r} (--memory-limit or CLINICAL_DASHBOARD_LOAD_MEMORY): "
                           f"{str(error).strip().splitlines()[0]}; give a size such as 3GB or 500MB") from None
     con.execute("set TimeZone = 'UTC'")
-    # file order through filters, LIMIT and COPY (the default, relied upon: _typed_delivery_sql, _first_rows)
+    # file order through projections and COPY (the default, relied upon: _typed_delivery_sql)
     con.execute("set preserve_insertion_order = true")
     return con
 

@@ -966,13 +966,6 @@ class CheckResult:
         return 100.0 * self.unexpected_count / self.element_count if self.element_count else 0.0
 
 
-def _first_rows(query: str) -> str:
-    """The first :data:`N_EXAMPLES` rows of ``query`` (a filter of one table, line first) in file
-    order. DuckDB keeps a table's insertion order through WHERE and LIMIT, so the scan stops at the
-    N-th match; ``order by rowid limit N`` would test every row of the file first."""
-    return f"select * from ({query} limit {N_EXAMPLES}) as first_rows order by 1"
-
-
 def count_unexpected(con, table: str, checks: list[Check], rows: int) -> list[CheckResult]:
     """Every check counted over every row of the staged ``table`` (``_line = rowid + 2``).
 
@@ -1007,8 +1000,8 @@ def count_unexpected(con, table: str, checks: list[Check], rows: int) -> list[Ch
             n = counts[c.id]
             examples = []
             if n:
-                examples = con.execute(_first_rows(f"select rowid + 2, coalesce(({c.value_sql})::varchar, '') "
-                                                   f"from {table} where {c.unexpected_sql}")).fetchall()
+                examples = con.execute(f"select rowid + 2, coalesce(({c.value_sql})::varchar, '') from {table} "
+                                       f"where {c.unexpected_sql} order by rowid limit {N_EXAMPLES}").fetchall()
             results[c.id] = CheckResult(c.id, c.expectation, c.column, c.description, n == 0 or c.warning, n, rows,
                                         [{"line": int(line), "value": v} for line, v in examples],
                                         warning=c.warning)
@@ -1017,9 +1010,10 @@ def count_unexpected(con, table: str, checks: list[Check], rows: int) -> list[Ch
             n = counts[c.id]
             examples = []
             if n:
-                examples = con.execute(_first_rows(
+                examples = con.execute(
                     f"select rowid + 2, {qc} from {table} where {qc} in (select {qc} from {table} "
-                    f"where {qc} is not null group by {qc} having count(*) > 1)")).fetchall()
+                    f"where {qc} is not null group by {qc} having count(*) > 1) order by rowid limit {N_EXAMPLES}"
+                ).fetchall()
             results[c.id] = CheckResult(c.id, c.expectation, c.column, c.description, n == 0, n, rows,
                                         [{"line": int(line), "value": v} for line, v in examples])
         elif c.kind == "table":
