@@ -186,22 +186,18 @@ def unknown_sql(code_list: CodeList, column_sql: str, when_sql: str | None = Non
     regular expression made of the list (:func:`listed_run`): a lookup per code would be a
     correlated subquery per value, the loader's costliest check on a national delivery."""
     value = NORMALISE[code_list.normalise].format(column_sql) if code_list.normalise else column_sql
-    seed = str(seed_path(code_list.seed))
-    # the seed's own columns, all text, no sniffing (a quarter of the time of read_csv's detection)
-    columns = ", ".join(f"{_lit(name)}: 'VARCHAR'" for name in seed_header(Path(seed)))
-    listed_sql = (f"(select {_q(code_list.column)} from read_csv({_lit(seed)}, header = true, auto_detect = false, "
-                  f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}) "
-                  f"where {_q(code_list.column)} is not null)")
-
-    def outside(code: str) -> str:
-        excepted = (f" and {code} not in ({', '.join(_lit(v) for v in code_list.exceptions)})"
-                    if code_list.exceptions else "")
-        return f"{code} not in {listed_sql}{excepted}"
-
     if code_list.separator:  # a row is counted when any of its (non-empty) codes is not listed
         test = f"not regexp_full_match({value}, {_lit(listed_run(code_list))})"
     else:
-        test = outside(value)
+        seed = str(seed_path(code_list.seed))
+        # the seed's own columns, all text, no sniffing (a quarter of the time of read_csv's detection)
+        columns = ", ".join(f"{_lit(name)}: 'VARCHAR'" for name in seed_header(Path(seed)))
+        listed_sql = (f"(select {_q(code_list.column)} from read_csv({_lit(seed)}, header = true, "
+                      f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}) "
+                      f"where {_q(code_list.column)} is not null)")
+        excepted = (f" and {value} not in ({', '.join(_lit(v) for v in code_list.exceptions)})"
+                    if code_list.exceptions else "")
+        test = f"{value} not in {listed_sql}{excepted}"
     return f"({value} is not null and {test}" + (f" and {when_sql}" if when_sql else "") + ")"
 
 
