@@ -101,7 +101,9 @@ numbered as (
       dedup_scope_id_rows   every raw row sharing a record id with them, or without an id:
                             what the duplicate and conflict windows compare them with.
     A file the loader never saw again keeps its rows untouched: raw loads are append-only by
-    delivery (a re-delivered file replaces its own rows only).
+    delivery (a re-delivered file replaces its own rows only). Ids are compared as text: the
+    model's record_id is text, the raw id may be typed (a bigint, which PostgreSQL does not
+    compare with a text).
 #}
 {% macro incremental_delivery_scope_ctes(relation, record_id) -%}
 dedup_current_files as (
@@ -129,7 +131,7 @@ dedup_changed_files as (
 ),
 
 dedup_changed_ids as (
-    select {{ record_id }} as changed_id
+    select cast({{ record_id }} as {{ dbt.type_string() }}) as changed_id
     from {{ relation }} as raw_rows
     inner join dedup_changed_files
         on raw_rows._file = dedup_changed_files.changed_file
@@ -146,7 +148,7 @@ dedup_id_rows as (
     select raw_rows.*
     from {{ relation }} as raw_rows
     left join dedup_changed_ids
-        on {{ record_id }} = dedup_changed_ids.changed_id
+        on cast({{ record_id }} as {{ dbt.type_string() }}) = dedup_changed_ids.changed_id
     where dedup_changed_ids.changed_id is not null
 ),
 
