@@ -16,7 +16,8 @@
       - upper_bound = denominator - the sum of the published HF complements (denominator -
         numerator), since the RHF's complement is at least that;
       - for the NKI indicator, a numerator that fct_nki_indicators publishes (sector `all`,
-        same year and RHF) pins n: both bounds are it.
+        same year and RHF; read from int_nki__indicators, which it publishes) pins n: both
+        bounds are it.
     A published RHF row has bounds like any other; the callers only read the hidden ones.
 #}
 {% macro rbf_points_bounds(name, published) -%}
@@ -56,7 +57,7 @@
             year,
             area_code,
             numerator
-        from {{ ref('fct_nki_indicators') }}
+        from {{ ref('int_nki__indicators') }}
         where sector = 'all' and area_level = 'rhf' and not is_suppressed
     ),
 

@@ -1,5 +1,5 @@
 {#
-    The sums of fct_nki_indicators (models/marts/quality; the method in its header), CTEs for
+    The sums of int_nki__indicators (models/intermediate/rbf; the method in its header), CTEs for
     its `with`: nki_area_sums(located) renders sectors, area_rows and `summed` (year, sector,
     area_level, area_code, numerator = summaries sent within 1 day, denominator =
     discharges). `located`: the NKI rows of the complete years with year, sector,

@@ -2,7 +2,7 @@
 manifest, the loader reads it (no manifest or no keys: a real delivery, fraction 1), records it
 with every file and refuses a warehouse of two fractions. The warehouse side (every population
 times the fraction) is tested by dbt unit tests of int_rate_population and
-int_rate_population_fraction (models/intermediate/samples/rates/_rates__models.yml).
+int_rate_population_fraction (models/intermediate/_intermediate__models.yml).
 
 The loads run without the Great Expectations pass (``NO_GE``): it only adds to the report, which
 these tests do not read.

@@ -18,7 +18,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 #: macro-heavy files: the suppression passes, the year-by-year rebuild, a base model's quarantine and
 #: residence macros (base_npr__som.sql is one macro call, a lint stand-in in .sqlfluff)
-FILES = ("models/marts/quality/fct_nki_indicators.sql", "models/intermediate/rbf/int_rbf__indicator_units.sql",
+FILES = ("models/intermediate/rbf/int_nki__indicators.sql", "models/intermediate/rbf/int_rbf__indicator_units.sql",
          "models/staging/npr/base/base_npr__phbu_referrals.sql",
          "tests/privacy/assert_rbf_indicators_hide_no_small_total.sql")
 

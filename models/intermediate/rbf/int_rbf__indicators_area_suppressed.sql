@@ -39,15 +39,16 @@ with scores as (
     from {{ ref('int_rbf__indicator_scores') }}
 ),
 
--- NKI's published suppression: the NKI indicator's numerators are fct_nki_indicators'
--- sector `all` numerators, so what that mart hides is hidden here too.
+-- NKI's published suppression: the NKI indicator's numerators are int_nki__indicators'
+-- sector `all` numerators (published as fct_nki_indicators), so what NKI hides is hidden
+-- here too.
 nki_suppressed as (
     select
         year,
         area_level,
         area_code,
         is_suppressed
-    from {{ ref('fct_nki_indicators') }}
+    from {{ ref('int_nki__indicators') }}
     where sector = 'all'
 ),
 

@@ -6,24 +6,9 @@
     the seed its contract names) are warnings: the rows are loaded and staging flags them; they
     used to be relationships tests on the staging models, evaluated again in every build.
 
-    The current files are those whose newest 'loaded' or 'withdrawn' ledger row is 'loaded'
-    (as int_rate_population_fraction and the loader's current_files).
+    The current files: stg_loader__current_deliveries.
 #}
-with ledger as (
-    select
-        file,
-        source,
-        year,
-        delivery_hash,
-        rows as n_rows,
-        status,
-        check_counts,
-        row_number() over (partition by file order by attempted_at desc) as newest
-    from {{ source('loader', '_deliveries') }}
-    where status in ('loaded', 'withdrawn')
-),
-
-current_files as (
+with current_files as (
     select
         file,
         source,
@@ -31,8 +16,8 @@ current_files as (
         delivery_hash,
         n_rows,
         check_counts
-    from ledger
-    where newest = 1 and status = 'loaded' and check_counts is not null
+    from {{ ref('stg_loader__current_deliveries') }}
+    where check_counts is not null
 ),
 
 entries as (

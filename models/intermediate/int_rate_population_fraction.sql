@@ -6,31 +6,18 @@
 
     A synthetic delivery at scale s (clinical-dashboard generate --scale s) holds the events of
     a fraction s of the residents; its manifest says so and the loader records the fraction with
-    every file it loads (raw._deliveries.population_fraction). The files whose rows are in raw
-    are those whose newest 'loaded' or 'withdrawn' ledger row is 'loaded' (as the loader's
-    current_files). A file recorded without a fraction (a real delivery, or a ledger row
+    every file it loads (raw._deliveries.population_fraction), over the files whose rows are in
+    raw (stg_loader__current_deliveries). A file recorded without a fraction (a real delivery, or a ledger row
     written before the loader recorded it) counts as 1; no files at all: 1, not synthetic.
     The loader refuses a delivery whose fraction differs from that of the files it keeps;
     population_fractions or synthetic_flags > 1 (tests on this model) stop the build if a mix
     got in anyway (a rejected file's earlier version kept beside a new delivery).
 #}
-with ledger as (
+with current_files as (
     select
-        file,
-        status,
         coalesce(population_fraction, 1.0) as population_fraction,
-        coalesce(synthetic, false) as is_synthetic,
-        row_number() over (partition by file order by attempted_at desc) as newest
-    from {{ source('loader', '_deliveries') }}
-    where status in ('loaded', 'withdrawn')
-),
-
-current_files as (
-    select
-        population_fraction,
-        is_synthetic
-    from ledger
-    where newest = 1 and status = 'loaded'
+        coalesce(is_synthetic, false) as is_synthetic
+    from {{ ref('stg_loader__current_deliveries') }}
 )
 
 select
