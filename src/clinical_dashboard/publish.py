@@ -51,6 +51,10 @@ class PublishConfig:
     target: str = "duckdb"
 
 
+#: The ledger's current files (models/staging/loader): what the models reading the ledger read.
+LEDGER_MODEL = "stg_loader__current_deliveries"
+
+
 def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
     """dbt arguments that build only what reads the raw tables of ``sources`` (the sources of
     new deliveries): ``--select source:raw.<source>+ ...``; nothing for no sources (build
@@ -59,7 +63,8 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
     selection are those whose input did not change. The models that read the loader's ledger
     are always rebuilt: the population fraction of the delivery (int_rate_population_fraction;
     a delivery of another fraction replaces every file, and its test then stops the build
-    until it is built in full) and the check counts of the current files (fct_delivery_checks)."""
+    until it is built in full) and the check counts of the current files (fct_delivery_checks),
+    the readers of the ledger's current files (stg_loader__current_deliveries, a view)."""
     from .config import SOURCES
 
     unknown = sorted(set(sources) - set(SOURCES))
@@ -67,11 +72,11 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
         raise PublishError(f"unknown sources {unknown}; choose from {', '.join(SOURCES)}")
     if not sources:
         return ()
-    # the models that read the loader's ledger (source:loader, one step): the delivery's
-    # population fraction (int_rate_population_fraction, with the test that fails when the
-    # rate populations were built with another one) and the checks of the current files
-    # (fct_delivery_checks)
-    return ("--select", *(f"source:raw.{source}+" for source in sources), "source:loader+1")
+    # the models that read the loader's current files (stg_loader__current_deliveries and one
+    # step on): the delivery's population fraction (int_rate_population_fraction, with the test
+    # that fails when the rate populations were built with another one) and the checks of the
+    # current files (fct_delivery_checks)
+    return ("--select", *(f"source:raw.{source}+" for source in sources), f"{LEDGER_MODEL}+1")
 
 
 def remove_leftovers(published: Path) -> list[Path]:

@@ -29,7 +29,7 @@ from clinical_dashboard.publish import (
     publish,
     remove_leftovers,
 )
-from warehouses import load_raw, parse_home
+from warehouses import WAREHOUSE_NAME, duckdb_target, invoke_dbt, load_raw, parse_home
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -161,9 +161,23 @@ def test_publish_copies_a_consistent_file(tmp_path: Path) -> None:
 def test_sources_select_what_reads_them() -> None:
     assert changed_sources_selection(()) == ()
     assert changed_sources_selection(("npr_som", "helfo_lab")) == (
-        "--select", "source:raw.npr_som+", "source:raw.helfo_lab+", "source:loader+1")
+        "--select", "source:raw.npr_som+", "source:raw.helfo_lab+", "stg_loader__current_deliveries+1")
     with pytest.raises(PublishError, match=r"unknown sources \['npr_smo'\]; choose from npr_som"):
         changed_sources_selection(("npr_smo",))
+
+
+def test_a_sources_build_rebuilds_every_reader_of_the_ledger(tmp_path: Path) -> None:
+    """The selection, resolved by dbt: every model that reads the loader's ledger (the source,
+    through the view of its current files) is rebuilt with any new delivery, whatever its
+    source; the population fraction is not rebuilt from the raw rows of a source."""
+    with duckdb_target(tmp_path / WAREHOUSE_NAME):
+        result = invoke_dbt(["ls", "--resource-type", "model", "--output", "name", "--quiet",
+                             *changed_sources_selection(("fhi_waiting_lists",))], tmp_path)
+    assert result.success, result.exception
+    selected = set(result.result)
+    assert {"stg_loader__current_deliveries", "int_rate_population_fraction", "fct_delivery_checks",
+            "base_fhi__waiting_lists"} <= selected, sorted(selected)
+    assert "int_rate_population" not in selected and "base_npr__som" not in selected, sorted(selected)
 
 
 def test_build_refuses_an_unknown_source(tmp_path: Path) -> None:
