@@ -145,14 +145,15 @@ TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' test-extracts 'p
 # pytest reads the test-extracts step's files (every pytest step starts after it) and the
 # dbt-build step's warehouse instead of generating, loading and building the same extracts
 # again (src/tests/conftest.py, small_delivery and small_warehouse).
-# The linter runs in one process there: it runs beside steps that keep both cores busy, and a
-# second process only repeats its start (the templater's macros, sqlfluff's rules).
+# The linter runs as two processes with half of the files each (LINT_PROCESSES): beside the
+# other steps they only share the cores, and the linter, niced, is the last step to end, which
+# it then does on both cores instead of one.
 # dbt's file log at level info in the checks (TEST_DBT_LOG): a line per node and every failure
 # with its compiled SQL's path, without the debug events (each statement's whole SQL), whose
 # writing costs several CPU seconds per build; `make demo` and `make build` keep dbt's default.
 TEST_DBT_LOG := DBT_LOG_LEVEL_FILE=info
 test:
-	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) SQLFLUFF_PROCESSES=1 \
+	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) \
 		$(TEST_DBT_LOG) $(PYTHON) scripts/steps.py --table target/test-steps.tsv \
 		--finally "scripts/pg-test-server.sh stop" $(TEST_STEPS)
 
@@ -169,11 +170,12 @@ test-extracts: setup
 	$(CLI) generate --scale $(TEST_SCALE) --seed $(TEST_SEED) --out $(TEST_RAW) --no-progress \
 		--workers $(GENERATE_WORKERS)
 
-# sqlfluff in SQLFLUFF_PROCESSES processes (it lints file by file; the jinja templater needs
-# no database, so processes never collide on a lock).
-SQLFLUFF_PROCESSES ?= 2
+# sqlfluff in LINT_PROCESSES processes, each linting its share of the files (scripts/lint.py:
+# sqlfluff's own --processes builds its rules again for every file; the jinja templater needs no
+# database, so processes never collide on a lock).
+LINT_PROCESSES ?= 2
 lint: setup
-	$(SQLFLUFF) lint --processes $(SQLFLUFF_PROCESSES) $(SQL_DIRS)
+	$(PYTHON) scripts/lint.py --processes $(LINT_PROCESSES) --sqlfluff $(SQLFLUFF) $(SQL_DIRS)
 
 # Load the test extracts and build everything (seeds, models, data tests) on a scratch
 # DuckDB file, apart from the working warehouse an analyst or the dashboard may hold open.
