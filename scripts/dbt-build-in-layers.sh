@@ -11,8 +11,8 @@
 # Usage: scripts/dbt-build-in-layers.sh <dbt arguments, e.g. --target spark>
 set -euo pipefail
 DBT=${DBT:-.venv/bin/dbt}
-# A model of an earlier folder that reads a mart (int_rbf__indicators_area_suppressed reads
-# what fct_nki_indicators hides) is built in the marts' layer: each layer is a selector and
+# A model of an earlier folder that reads a mart (int_nki__indicators and the RBF models read
+# the areas of dim_areas) is built in the marts' layer: each layer is a selector and
 # what it leaves to a later one. fct_rbf_indicators, whose points search has the largest query
 # plan of the project, and what reads it get a layer (a driver) of their own: after the other
 # marts its driver ran out of heap, in a fresh one it builds.
