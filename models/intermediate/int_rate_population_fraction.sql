@@ -7,8 +7,9 @@
     A synthetic delivery at scale s (clinical-dashboard generate --scale s) holds the events of
     a fraction s of the residents; its manifest says so and the loader records the fraction with
     every file it loads (raw._deliveries.population_fraction), over the files whose rows are in
-    raw (stg_loader__current_deliveries). A file recorded without a fraction (a real delivery, or a ledger row
-    written before the loader recorded it) counts as 1; no files at all: 1, not synthetic.
+    raw (stg_loader__current_deliveries). A file recorded without a fraction (a real delivery,
+    or a ledger row written before the loader recorded it) counts as 1; no files at all: 1, not
+    synthetic.
     The loader refuses a delivery whose fraction differs from that of the files it keeps;
     population_fractions or synthetic_flags > 1 (tests on this model) stop the build if a mix
     got in anyway (a rejected file's earlier version kept beside a new delivery).

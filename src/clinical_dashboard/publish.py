@@ -61,10 +61,10 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
     everything). Only the base models read the raw schema (models/staging/_raw__sources.yml),
     and they build incrementally by delivery file, so the models and tests outside the
     selection are those whose input did not change. The models that read the loader's ledger
-    are always rebuilt: the population fraction of the delivery (int_rate_population_fraction;
-    a delivery of another fraction replaces every file, and its test then stops the build
-    until it is built in full) and the check counts of the current files (fct_delivery_checks),
-    the readers of the ledger's current files (stg_loader__current_deliveries, a view)."""
+    are always rebuilt: the view of its current files (LEDGER_MODEL) and one step on, the
+    population fraction of the delivery (int_rate_population_fraction; a delivery of another
+    fraction replaces every file, and its test then stops the build until it is built in full)
+    and the check counts of the current files (fct_delivery_checks)."""
     from .config import SOURCES
 
     unknown = sorted(set(sources) - set(SOURCES))
@@ -72,10 +72,6 @@ def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
         raise PublishError(f"unknown sources {unknown}; choose from {', '.join(SOURCES)}")
     if not sources:
         return ()
-    # the models that read the loader's current files (stg_loader__current_deliveries and one
-    # step on): the delivery's population fraction (int_rate_population_fraction, with the test
-    # that fails when the rate populations were built with another one) and the checks of the
-    # current files (fct_delivery_checks)
     return ("--select", *(f"source:raw.{source}+" for source in sources), f"{LEDGER_MODEL}+1")
 
 

@@ -169,7 +169,8 @@ def test_sources_select_what_reads_them() -> None:
 def test_a_sources_build_rebuilds_every_reader_of_the_ledger(tmp_path: Path) -> None:
     """The selection, resolved by dbt: every model that reads the loader's ledger (the source,
     through the view of its current files) is rebuilt with any new delivery, whatever its
-    source; the population fraction is not rebuilt from the raw rows of a source."""
+    source; the selection stops one step after the view (the rate populations and another
+    source's base model stay out)."""
     with duckdb_target(tmp_path / WAREHOUSE_NAME):
         result = invoke_dbt(["ls", "--resource-type", "model", "--output", "name", "--quiet",
                              *changed_sources_selection(("fhi_waiting_lists",))], tmp_path)
