@@ -2,10 +2,10 @@
     Public mart: the municipal services the frail elderly receive (seed 001 "Hvilke
     tjenester får disse ca 11 500 skrøpelige eldre", decisions 2021; issue 32), one row per
     IPLOS year, area (as fct_health_community_frail_elderly) and service (ref_iplos_services,
-    seed 001's list and order): unique frail persons (75+, functional level 2-5,
-    int_municipal__iplos_persons) with a decision on the service in force in the year, and
-    their share of the area's frail elderly (a person with several services counts under
-    each, so the shares add up to more than 1, as seed 001's).
+    seed 001's list and order): unique frail persons with a decision on the service in force
+    in the year (int_municipal__frail_services), and their share of the area's frail elderly
+    (a person with several services counts under each, so the shares add up to more than 1,
+    as seed 001's).
 
     frail_persons is the frailty mart's `all` cell, hidden where that mart hides it.
     Suppression: persons of 1 to var('min_cell_count') - 1 are hidden (primary), and per
@@ -13,49 +13,14 @@
     municipalities, a municipality = its hospital parts = its districts); the share is null
     when persons or frail_persons is hidden (share x frail_persons = persons).
 #}
-with frail as (
+with area_counts as (
     select
         year,
-        person_id,
-        residence_key
-    from {{ ref('int_municipal__iplos_persons') }}
-    where is_frail
-),
-
-decisions as (
-    select distinct
-        service_year as year,
-        person_id,
-        service_code
-    from {{ ref('stg_kpr__iplos_services') }}
-    where person_id is not null
-),
-
-unit_counts as (
-    select
-        frail.year,
-        frail.residence_key,
-        decisions.service_code,
-        count(*) as persons
-    from frail
-    inner join decisions
-        on
-            frail.year = decisions.year
-            and frail.person_id = decisions.person_id
-    group by 1, 2, 3
-),
-
-area_counts as (
-    select
-        unit_counts.year,
-        areas.area_level,
-        areas.area_code,
-        unit_counts.service_code,
-        sum(unit_counts.persons) as persons
-    from unit_counts
-    inner join {{ ref('int_municipal__areas') }} as areas
-        on unit_counts.residence_key = areas.residence_key
-    group by 1, 2, 3, 4
+        area_level,
+        area_code,
+        service_code,
+        persons
+    from {{ ref('int_municipal__frail_services') }}
 ),
 
 frail_cells as (
@@ -67,7 +32,7 @@ frail_cells as (
         parent_area_code,
         municipality_code,
         frail_persons
-    from {{ ref('fct_health_community_frail_elderly') }}
+    from {{ ref('int_municipal__frail_elderly') }}
     where functional_level_group = 'all'
 ),
 

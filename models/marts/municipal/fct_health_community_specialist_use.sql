@@ -24,7 +24,7 @@ with frail_cells as (
         frail_persons,
         population,
         is_suppressed as is_frail_suppressed
-    from {{ ref('fct_health_community_frail_elderly') }}
+    from {{ ref('int_municipal__frail_elderly') }}
     where functional_level_group = 'all'
 ),
 

@@ -14,11 +14,12 @@
     1. The number. It counts the same contacts as fct_utilisation_rates' events of the
        sample's count measure (contacts or procedures) and provider option (all/inclusive)
        for the same year, period and residence area, so it is hidden exactly where that mart
-       hides them (one set of protected cells: otherwise the flows table would print what
-       the rate chart hides, and Norway minus the published RHFs would give it away). A
-       number of 1 to var('min_cell_count') - 1 is hidden in any case, and the RHF = its HF
-       areas relation is checked again (macros/privacy/complementary_suppression.sql); with
-       the rate mart's cells this adds nothing, it only guards a cell that mart lacks.
+       hides them (its cells as suppressed, int_published_rates; one set of protected cells:
+       otherwise the flows table would print what the rate chart hides, and Norway minus the
+       published RHFs would give it away). A number of 1 to var('min_cell_count') - 1 is
+       hidden in any case, and the RHF = its HF areas relation is checked again
+       (macros/privacy/complementary_suppression.sql); with the rate mart's cells this adds
+       nothing, it only guards a cell that mart lacks.
     2. The shares. number x share is a count: the residents of the area treated in that
        category. Hidden where that count is 1 to min - 1, and complementary over the row
        (the categories add up to the number) and the RHF (its HF rows add up to it), by
@@ -130,7 +131,7 @@ rate_cells as (
         area_level,
         area_code,
         max(case when is_suppressed then 1 else 0 end) as is_rate_suppressed
-    from {{ ref('fct_utilisation_rates') }}
+    from {{ ref('int_published_rates') }}
     where
         measure in ('contacts', 'procedures')
         and provider_option in ('all', 'inclusive')

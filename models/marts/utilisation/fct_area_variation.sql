@@ -1,7 +1,8 @@
 {#
     Variation between the areas of one level (SPEC section 11), per sample, measure, provider
     option, year, period and area level (rhf, hf, hospital). The cells are those of
-    fct_utilisation_rates (complete periods only). Statistics, with k the number of areas used:
+    fct_utilisation_rates, read where they are suppressed (int_published_rates; complete
+    periods only). Statistics, with k the number of areas used:
 
     From the published standardised rates (std_rate) of the areas that are not suppressed:
       extremal_quotient     max / min                           (null when k < 2)
@@ -49,7 +50,7 @@ with rates as (
         cast(population as {{ type_double() }}) as population,
         -- the published rate: null where the area is suppressed
         case when not is_suppressed then cast(std_rate as {{ type_double() }}) end as std_rate
-    from {{ ref('fct_utilisation_rates') }}
+    from {{ ref('int_published_rates') }}
     where area_level in ('rhf', 'hf', 'hospital')
 ),
 
