@@ -174,18 +174,27 @@ def _cpu_seconds() -> float:
 
 
 def _phase_cpu(phase: str):
-    """A hook wrapper around one test phase that records its CPU seconds in _PHASE_CPU."""
+    """A hook wrapper around one test phase that records its CPU seconds in the test's user
+    properties, which its report carries (to pytest-xdist's controller too)."""
     @pytest.hookimpl(hookwrapper=True)
     def wrapper(item: pytest.Item):
         start = _cpu_seconds()
         yield
-        _PHASE_CPU.append((_cpu_seconds() - start, f"{phase:8} {item.nodeid}"))
+        item.user_properties.append((f"cpu_seconds_{phase}", _cpu_seconds() - start))
     return wrapper
 
 
 pytest_runtest_setup = _phase_cpu("setup")
 pytest_runtest_call = _phase_cpu("call")
 pytest_runtest_teardown = _phase_cpu("teardown")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """The phase's CPU seconds into _PHASE_CPU: in the test's own process, or from a worker's
+    report in pytest-xdist's controller (`make check` runs two workers)."""
+    for name, seconds in report.user_properties:
+        if name == f"cpu_seconds_{report.when}":
+            _PHASE_CPU.append((seconds, f"{report.when:8} {report.nodeid}"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
