@@ -87,9 +87,9 @@
 
 {#
     One text key for a stratum of a level's population: scope, year, area level, sex and age
-    group ('sex_age:all:0-105|2024|hf|female|00-04'). For the joins of large relations on the
-    whole stratum: on five separate columns PostgreSQL multiplies the columns' selectivities,
-    expects a single row and plans sorts and merge joins for millions.
+    group ('sex_age:all:0-105|2024|hf|female|00-04'). Its order is the order in which
+    int_rate_area_expected adds a cell's expected counts over the strata (it numbers the
+    strata in this order and joins and groups on the number, not on the text).
 #}
 {% macro rate_stratum_key(scope_id, year, area_level, sex, age_group) -%}
     {{ dbt.concat([

@@ -18,25 +18,24 @@
 #}
 {#- The events of the complete count cells (cells below, by number) in the strata of the grid:
     a population row of the sample's scope. Inlined where used rather than a CTE read twice,
-    which PostgreSQL would materialise without statistics. Strata are joined on one text key
-    (rate_stratum_key: scope, year, level, sex, age group; with the area for one area's
-    stratum), which PostgreSQL estimates far better than five columns. -#}
+    which PostgreSQL would materialise without statistics. A stratum of a level (scope, year,
+    level, sex, age group) is numbered once, in the population (stratum_id), and the large
+    joins and groupings below run on that number. -#}
 {%- set population_stratum_key = rate_stratum_key(
     'population.scope_id', 'population.year', 'population.area_level', 'population.sex',
     'population.age_group') -%}
-{#- The strata of the grid with events (all periods on one row), each with its stratum key. -#}
+{#- The strata of the grid with events (all periods on one row), each with its stratum id. -#}
 {%- set strata -%}
     select
         stratum_events.sample_id,
         stratum_events.measure,
         stratum_events.provider_option,
         stratum_events.year,
-        stratum_events.area_level,
-        stratum_events.area_code,
         stratum_events.events_t1,
         stratum_events.events_t2,
         stratum_events.events_year,
-        population.stratum_key
+        population.area_id,
+        population.stratum_id
     from {{ ref('int_sample_stratum_events') }} as stratum_events
     inner join (
         select
@@ -48,10 +47,12 @@
         on stratum_events.sample_id = samples.sample_id
     inner join population
         on
-            {{ dbt.concat([rate_stratum_key('samples.scope_id', 'stratum_events.year',
-                'stratum_events.area_level', 'stratum_events.sex', 'stratum_events.age_group'),
-                "'|'", 'stratum_events.area_code']) }}
-            = population.stratum_area_key
+            samples.scope_id = population.scope_id
+            and stratum_events.year = population.year
+            and stratum_events.area_level = population.area_level
+            and stratum_events.area_code = population.area_code
+            and stratum_events.sex = population.sex
+            and stratum_events.age_group = population.age_group
     where
         stratum_events.area_level in ('rhf', 'hf', 'hospital')
         and (samples.stratification = 'sex_age' or stratum_events.area_level <> 'hospital')
@@ -60,14 +61,13 @@
     select
         cells.cell_id,
         cells.period_factor,
-        period_events.area_level,
-        period_events.area_code,
-        period_events.stratum_key,
+        period_events.area_id,
+        period_events.stratum_id,
         period_events.events
     from (
         {{ period_event_rows(
-            '(' ~ strata ~ ')', ['sample_id', 'measure', 'provider_option', 'year', 'area_level',
-            'area_code', 'stratum_key']) | indent(8) }}
+            '(' ~ strata ~ ')', ['sample_id', 'measure', 'provider_option', 'year', 'area_id',
+            'stratum_id']) | indent(8) }}
     ) as period_events
     inner join cells
         on
@@ -78,14 +78,19 @@
             and period_events.period = cells.period
 {%- endset %}
 
+-- Numbered once: the areas (area_id) and the strata of a level (stratum_id, in the order of
+-- their text key, rate_stratum_key: the order in which the expected counts add).
 with population as (
     select
+        population.scope_id,
+        population.year,
         population.area_level,
         population.area_code,
-        population,
-        {{ population_stratum_key }} as stratum_key,
-        {{ dbt.concat([population_stratum_key, "'|'", 'population.area_code']) }}
-            as stratum_area_key
+        population.sex,
+        population.age_group,
+        population.population,
+        dense_rank() over (order by population.area_level, population.area_code) as area_id,
+        dense_rank() over (order by {{ population_stratum_key }}) as stratum_id
     from {{ ref('int_rate_population') }} as population
     where population.area_level in ('rhf', 'hf', 'hospital')
 ),
@@ -110,64 +115,67 @@ cells as (
 observed as (
     select
         cell_id,
-        area_level,
-        area_code,
+        area_id,
         sum(events) as observed
     from ({{ cell_events }}) as cell_events
-    group by cell_id, area_level, area_code
+    group by cell_id, area_id
 ),
 
 -- Events per stratum over all the level's areas.
 stratum_totals as (
     select
         cell_id,
-        stratum_key,
+        stratum_id,
         max(period_factor) as period_factor,
         sum(events) as events
     from ({{ cell_events }}) as cell_events
-    group by cell_id, stratum_key
+    group by cell_id, stratum_id
 ),
 
 -- The sums of doubles (the populations times the delivery's fraction, the expected counts)
 -- are added in a fixed order (ordered_sum), so that every build gives the same bits; the
 -- event counts are whole numbers, whose sums are exact in any order. The expected counts add
--- in the order of the stratum key, by its rank (stratum_order): the same order as the text,
--- compared as a number.
+-- in the order of the stratum id.
 level_population as (
     select
-        stratum_key,
-        {{ ordered_sum('population', 'area_code') }} as population,
-        row_number() over (order by stratum_key) as stratum_order
+        stratum_id,
+        {{ ordered_sum('population', 'area_code') }} as population
     from population
-    group by stratum_key
+    group by stratum_id
 ),
 
 stratum_rates as (
     select
         stratum_totals.cell_id,
-        stratum_totals.stratum_key,
+        stratum_totals.stratum_id,
         stratum_totals.period_factor,
-        level_population.stratum_order,
         stratum_totals.events
         / nullif(level_population.population * stratum_totals.period_factor, 0) as stratum_rate
     from stratum_totals
     inner join level_population
-        on stratum_totals.stratum_key = level_population.stratum_key
+        on stratum_totals.stratum_id = level_population.stratum_id
 ),
 
 expected as (
     select
         stratum_rates.cell_id,
-        population.area_level,
-        population.area_code,
+        population.area_id,
         {{ ordered_sum(
             'population.population * stratum_rates.period_factor * stratum_rates.stratum_rate',
-            'stratum_rates.stratum_order'
+            'stratum_rates.stratum_id'
         ) }} as expected
     from stratum_rates
     inner join population
-        on stratum_rates.stratum_key = population.stratum_key
-    group by stratum_rates.cell_id, population.area_level, population.area_code
+        on stratum_rates.stratum_id = population.stratum_id
+    group by stratum_rates.cell_id, population.area_id
+),
+
+areas as (
+    select distinct
+        area_id,
+        area_level,
+        area_code
+    from population
 )
 
 select
@@ -176,15 +184,16 @@ select
     cells.provider_option,
     cells.year,
     cells.period,
-    expected.area_level,
-    expected.area_code,
+    areas.area_level,
+    areas.area_code,
     expected.expected,
     coalesce(observed.observed, 0) as observed
 from expected
 inner join cells
     on expected.cell_id = cells.cell_id
+inner join areas
+    on expected.area_id = areas.area_id
 left join observed
     on
         expected.cell_id = observed.cell_id
-        and expected.area_level = observed.area_level
-        and expected.area_code = observed.area_code
+        and expected.area_id = observed.area_id
