@@ -64,7 +64,12 @@ cells as (
         case
             when samples.stratification = 'sex_age' then 'age_sex' else 'age'
         end as standardisation,
-        {{ period_population_factor('sample_periods.period') }} as period_factor
+        {{ period_population_factor('sample_periods.period') }} as period_factor,
+        row_number() over (
+            order by
+                sample_periods.sample_id, sample_periods.measure,
+                sample_periods.provider_option, sample_periods.year, sample_periods.period
+        ) as cell_id
     from {{ ref('int_sample_periods') }} as sample_periods
     inner join samples
         on sample_periods.sample_id = samples.sample_id
@@ -88,8 +93,7 @@ cell_areas as (
 
 -- Each stratum's population joined once, to the row of all its periods, before the periods
 -- become rows; to its sample by sample_id alone (with the five cell keys PostgreSQL expects
--- one row and picks a nested loop over millions). Events of incomplete periods drop out in
--- the join to cell_areas below.
+-- one row and picks a nested loop over millions).
 stratum_populations as (
     select
         stratum_events.sample_id,
@@ -98,8 +102,6 @@ stratum_populations as (
         stratum_events.year,
         stratum_events.area_level,
         stratum_events.area_code,
-        stratum_events.sex,
-        stratum_events.age_group,
         stratum_events.events_t1,
         stratum_events.events_t2,
         stratum_events.events_year,
@@ -119,35 +121,34 @@ stratum_populations as (
             and stratum_events.age_group = population.age_group
 ),
 
+-- The periods as rows, each with the number of its cell (cells.cell_id): the events of
+-- incomplete periods drop out here, and the sums below group on the number.
 stratum_events as (
     select
-        sample_id,
-        measure,
-        provider_option,
-        year,
-        period,
-        area_level,
-        area_code,
-        sex,
-        age_group,
-        events,
-        reference_weight,
-        stratum_order,
-        annual_population * {{ period_population_factor('period') }} as population
+        cells.cell_id,
+        period_events.area_level,
+        period_events.area_code,
+        period_events.events,
+        period_events.reference_weight,
+        period_events.stratum_order,
+        period_events.annual_population * cells.period_factor as population
     from (
         {{ period_event_rows('stratum_populations', [
-            'sample_id', 'measure', 'provider_option', 'year', 'area_level', 'area_code', 'sex',
-            'age_group', 'reference_weight', 'stratum_order', 'annual_population']) | indent(8) }}
+            'sample_id', 'measure', 'provider_option', 'year', 'area_level', 'area_code',
+            'reference_weight', 'stratum_order', 'annual_population']) | indent(8) }}
     ) as period_events
+    inner join cells
+        on
+            period_events.sample_id = cells.sample_id
+            and period_events.measure = cells.measure
+            and period_events.provider_option = cells.provider_option
+            and period_events.year = cells.year
+            and period_events.period = cells.period
 ),
 
 event_sums as (
     select
-        sample_id,
-        measure,
-        provider_option,
-        year,
-        period,
+        cell_id,
         area_level,
         area_code,
         {{ ordered_sum('events', 'stratum_order') }} as events,
@@ -162,7 +163,7 @@ event_sums as (
         ) }} * {{ rate_per() }} * {{ rate_per() }} as std_rate_variance,
         sum(case when population > 0 then 0 else events end) as events_without_population
     from stratum_events
-    group by 1, 2, 3, 4, 5, 6, 7
+    group by 1, 2, 3
 ),
 
 sums as (
@@ -184,11 +185,7 @@ sums as (
     from cell_areas
     left join event_sums
         on
-            cell_areas.sample_id = event_sums.sample_id
-            and cell_areas.measure = event_sums.measure
-            and cell_areas.provider_option = event_sums.provider_option
-            and cell_areas.year = event_sums.year
-            and cell_areas.period = event_sums.period
+            cell_areas.cell_id = event_sums.cell_id
             and cell_areas.area_level = event_sums.area_level
             and cell_areas.area_code = event_sums.area_code
 ),
