@@ -39,10 +39,15 @@ suppression_basis as (
     from rates
 ),
 
+-- cell_id numbers the cells (sample, measure, provider option, year, period): the
+-- suppression's passes partition and join on it instead of five text columns.
 flagged as (
     select
         rates.*,
-        coalesce(suppression_basis.events, rates.events) as suppression_basis_events
+        coalesce(suppression_basis.events, rates.events) as suppression_basis_events,
+        dense_rank() over (
+            order by rates.sample_id, rates.measure, rates.provider_option, rates.year, rates.period
+        ) as cell_id
     from rates
     left join suppression_basis
         on
@@ -57,11 +62,7 @@ flagged as (
 
 suppression_input as (
     select
-        flagged.sample_id,
-        flagged.measure,
-        flagged.provider_option,
-        flagged.year,
-        flagged.period,
+        flagged.cell_id,
         flagged.area_level,
         flagged.area_code,
         parents.parent_area_code as parent_code,
@@ -92,7 +93,7 @@ suppression_input as (
 {{ complementary_suppression(
     'suppression',
     'suppression_input',
-    ['sample_id', 'measure', 'provider_option', 'year', 'period'],
+    ['cell_id'],
     [['norway', 'rhf'], ['rhf', 'hf'], ['hf', 'hospital']]
 ) }},
 
@@ -104,11 +105,7 @@ suppressed as (
     from flagged
     inner join suppression
         on
-            flagged.sample_id = suppression.sample_id
-            and flagged.measure = suppression.measure
-            and flagged.provider_option = suppression.provider_option
-            and flagged.year = suppression.year
-            and flagged.period = suppression.period
+            flagged.cell_id = suppression.cell_id
             and flagged.area_level = suppression.area_level
             and flagged.area_code = suppression.area_code
 )
