@@ -16,8 +16,9 @@
 
     patient_flow_share_suppression(categories, min_count, share_rounds=3): CTEs share_pass_0
         .. `shares` (per cell: is_total_hidden, has_primary_share, is_hidden_<category>),
-        reading the mart's CTE `cells` (keys, rhf_code, number, n_<category>,
-        nonzero_categories, is_suppressed). share_rounds: rounds of (row pass, column pass):
+        reading the mart's CTE `cells` (cell_id, the number of its sample, year and period;
+        area_level, area_code, rhf_code, number, n_<category>, nonzero_categories,
+        is_suppressed). share_rounds: rounds of (row pass, column pass):
         a column pass can leave a row that needs one more hidden share, so the passes
         repeat; the last round is a margin, and the data test above checks the result.
     patient_flow_share_columns(categories): the mart's share_<category> columns and
@@ -35,9 +36,7 @@
     -- category of 1 to min - 1 (primary). can_be_hidden: the row has two non-zero categories.
     share_pass_0 as (
         select
-            sample_id,
-            year,
-            period,
+            cell_id,
             area_level as geo_level,
             area_code,
             rhf_code,
@@ -49,9 +48,7 @@
     {%- for category in categories %}
             union all
             select
-                sample_id,
-                year,
-                period,
+                cell_id,
                 area_level as geo_level,
                 area_code,
                 rhf_code,
@@ -69,9 +66,7 @@
         -- round {{ round }}, rows: the categories of a row add up to its number
         share_rows_{{ round }}_input as (
             select
-                sample_id,
-                year,
-                period,
+                cell_id,
                 geo_level,
                 area_code as geo_code,
                 category as area_code,
@@ -89,7 +84,7 @@
         {{ complementary_suppression(
             'share_rows_' ~ round,
             'share_rows_' ~ round ~ '_input',
-            ['sample_id', 'year', 'period', 'geo_level', 'geo_code'],
+            ['cell_id', 'geo_level', 'geo_code'],
             [['whole', 'part']],
             carry=['rhf_code', 'cell_count', 'can_be_hidden'],
             complementary_column='is_hidden_large'
@@ -99,9 +94,7 @@
         -- rows (the numbers are not in this relation: theirs is the rate mart's, part 1)
         share_columns_{{ round }}_input as (
             select
-                sample_id,
-                year,
-                period,
+                cell_id,
                 area_code as category,
                 geo_code as area_code,
                 geo_level,
@@ -119,7 +112,7 @@
         {{ complementary_suppression(
             'share_columns_' ~ round,
             'share_columns_' ~ round ~ '_input',
-            ['sample_id', 'year', 'period', 'category'],
+            ['cell_id', 'category'],
             [['rhf', 'hf']],
             carry=['geo_level', 'rhf_code', 'cell_count', 'can_be_hidden'],
             candidate_column='can_be_hidden',
@@ -128,9 +121,7 @@
 
         share_pass_{{ round }} as (
             select
-                sample_id,
-                year,
-                period,
+                cell_id,
                 geo_level,
                 area_code,
                 rhf_code,
@@ -144,9 +135,7 @@
 
     shares as (
         select
-            sample_id,
-            year,
-            period,
+            cell_id,
             geo_level as area_level,
             area_code,
             max(
@@ -163,7 +152,7 @@
             ) as has_primary_share,
             {{ hidden_shares | join(',\n        ') }}
         from share_pass_{{ share_rounds }}
-        group by sample_id, year, period, geo_level, area_code
+        group by cell_id, geo_level, area_code
     )
 {%- endmacro %}
 

@@ -154,7 +154,11 @@ unsuppressed_cells as (
         coalesce(
             counts.number > 0 and counts.number < {{ min_count }}, false
         ) as is_small,
-        coalesce(rate_cells.is_rate_suppressed = 1, false) as is_rate_suppressed
+        coalesce(rate_cells.is_rate_suppressed = 1, false) as is_rate_suppressed,
+        -- the cell's number: the suppressions below partition and join on it
+        dense_rank() over (
+            order by sample_periods.sample_id, sample_periods.year, sample_periods.period
+        ) as cell_id
     from sample_periods
     cross join areas
     left join counts
@@ -175,9 +179,7 @@ unsuppressed_cells as (
 
 suppression_input as (
     select
-        sample_id,
-        year,
-        period,
+        cell_id,
         area_level,
         area_code,
         number as events,
@@ -191,7 +193,7 @@ suppression_input as (
 {{ complementary_suppression(
     'suppression',
     'suppression_input',
-    ['sample_id', 'year', 'period'],
+    ['cell_id'],
     [['rhf', 'hf']],
     complementary_column='is_hidden_large'
 ) }},
@@ -204,9 +206,7 @@ cells as (
     from unsuppressed_cells
     inner join suppression
         on
-            unsuppressed_cells.sample_id = suppression.sample_id
-            and unsuppressed_cells.year = suppression.year
-            and unsuppressed_cells.period = suppression.period
+            unsuppressed_cells.cell_id = suppression.cell_id
             and unsuppressed_cells.area_level = suppression.area_level
             and unsuppressed_cells.area_code = suppression.area_code
 ),
@@ -230,8 +230,6 @@ select
 from cells
 inner join shares
     on
-        cells.sample_id = shares.sample_id
-        and cells.year = shares.year
-        and cells.period = shares.period
+        cells.cell_id = shares.cell_id
         and cells.area_level = shares.area_level
         and cells.area_code = shares.area_code
