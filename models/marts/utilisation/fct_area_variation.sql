@@ -49,7 +49,11 @@ with rates as (
         area_code,
         cast(population as {{ type_double() }}) as population,
         -- the published rate: null where the area is suppressed
-        case when not is_suppressed then cast(std_rate as {{ type_double() }}) end as std_rate
+        case when not is_suppressed then cast(std_rate as {{ type_double() }}) end as std_rate,
+        -- the cell's number: the groupings and windows below run on it
+        dense_rank() over (
+            order by sample_id, measure, provider_option, year, period, area_level
+        ) as cell_id
     from {{ ref('int_published_rates') }}
     where area_level in ('rhf', 'hf', 'hospital')
 ),
@@ -58,6 +62,7 @@ with rates as (
 -- rates.
 cells as (
     select
+        cell_id,
         sample_id,
         measure,
         provider_option,
@@ -72,7 +77,7 @@ cells as (
             as weighted_mean_std_rate,
         {{ ordered_sum(published_population, 'area_code') }} as sum_of_weights
     from rates
-    group by sample_id, measure, provider_option, year, period, area_level
+    group by cell_id, sample_id, measure, provider_option, year, period, area_level
 ),
 
 -- Published rates, ranked from both ends.
@@ -80,12 +85,10 @@ published_rates as (
     select
         *,
         row_number() over (
-            partition by sample_id, measure, provider_option, year, period, area_level
-            order by std_rate asc, area_code asc
+            partition by cell_id order by std_rate asc, area_code asc
         ) as rank_from_lowest,
         row_number() over (
-            partition by sample_id, measure, provider_option, year, period, area_level
-            order by std_rate desc, area_code desc
+            partition by cell_id order by std_rate desc, area_code desc
         ) as rank_from_highest
     from rates
     where std_rate is not null
@@ -95,12 +98,7 @@ published_rates as (
 -- deviations from the mean (two passes) and the weighted sum of squares, added in area order.
 rate_statistics as (
     select
-        means.sample_id,
-        means.measure,
-        means.provider_option,
-        means.year,
-        means.period,
-        means.area_level,
+        means.cell_id,
         min(ranked.std_rate) as min_std_rate,
         max(ranked.std_rate) as max_std_rate,
         sqrt({{ ordered_sum(
@@ -122,16 +120,8 @@ rate_statistics as (
         ) }} as weighted_sum_of_squares
     from cells as means
     inner join published_rates as ranked
-        on
-            means.sample_id = ranked.sample_id
-            and means.measure = ranked.measure
-            and means.provider_option = ranked.provider_option
-            and means.year = ranked.year
-            and means.period = ranked.period
-            and means.area_level = ranked.area_level
-    group by
-        means.sample_id, means.measure, means.provider_option, means.year, means.period,
-        means.area_level
+        on means.cell_id = ranked.cell_id
+    group by means.cell_id
 ),
 
 systematic_variation as (
@@ -202,13 +192,7 @@ final as (
         end as systematic_component_of_variation
     from cells
     left join rate_statistics
-        on
-            cells.sample_id = rate_statistics.sample_id
-            and cells.measure = rate_statistics.measure
-            and cells.provider_option = rate_statistics.provider_option
-            and cells.year = rate_statistics.year
-            and cells.period = rate_statistics.period
-            and cells.area_level = rate_statistics.area_level
+        on cells.cell_id = rate_statistics.cell_id
     left join systematic_variation
         on
             cells.sample_id = systematic_variation.sample_id
