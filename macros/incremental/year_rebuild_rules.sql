@@ -69,11 +69,17 @@
     {{- return(parts | join('\n')) -}}
 {%- endmacro %}
 
-{#- The entries must be every upstream model that reads a source (where rows enter). -#}
+{#- The entries must be every upstream model that reads a source (where rows enter), except
+    the models upstream of an entry: their rows reach the model through the entry's (a base
+    view's repeated ids decide its rows' outcome). -#}
 {% macro year_rebuild_check_entries(entries) -%}
     {%- set upstream = [] -%}
     {%- do year_rebuild_upstream(model.depends_on.nodes, upstream) -%}
     {%- set declared = entries | map(attribute='model') | list -%}
+    {%- set covered = [] -%}
+    {%- for node_id in upstream if graph.nodes[node_id].name in declared -%}
+        {%- do year_rebuild_upstream(graph.nodes[node_id].depends_on.nodes, covered) -%}
+    {%- endfor -%}
     {%- set missing = [] -%}
     {%- for node_id in upstream -%}
         {%- set node = graph.nodes[node_id] -%}
@@ -81,7 +87,7 @@
         {%- for parent in node.depends_on.nodes if parent.startswith('source.') -%}
             {%- do sources.append(parent) -%}
         {%- endfor -%}
-        {%- if sources and node.name not in declared -%}
+        {%- if sources and node.name not in declared and node_id not in covered -%}
             {%- do missing.append(node.name) -%}
         {%- endif -%}
     {%- endfor -%}

@@ -1,33 +1,83 @@
 {#
-    deduplication_ctes(relation, extract_columns, record_id): CTEs that end in `numbered`,
-    the rows of `relation` (the raw table, source('raw', ...)) with columns that find exact
-    duplicates and conflicting record ids over the raw columns (NULLs compare equal in a
-    partition, as they should here):
+    deduplication_ctes(source_name, repeated_ids=none, extract_columns=[], record_id=none): CTEs
+    that end in `numbered`, the rows of the raw table source('raw', source_name) with columns
+    that find exact duplicates and conflicting record ids over the delivered columns (NULLs
+    compare equal in a partition, as they should here):
       copy_number      1 for the first copy of an exact row (by file, then line), 2, 3 ...
       first_copy_file  file and line of that first copy
       first_copy_line
       n_copies         how many exact copies the row has
       n_id_rows        how many rows carry the row's record id (n_id_rows > n_copies: the id
                        is shared with a different row)
-    record_id is a SQL expression over the raw columns (a column, or key_text(...) for a
-    composite key). Exact copies share their record id, so only rows whose id occurs more
-    than once (or is NULL) go through the window over all columns: a window partitioned by
-    some thirty text columns costs several times the rest of the model on every row, and
-    the candidates are a fraction of a percent of a delivery. The raw key (_file, _line)
-    joins the result back. The raw table is read directly, not through a CTE: DuckDB would
-    materialise a CTE that is read three times (all columns of every row in memory).
+    The record id is the source contract's key (a column, or key_text(...) of a composite key)
+    and the delivered columns are the contract's. Exact copies share their record id, so only rows whose id occurs more
+    than once (or is NULL) go through the window over all columns (repeated_record_ids
+    below): a window partitioned by some thirty text columns costs several times the rest of
+    the model on every row, and the candidates are a fraction of a percent of a delivery.
+    The raw key (_file, _line) joins the result back.
+
+    A base model that is a view over the raw table passes repeated_ids, the table of its
+    source's repeated ids (a model of repeated_record_ids, which reads the key and the columns
+    from the contract through the dbt sources): the windows then run once per build there,
+    not in every query that reads the view. An incremental base model (NPR activity) passes
+    its extract_columns and record_id instead and computes them inline, over the files it
+    builds (its unit tests have no dbt graph to read the contract from). The raw table is read directly,
+    not through a CTE: DuckDB would materialise a CTE that is read three times (all columns
+    of every row in memory).
 #}
-{% macro deduplication_ctes(relation, extract_columns, record_id) -%}
-    {#- with `_unparsed`: two rows whose values did not parse differ by their delivered text -#}
-    {%- set all_columns = (extract_columns + ['_unparsed']) | join(', ') -%}
-    {%- if is_incremental() %}
-{{ incremental_delivery_scope_ctes(relation, record_id) }},
-        {%- set rows = 'dedup_scope_rows' -%}
-        {%- set id_rows = 'dedup_scope_id_rows' -%}
-    {%- else -%}
+{% macro deduplication_ctes(source_name, repeated_ids=none, extract_columns=[], record_id=none) -%}
+    {%- set relation = source('raw', source_name) -%}
+    {%- if repeated_ids is not none %}
         {%- set rows = relation -%}
-        {%- set id_rows = relation -%}
+        {%- set windows = repeated_ids -%}
+    {%- else %}
+        {%- if is_incremental() %}
+{{ incremental_delivery_scope_ctes(relation, record_id) }},
+            {%- set rows = 'dedup_scope_rows' -%}
+            {%- set id_rows = 'dedup_scope_id_rows' -%}
+        {%- else -%}
+            {%- set rows = relation -%}
+            {%- set id_rows = relation -%}
+        {%- endif %}
+        {%- set windows = 'dedup_windows' %}
+{{ repeated_record_id_ctes(id_rows, extract_columns + ['_unparsed'], record_id) }},
     {%- endif %}
+
+numbered as (
+    select
+        raw_rows.*,
+        coalesce(dedup_windows.copy_number, 1) as copy_number,
+        coalesce(dedup_windows.first_copy_file, raw_rows._file) as first_copy_file,
+        coalesce(dedup_windows.first_copy_line, raw_rows._line) as first_copy_line,
+        coalesce(dedup_windows.n_copies, 1) as n_copies,
+        coalesce(dedup_windows.n_id_rows, 1) as n_id_rows
+    from {{ rows }} as raw_rows
+    left join {{ windows }} as dedup_windows
+        on
+            raw_rows._file = dedup_windows.dedup_file
+            and raw_rows._line = dedup_windows.dedup_line
+)
+{%- endmacro %}
+
+{#
+    repeated_record_ids(source_name): the model of a source's repeated ids, one row per raw row
+    of source('raw', source_name) whose record id occurs more than once or is NULL
+    (dedup_file, dedup_line and the window columns of deduplication_ctes). A table, small by
+    construction: the candidates of duplicates and conflicts.
+#}
+{% macro repeated_record_ids(source_name) -%}
+with
+
+{{ repeated_record_id_ctes(
+    source('raw', source_name), raw_extract_columns(source_name), raw_record_key(source_name)) }}
+
+select * from dedup_windows
+{%- endmacro %}
+
+{#- The windows over id_rows. extract_columns include `_unparsed`: two rows whose values did not
+    parse differ by their delivered text. -#}
+{% macro repeated_record_id_ctes(id_rows, extract_columns, record_id) -%}
+    {%- set all_columns = extract_columns | join(', ') -%}
 dedup_shared_ids as (
     select {{ record_id }} as shared_id
     from {{ id_rows }}
@@ -66,21 +116,6 @@ dedup_windows as (
         count(*) over (partition by {{ all_columns }}) as n_copies,
         count(*) over (partition by {{ record_id }}) as n_id_rows
     from dedup_candidates
-),
-
-numbered as (
-    select
-        raw_rows.*,
-        coalesce(dedup_windows.copy_number, 1) as copy_number,
-        coalesce(dedup_windows.first_copy_file, raw_rows._file) as first_copy_file,
-        coalesce(dedup_windows.first_copy_line, raw_rows._line) as first_copy_line,
-        coalesce(dedup_windows.n_copies, 1) as n_copies,
-        coalesce(dedup_windows.n_id_rows, 1) as n_id_rows
-    from {{ rows }} as raw_rows
-    left join dedup_windows
-        on
-            raw_rows._file = dedup_windows.dedup_file
-            and raw_rows._line = dedup_windows.dedup_line
 )
 {%- endmacro %}
 

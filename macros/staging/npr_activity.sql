@@ -86,7 +86,8 @@
     ] -%}
 with
 
-{{ deduplication_ctes(source('raw', source_name), npr_activity_extract_columns(), 'kontakt_id') }},
+{{ deduplication_ctes(
+    source_name, extract_columns=npr_activity_extract_columns(), record_id='kontakt_id') }},
 
 typed as (
     select

@@ -108,9 +108,10 @@ version: 2
 # The raw layer (SPEC section 2): one table per source extract, written by the loader
 # (`clinical-dashboard load`), every extract column in file order (an empty field is NULL), as
 # text or, for a column with `landing: <type>` in its contract, typed once by the loader
-# (`_unparsed` keeps the text of a value that did not parse), plus four loader columns. Each
-# table is read by exactly one base model (models/staging/<system>/base/), which checks and
-# deduplicates it.
+# (`_unparsed` keeps the text of a value that did not parse), plus four loader columns, and
+# the contract's key as `meta.record_key`. Each table is read by its base model
+# (models/staging/<system>/base/), which checks and deduplicates it, and by the model of its
+# repeated record ids (macros/staging/deduplication.sql).
 
 sources:
   - name: raw
@@ -118,7 +119,8 @@ sources:
       Registry extracts as delivered into schema `raw` (DuckDB and Spark: views over the
       landing zone's parquet files; PostgreSQL: tables): one table per source, every extract
       column as delivered text or typed by the loader (contract key `landing`), plus `_file`,
-      `_line`, `_delivery_hash` and `_unparsed`. Never read outside the staging base models.
+      `_line`, `_delivery_hash` and `_unparsed`. Never read outside the staging base folders
+      (models/staging/<system>/base/).
     schema: raw
     tables:
 """
@@ -161,6 +163,7 @@ def dbt_sources_yaml() -> str:
     lines = [_HEADER.rstrip("\n")]
     for source, contract in contracts().items():
         lines += [f"      - name: {source}", "        description: >", *_folded(table_description(contract), 10),
+                  "        config:", "          meta:", f"            record_key: [{', '.join(contract.key)}]",
                   "        columns:"]
         for name in contract.column_names:
             lines += [f"          - name: {name}", "            description: >",

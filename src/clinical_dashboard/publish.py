@@ -58,9 +58,9 @@ LEDGER_MODEL = "stg_loader__current_deliveries"
 def changed_sources_selection(sources: tuple[str, ...]) -> tuple[str, ...]:
     """dbt arguments that build only what reads the raw tables of ``sources`` (the sources of
     new deliveries): ``--select source:raw.<source>+ ...``; nothing for no sources (build
-    everything). Only the base models read the raw schema (models/staging/_raw__sources.yml),
-    and they build incrementally by delivery file, so the models and tests outside the
-    selection are those whose input did not change. The models that read the loader's ledger
+    everything). Only the staging base models read the raw schema
+    (models/staging/_raw__sources.yml), so the models and tests outside the selection are those
+    whose input did not change. The models that read the loader's ledger
     are always rebuilt: the view of its current files (LEDGER_MODEL) and one step on, the
     population fraction of the delivery (int_rate_population_fraction; a delivery of another
     fraction replaces every file, and its test then stops the build until it is built in full)
@@ -110,15 +110,17 @@ def publish(work: Path, published: Path) -> float:
     return time.perf_counter() - started
 
 
-#: The production build leaves out dbt's unit tests: they test the SQL of the models on fixed
-#: inputs, not the delivery, so `make test` runs them (its `dbt build`) and a build of a new
-#: delivery need not. Every data test still runs before anything is published.
-PRODUCTION_EXCLUDES = ("--exclude-resource-type", "unit_test")
+#: The production build leaves out what tests the project's SQL rather than the delivery:
+#: dbt's unit tests (the models on fixed inputs) and the data tests tagged ``construction``
+#: (staging's row-level tests, which hold for any delivery by construction of the base models:
+#: dbt_project.yml). `make test` runs both (its `dbt build`); a build of a new delivery need
+#: not. Every other data test still runs before anything is published.
+PRODUCTION_EXCLUDES = ("--exclude-resource-type", "unit_test", "--exclude", "tag:construction")
 
 
 def run_dbt_build(config: PublishConfig) -> tuple[bool, list[str]]:
-    """``dbt build`` on the working copy, in this process, without unit tests
-    (:data:`PRODUCTION_EXCLUDES`); (success, failed nodes)."""
+    """``dbt build`` on the working copy, in this process, without unit tests and construction
+    tests (:data:`PRODUCTION_EXCLUDES`); (success, failed nodes)."""
     from dbt.cli.main import dbtRunner
 
     previous = os.environ.get("CLINICAL_DASHBOARD_DUCKDB")

@@ -23,21 +23,22 @@ import pytest
 from clinical_dashboard.config import GeneratorConfig
 from clinical_dashboard.generate import run
 from clinical_dashboard.publish import (
+    PRODUCTION_EXCLUDES,
     TEMPORARY_MARK,
     PublishError,
     changed_sources_selection,
     publish,
     remove_leftovers,
 )
-from warehouses import WAREHOUSE_NAME, duckdb_target, invoke_dbt, load_raw, parse_home
+from warehouses import WAREHOUSE_NAME, duckdb_target, invoke_dbt, load_raw, parse_home, parsed_manifest
 
 #: loads and builds whole deliveries with dbt: left out of `make check` (-m 'not slow')
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 # The NKI staging models and the tests among them (cautious: not the tests that also need seeds).
-SELECTION = ["--select", "base_nki__discharge_summaries", "stg_nki__discharge_summaries", "stg_nki__quarantine",
-             "--indirect-selection", "cautious"]
+SELECTION = ["--select", "base_nki__discharge_summary_repeated_ids", "base_nki__discharge_summaries",
+             "stg_nki__discharge_summaries", "stg_nki__quarantine", "--indirect-selection", "cautious"]
 MART = "main.stg_nki__discharge_summaries"
 
 
@@ -84,10 +85,26 @@ def test_a_green_build_publishes(setup: dict) -> None:
     assert _rows(setup["published"]) > 0
     assert _rows(setup["published"]) == _rows(setup["work"])
     assert not list(setup["published"].parent.glob(f"*{TEMPORARY_MARK}*"))
-    # the data tests ran, the unit tests (the selection has one, on the base model) did not
+    # the models ran; the unit test (the selection has one, on the base model) and the data
+    # tests of staging (tagged construction: dbt_project.yml) did not
     ran = [r["unique_id"] for r in json.loads((setup["dbt_target"] / "run_results.json").read_text())["results"]]
-    assert any(node.startswith("test.") for node in ran)
-    assert not [node for node in ran if node.startswith("unit_test.")]
+    assert "model.clinical_dashboard.stg_nki__discharge_summaries" in ran
+    assert not [node for node in ran if node.startswith(("unit_test.", "test."))]
+
+
+def test_only_the_staging_tests_are_construction_tests(setup: dict) -> None:
+    """The tag the production build leaves out (PRODUCTION_EXCLUDES) is on the data tests of
+    staging and on nothing else: the invariants on aggregates and the privacy tests run before
+    anything is published."""
+    assert PRODUCTION_EXCLUDES[-2:] == ("--exclude", "tag:construction")
+    tests = [node for node in parsed_manifest(setup["work"], setup["root"]).nodes.values()
+             if node.resource_type == "test"]
+    staging = {node.name for node in tests if node.original_file_path.startswith(("models/staging/", "tests/staging/"))}
+    tagged = {node.name for node in tests if "construction" in node.tags}
+    assert tagged == staging
+    assert "rows_conserved_stg_helfo__lab_invoices_ref_stg_helfo__quarantine___source_raw_helfo_lab___helfo_lab" in tagged
+    untagged = {node.name for node in tests} - tagged
+    assert len(untagged) > 150 and any(name.startswith("assert_utilisation_rates_hide") for name in untagged)
 
 
 def test_a_failed_build_leaves_the_published_warehouse(setup: dict) -> None:
@@ -119,7 +136,7 @@ def test_sigkill_midway_leaves_the_published_warehouse_and_the_next_run_complete
     try:
         for line in process.stdout:
             seen.append(line)
-            # dbt is writing a model into the working copy (the base model: incremental)
+            # dbt is writing a model into the working copy (the repeated ids: a table)
             if "START sql incremental model" in line or "START sql table model" in line:
                 break
             assert time.monotonic() < deadline, "the build never started a model:\n" + "".join(seen)

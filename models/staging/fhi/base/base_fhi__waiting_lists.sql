@@ -1,10 +1,6 @@
 {#- FHI waiting lists: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The referral year (aar)
     must be one of the data years (var data_years). -#}
-{%- set extract_columns = [
-    'aar', 'opptaksomrade', 'opptaksomrade_navn', 'fagomrade', 'aldersgruppe', 'nyhenviste',
-    'ventetid_gjennomsnitt', 'ventetid_median',
-] -%}
 {%- set key_columns = ['aar', 'opptaksomrade', 'fagomrade', 'aldersgruppe'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks(['aar']) + [
@@ -15,9 +11,7 @@
 
 with
 
-{{ deduplication_ctes(
-    source('raw', 'fhi_waiting_lists'), extract_columns, key_text(key_columns)
-) }},
+{{ deduplication_ctes('fhi_waiting_lists', ref('base_fhi__waiting_list_repeated_ids')) }},
 
 typed as (
     select

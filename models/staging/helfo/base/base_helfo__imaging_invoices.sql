@@ -1,3 +1,1 @@
-{{ helfo_invoice_base(
-    'helfo_imaging', 'tilbydertype', 'undersokelsesdato', 'prosedyrekoder', 'procedure_codes'
-) }}
+{{ helfo_invoice_base('helfo_imaging', ref('base_helfo__imaging_repeated_ids')) }}

@@ -1,1 +1,1 @@
-{{ helfo_invoice_base('helfo_lab', 'laboratorietype', 'provedato', 'analysekoder', 'lab_codes') }}
+{{ helfo_invoice_base('helfo_lab', ref('base_helfo__lab_repeated_ids')) }}

@@ -3,10 +3,6 @@
     macros/staging/quarantine.sql. The year a contact counts in (contact_year, from
     kontaktdato) must be one of the data years (var data_years). A claim without a person id
     is staged (person_id NULL), so that completeness can count it. -#}
-{%- set extract_columns = [
-    'kontakt_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
-    'kontaktdato', 'tertial', 'kontakttype', 'hoveddiagnose',
-] -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'kontakt_id is null', 'kontakt_id'),
         quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'kontakt_id'),
@@ -21,7 +17,7 @@
 
 with
 
-{{ deduplication_ctes(source('raw', 'kpr_contacts'), extract_columns, 'kontakt_id') }},
+{{ deduplication_ctes('kpr_contacts', ref('base_kpr__contact_repeated_ids')) }},
 
 typed as (
     select

@@ -2,10 +2,6 @@
     quarantined, deduplicated); see macros/staging/quarantine.sql. The year (aar) must be one
     of the data years (var data_years), and a decision that ended must not end before it
     started (reason discharge_before_admission, the catalogue's end-before-start reason). -#}
-{%- set extract_columns = [
-    'iplos_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem', 'aar',
-    'tjeneste', 'funksjonsniva', 'vedtak_start', 'vedtak_slutt',
-] -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'iplos_id is null', 'iplos_id'),
         quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'iplos_id'),
@@ -24,7 +20,7 @@
 
 with
 
-{{ deduplication_ctes(source('raw', 'iplos_services'), extract_columns, 'iplos_id') }},
+{{ deduplication_ctes('iplos_services', ref('base_kpr__iplos_repeated_ids')) }},
 
 typed as (
     select

@@ -1,11 +1,6 @@
 {#- Cancer Registry survival: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The publication year
     (aar) must be one of the data years (var data_years). -#}
-{%- set extract_columns = [
-    'aar', 'diagnoseperiode_fra', 'diagnoseperiode_til', 'omradeniva', 'omrade',
-    'omrade_navn', 'kreftsted', 'antall_pasienter', 'relativ_overlevelse', 'nedre_ki',
-    'ovre_ki',
-] -%}
 {%- set key_columns = ['aar', 'omradeniva', 'omrade', 'kreftsted'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks(['aar']) + [
@@ -20,7 +15,7 @@
 with
 
 {{ deduplication_ctes(
-    source('raw', 'cancer_survival'), extract_columns, key_text(key_columns)
+    'cancer_survival', ref('base_kreftregisteret__cancer_survival_repeated_ids')
 ) }},
 
 typed as (

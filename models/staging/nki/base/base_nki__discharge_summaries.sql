@@ -1,9 +1,6 @@
 {#- NKI discharge summaries: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The discharge year (aar)
     must be one of the data years (var data_years). -#}
-{%- set extract_columns = [
-    'aar', 'behandlende_hf', 'behandlende_hf_navn', 'sektor', 'teller', 'nevner',
-] -%}
 {%- set key_columns = ['aar', 'behandlende_hf', 'sektor'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks(['aar']) + [
@@ -19,7 +16,7 @@
 with
 
 {{ deduplication_ctes(
-    source('raw', 'nki_discharge_summaries'), extract_columns, key_text(key_columns)
+    'nki_discharge_summaries', ref('base_nki__discharge_summary_repeated_ids')
 ) }},
 
 typed as (

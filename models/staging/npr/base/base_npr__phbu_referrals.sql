@@ -1,12 +1,10 @@
+{{ config(materialized='view') }}
+
 {#- NPR-PHBU referrals: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The year a referral counts
     in (received_year) must be one of the data years (var data_years), and it must be
     assessed on or after, and not more than var max_referral_assessment_days after, the day
     it was received. -#}
-{%- set extract_columns = [
-    'henvisning_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
-    'orgnr', 'mottatt_dato', 'vurdering_dato', 'vurdering', 'fagomrade',
-] -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'henvisning_id is null', 'henvisning_id'),
         quarantine_check('conflicting_record_id', 'n_id_rows > n_copies', 'henvisning_id'),
@@ -29,7 +27,7 @@
 with
 
 {{ deduplication_ctes(
-    source('raw', 'npr_phbu_referrals'), extract_columns, 'henvisning_id'
+    'npr_phbu_referrals', ref('base_npr__phbu_referral_repeated_ids')
 ) }},
 
 typed as (
