@@ -27,20 +27,16 @@
 #}
 {% macro deduplication_ctes(source_name, repeated_ids=none, extract_columns=[], record_id=none) -%}
     {%- set relation = source('raw', source_name) -%}
-    {%- if repeated_ids is not none %}
-        {%- set rows = relation -%}
-        {%- set windows = repeated_ids -%}
-    {%- else %}
-        {%- if is_incremental() %}
-{{ incremental_delivery_scope_ctes(relation, record_id) }},
-            {%- set rows = 'dedup_scope_rows' -%}
-            {%- set id_rows = 'dedup_scope_id_rows' -%}
-        {%- else -%}
-            {%- set rows = relation -%}
-            {%- set id_rows = relation -%}
-        {%- endif %}
-        {%- set windows = 'dedup_windows' %}
-{{ repeated_record_id_ctes(id_rows, extract_columns + ['_unparsed'], record_id) }},
+    {%- set inline = repeated_ids is none -%}
+    {%- set incremental = inline and is_incremental() -%}
+    {%- set rows = 'dedup_scope_rows' if incremental else relation -%}
+    {%- set id_rows = 'dedup_scope_id_rows' if incremental else relation -%}
+    {%- set windows = 'dedup_windows' if inline else repeated_ids -%}
+    {%- if incremental %}
+        {{ incremental_delivery_scope_ctes(relation, record_id) }},
+    {%- endif %}
+    {%- if inline %}
+        {{ repeated_record_id_ctes(id_rows, extract_columns + ['_unparsed'], record_id) }},
     {%- endif %}
 
 numbered as (

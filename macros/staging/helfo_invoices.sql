@@ -31,11 +31,11 @@
 {%- endmacro %}
 
 {% macro helfo_invoice_base(source_name, repeated_ids) -%}
-{%- set format = helfo_invoice_format(source_name) -%}
-{%- set provider_type_column = format.provider_type_column -%}
-{%- set service_date_column = format.service_date_column -%}
-{%- set codes_column = format.codes_column -%}
-{%- set codes_name = format.codes_name -%}
+    {%- set format = helfo_invoice_format(source_name) -%}
+    {%- set provider_type_column = format.provider_type_column -%}
+    {%- set service_date_column = format.service_date_column -%}
+    {%- set codes_column = format.codes_column -%}
+    {%- set codes_name = format.codes_name -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'fakturanr is null', 'fakturanr'),
     ] + unparseable_checks(['fakturanr']) + [
