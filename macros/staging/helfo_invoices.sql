@@ -17,25 +17,9 @@
     ]) }}
 {%- endmacro %}
 
-{#- The columns that differ between the two extracts, by source: the provider type, the
-    service date and the code list, and the name of the code list in staging. -#}
-{% macro helfo_invoice_format(source_name) -%}
-    {{ return({
-        'helfo_lab': {
-            'provider_type_column': 'laboratorietype', 'service_date_column': 'provedato',
-            'codes_column': 'analysekoder', 'codes_name': 'lab_codes'},
-        'helfo_imaging': {
-            'provider_type_column': 'tilbydertype', 'service_date_column': 'undersokelsesdato',
-            'codes_column': 'prosedyrekoder', 'codes_name': 'procedure_codes'},
-    }[source_name]) }}
-{%- endmacro %}
-
-{% macro helfo_invoice_base(source_name, repeated_ids) -%}
-    {%- set format = helfo_invoice_format(source_name) -%}
-    {%- set provider_type_column = format.provider_type_column -%}
-    {%- set service_date_column = format.service_date_column -%}
-    {%- set codes_column = format.codes_column -%}
-    {%- set codes_name = format.codes_name -%}
+{% macro helfo_invoice_base(
+    source_name, provider_type_column, service_date_column, codes_column, codes_name, repeated_ids
+) -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'fakturanr is null', 'fakturanr'),
     ] + unparseable_checks(['fakturanr']) + [

@@ -8,7 +8,8 @@ Measures, in one run on this machine, the stages of the main job at a given scal
   of the loaded file is cached beside the extracts, keyed by their manifest and the loader's
   source; a later run copies it instead of loading again, and its figures then come from
   the run that made it, flagged ``load_cached``; ``--reload`` forces a new load);
-* ``build``: ``dbt build`` (seeds, models, data and unit tests) on that file;
+* ``build``: the production ``dbt build`` on that file (seeds, models and data tests, without
+  the unit tests and the construction tests, as ``clinical-dashboard build`` runs it);
 * ``incremental``: one delivery (``held_back``, default the newest NPR-SOM year: a new
   tertial of the largest source) is taken out of the loaded warehouse before the full build
   (its raw rows and its line in raw._deliveries), then loaded on its own after it, and
@@ -278,7 +279,9 @@ def build_stage(name: str, target: str, duckdb_path: Path | None, log_dir: Path,
     env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(Path.cwd())}
     if duckdb_path is not None:
         env["CLINICAL_DASHBOARD_DUCKDB"] = str(duckdb_path)
-    return run_stage(name, [_bin("dbt"), "build", "--target", target, *dbt_args],
+    from .publish import PRODUCTION_EXCLUDES
+
+    return run_stage(name, [_bin("dbt"), "build", "--target", target, *PRODUCTION_EXCLUDES, *dbt_args],
                      log_dir / f"{name}.log", env)
 
 

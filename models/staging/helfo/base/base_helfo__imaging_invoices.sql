@@ -1,1 +1,4 @@
-{{ helfo_invoice_base('helfo_imaging', ref('base_helfo__imaging_repeated_ids')) }}
+{{ helfo_invoice_base(
+    'helfo_imaging', 'tilbydertype', 'undersokelsesdato', 'prosedyrekoder', 'procedure_codes',
+    ref('base_helfo__imaging_repeated_ids')
+) }}
