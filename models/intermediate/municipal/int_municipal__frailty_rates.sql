@@ -11,8 +11,15 @@
       and age group (75-79, 80-84, 85-89, 90+) to Norway's 75+ population (SPEC section 6),
       per 1,000, with the 95% Fay-Feuer gamma interval of the rate engine
       (macros/rates/fay_feuer.sql; w_M over every stratum of the area, also those without
-      frail persons). Strata without population carry no rate: their persons are
-      events_without_population (a test requires 0).
+      frail persons).
+    - Persons in a stratum without inhabitants (events_without_population; not published):
+      IPLOS counts a person at the end of the year, SSB on 1 January after it, so a frail
+      person who died or moved in the year can be the only one of their sex and age group in
+      a small municipality or district. They count in frail_persons and the crude rate, so
+      that an area's persons add up over its parts (a part's missing person would otherwise
+      be its parent's count minus its children's: a count of 1-4 revealed). The standardised
+      rate and its interval leave them out: a stratum rate over no inhabitants is undefined,
+      and leaving the rate out instead would show that such a person exists.
     Years: the years IPLOS delivered. Aggregated before the join to the population grid.
 #}
 {%- set per = 1000 %}
@@ -99,14 +106,18 @@ grid as (
             and population.age_group = stratum_events.age_group
 ),
 
--- Persons in a stratum the population grid does not have (none expected).
-orphans as (
+-- Every frail person of an area, and those in a stratum without inhabitants (no population
+-- row, or a population of 0).
+area_persons as (
     select
         stratum_events.year,
         stratum_events.area_level,
         stratum_events.area_code,
         stratum_events.functional_level_group,
-        sum(stratum_events.frail_persons) as events_without_population
+        sum(stratum_events.frail_persons) as frail_persons,
+        sum(
+            case when population.population > 0 then 0 else stratum_events.frail_persons end
+        ) as events_without_population
     from stratum_events
     left join population
         on
@@ -115,7 +126,6 @@ orphans as (
             and stratum_events.area_code = population.area_code
             and stratum_events.sex = population.sex
             and stratum_events.age_group = population.age_group
-    where population.population is null or population.population <= 0
     group by 1, 2, 3, 4
 ),
 
@@ -174,19 +184,21 @@ select
     intervals.area_level,
     intervals.area_code,
     intervals.functional_level_group,
-    cast(intervals.events as {{ dbt.type_int() }}) as frail_persons,
+    cast(coalesce(area_persons.frail_persons, 0) as {{ dbt.type_int() }}) as frail_persons,
     {{ round_to('intervals.population', rate_decimals()) }} as population,
-    {{ round_to(per ~ ' * intervals.events / nullif(intervals.population, 0)', rate_decimals()) }}
-        as crude_rate,
+    {{ round_to(
+        per ~ ' * coalesce(area_persons.frail_persons, 0) / nullif(intervals.population, 0)',
+        rate_decimals()
+    ) }} as crude_rate,
     {{ round_to('intervals.std_rate', rate_decimals()) }} as std_rate,
     {{ round_to('intervals.std_rate_lower', rate_decimals()) }} as std_rate_lower,
     {{ round_to('intervals.std_rate_upper', rate_decimals()) }} as std_rate_upper,
-    cast(coalesce(orphans.events_without_population, 0) as {{ dbt.type_int() }})
+    cast(coalesce(area_persons.events_without_population, 0) as {{ dbt.type_int() }})
         as events_without_population
 from intervals
-left join orphans
+left join area_persons
     on
-        intervals.year = orphans.year
-        and intervals.area_level = orphans.area_level
-        and intervals.area_code = orphans.area_code
-        and intervals.functional_level_group = orphans.functional_level_group
+        intervals.year = area_persons.year
+        and intervals.area_level = area_persons.area_level
+        and intervals.area_code = area_persons.area_code
+        and intervals.functional_level_group = area_persons.functional_level_group
