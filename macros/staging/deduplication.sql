@@ -1,5 +1,5 @@
 {#
-    deduplication_ctes(source_name, repeated_ids=none, extract_columns=[], record_id=none): CTEs
+    deduplication_ctes(source_name, repeated_ids=none): CTEs
     that end in `numbered`, the rows of the raw table source('raw', source_name) with columns
     that find exact duplicates and conflicting record ids over the delivered columns (NULLs
     compare equal in a partition, as they should here):
@@ -10,22 +10,21 @@
       n_id_rows        how many rows carry the row's record id (n_id_rows > n_copies: the id
                        is shared with a different row)
     The record id is the source contract's key (a column, or key_text(...) of a composite key)
-    and the delivered columns are the contract's. Exact copies share their record id, so only rows whose id occurs more
-    than once (or is NULL) go through the window over all columns (repeated_record_ids
-    below): a window partitioned by some thirty text columns costs several times the rest of
-    the model on every row, and the candidates are a fraction of a percent of a delivery.
-    The raw key (_file, _line) joins the result back.
+    and the delivered columns are the contract's. Exact copies share their record id, so only
+    rows whose id occurs more than once (or is NULL) go through the window over all columns
+    (repeated_record_ids below): a window partitioned by some thirty text columns costs
+    several times the rest of the model on every row, and the candidates are a fraction of a
+    percent of a delivery. The raw key (_file, _line) joins the result back.
 
     A base model that is a view over the raw table passes repeated_ids, the table of its
-    source's repeated ids (a model of repeated_record_ids, which reads the key and the columns
-    from the contract through the dbt sources): the windows then run once per build there,
-    not in every query that reads the view. An incremental base model (NPR activity) passes
-    its extract_columns and record_id instead and computes them inline, over the files it
-    builds (its unit tests have no dbt graph to read the contract from). The raw table is read directly,
-    not through a CTE: DuckDB would materialise a CTE that is read three times (all columns
-    of every row in memory).
+    source's repeated ids (a model of repeated_record_ids): the windows then run once per
+    build there, not in every query that reads the view. An incremental base model (NPR
+    activity) passes none and computes them inline, over the files it builds. Both take the
+    key and the columns from the source's contract (raw_contract_columns.sql). The raw table
+    is read directly, not through a CTE: DuckDB would materialise a CTE that is read three
+    times (all columns of every row in memory).
 #}
-{% macro deduplication_ctes(source_name, repeated_ids=none, extract_columns=[], record_id=none) -%}
+{% macro deduplication_ctes(source_name, repeated_ids=none) -%}
     {%- set relation = source('raw', source_name) -%}
     {%- set inline = repeated_ids is none -%}
     {%- set incremental = inline and is_incremental() -%}
@@ -33,10 +32,11 @@
     {%- set id_rows = 'dedup_scope_id_rows' if incremental else relation -%}
     {%- set windows = 'dedup_windows' if inline else repeated_ids -%}
     {%- if incremental %}
-        {{ incremental_delivery_scope_ctes(relation, record_id) }},
+        {{ incremental_delivery_scope_ctes(relation, raw_record_key(source_name)) }},
     {%- endif %}
     {%- if inline %}
-        {{ repeated_record_id_ctes(id_rows, extract_columns + ['_unparsed'], record_id) }},
+        {{ repeated_record_id_ctes(
+            id_rows, raw_extract_columns(source_name), raw_record_key(source_name)) }},
     {%- endif %}
 
 numbered as (

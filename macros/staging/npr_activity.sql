@@ -86,8 +86,7 @@
     ] -%}
 with
 
-{{ deduplication_ctes(
-    source_name, extract_columns=npr_activity_extract_columns(), record_id='kontakt_id') }},
+{{ deduplication_ctes(source_name) }},
 
 typed as (
     select

@@ -1,15 +1,3 @@
-{#- The raw columns of the NPR activity extracts, in file order (docs/extract-formats.md). -#}
-{% macro npr_activity_extract_columns() -%}
-    {{ return([
-        'kontakt_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem', 'orgnr',
-        'omsorgsniva', 'innmatehast', 'inndato', 'utdato', 'hovedtilstand', 'bitilstand_1',
-        'bitilstand_2', 'bitilstand_3', 'prosedyre_1', 'prosedyre_2', 'prosedyre_3',
-        'prosedyre_4', 'prosedyre_5', 'fagomrade', 'drg', 'drg_type', 'korrvekt',
-        'isf_tellende', 'drg_tjenestetype', 'aktivitetskategori', 'kontaktform', 'stg',
-        'debitor',
-    ]) }}
-{%- endmacro %}
-
 {#- The columns of stg_npr__<table>, in order (documented in _npr__models.yml). -#}
 {% macro npr_activity_columns() -%}
     {{ return([

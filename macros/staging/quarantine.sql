@@ -13,9 +13,9 @@
     order with quarantine_check() (quarantine_check.sql); the first that holds decides the
     reason of a row, so a row with several problems shows the most basic one (record id, then
     required and unparseable values, then the data year, date order and plausible spans, then
-    age). The bounds of the plausibility checks are vars (plausibility_bounds.sql). The macros that return data
-    rather than SQL sit in files of their own: sqlfluff's jinja templater passes a `return`
-    value on only between macros of different files.
+    age). The bounds of the plausibility checks are vars (plausibility_bounds.sql). The
+    macros that return data rather than SQL sit in files of their own: sqlfluff's jinja
+    templater passes a `return` value on only between macros of different files.
     The exact-duplicate and record-id window columns come from deduplication_ctes()
     (deduplication.sql).
 #}

@@ -65,9 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
                                            "what derives from them")
     con_sub = con.add_subparsers(dest="contracts_command", required=True)
     con_sub.add_parser("check", help="read and check every contract; print a line per source")
-    dbt_sources = con_sub.add_parser("dbt-sources", help="write models/staging/_raw__sources.yml from the contracts")
-    dbt_sources.add_argument("--out", type=Path, default=None, help="write here instead (default: the dbt project's)")
-    dbt_sources.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is stale")
+    dbt_sources = con_sub.add_parser("dbt-sources", help="write the dbt sources (models/staging/_raw__sources.yml) "
+                                                         "and the macro raw_contract "
+                                                         "(macros/staging/raw_contracts.sql) from the contracts")
+    dbt_sources.add_argument("--out", type=Path, default=None,
+                             help="dbt project folder to write into (default: this one)")
+    dbt_sources.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file is stale")
 
     seeds = sub.add_parser("build-seeds", help="rebuild seeds/reference from the public reference files")
     seeds.add_argument("--reference-dir", type=Path, required=True)
@@ -205,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(text, end="")
         elif args.command == "contracts":
-            from .contract_docs import DBT_SOURCES_PATH, dbt_sources_yaml
+            from .config import REPO_ROOT
+            from .contract_docs import DBT_CONTRACT_MACRO_PATH, DBT_SOURCES_PATH, dbt_contract_macro, dbt_sources_yaml
             from .contracts import contracts
 
             if args.contracts_command == "check":
@@ -213,8 +217,12 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{contract.path}: {source}, {len(contract.columns)} columns, year from "
                           f"{contract.year_column}, key {', '.join(contract.key)}")
             else:
-                path = args.out or DBT_SOURCES_PATH
-                if _generated_file(path, dbt_sources_yaml(), args.check, "clinical-dashboard contracts dbt-sources"):
+                stale = 0
+                for path, text in ((DBT_SOURCES_PATH, dbt_sources_yaml()), (DBT_CONTRACT_MACRO_PATH, dbt_contract_macro())):
+                    if args.out:
+                        path = args.out / path.relative_to(REPO_ROOT)
+                    stale |= _generated_file(path, text, args.check, "clinical-dashboard contracts dbt-sources")
+                if stale:
                     return 1
         elif args.command == "build-seeds":
             from .reference import build_seeds

@@ -2,8 +2,9 @@
 
 * the page ``docs/extract-formats.md``: ``clinical-dashboard extract-formats`` prints it,
   ``--write`` writes it, ``--check`` exits 1 when the committed page is stale;
-* the dbt sources ``models/staging/_raw__sources.yml``: ``clinical-dashboard contracts
-  dbt-sources`` writes it.
+* the dbt sources ``models/staging/_raw__sources.yml`` and the macro ``raw_contract``
+  (``macros/staging/raw_contracts.sql``: each raw table's record key and delivered columns):
+  ``clinical-dashboard contracts dbt-sources`` writes both.
 
 ``src/tests/test_docs.py`` and ``src/tests/test_contracts.py`` fail when the committed files
 differ from what the contracts give, so the documentation and the dbt sources always describe
@@ -108,10 +109,11 @@ version: 2
 # The raw layer (SPEC section 2): one table per source extract, written by the loader
 # (`clinical-dashboard load`), every extract column in file order (an empty field is NULL), as
 # text or, for a column with `landing: <type>` in its contract, typed once by the loader
-# (`_unparsed` keeps the text of a value that did not parse), plus four loader columns, and
-# the contract's key as `meta.record_key`. Each table is read by its base model
-# (models/staging/<system>/base/), which checks and deduplicates it, and by the model of its
-# repeated record ids (macros/staging/deduplication.sql).
+# (`_unparsed` keeps the text of a value that did not parse), plus four loader columns. Each
+# table is read by its base model (models/staging/<system>/base/), which checks and
+# deduplicates it, and by the model of its repeated record ids
+# (macros/staging/deduplication.sql); both take the contract's key and columns from the macro
+# raw_contract (macros/staging/raw_contracts.sql, generated with this file).
 
 sources:
   - name: raw
@@ -163,11 +165,65 @@ def dbt_sources_yaml() -> str:
     lines = [_HEADER.rstrip("\n")]
     for source, contract in contracts().items():
         lines += [f"      - name: {source}", "        description: >", *_folded(table_description(contract), 10),
-                  "        config:", "          meta:", f"            record_key: [{', '.join(contract.key)}]",
                   "        columns:"]
         for name in contract.column_names:
             lines += [f"          - name: {name}", "            description: >",
                       *_folded(column_description(contract, name), 14)]
         for name, text in LOADER_COLUMNS:
             lines += [f"          - name: {name}", f'            description: "{text.format(source=source)}"']
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------
+# macros/staging/raw_contracts.sql
+# ------------------------------------------------------------------------------------------
+DBT_CONTRACT_MACRO_PATH = REPO_ROOT / "macros" / "staging" / "raw_contracts.sql"
+
+_MACRO_HEADER = """\
+{#
+    GENERATED from the source contracts (contracts/<source>.yml) by
+    `clinical-dashboard contracts dbt-sources`: do not edit; change the contract and rerun
+    (src/tests/test_contracts.py fails when this file is stale).
+
+    raw_contract(source_name): a raw table's record key (the contract's key columns) and its
+    delivered columns in file order, as {'key': [...], 'columns': [...]}. A macro rather than
+    the dbt sources' graph: unit tests (dbt gives them no graph) and the linter read the same
+    key and columns as a build (raw_contract_columns.sql turns them into SQL).
+#}
+{% macro raw_contract(source_name) -%}
+    {%- set contracts = {
+"""
+
+
+def _quoted_list(names: list[str] | tuple[str, ...], indent: int) -> list[str]:
+    text = ", ".join(f"'{n}'" for n in names) + ","
+    return _folded(text, indent)
+
+
+def dbt_contract_macro() -> str:
+    """The text of ``macros/staging/raw_contracts.sql`` that the contracts give. Sources with the
+    same columns (the six NPR activity extracts) share one list."""
+    users: dict[tuple[str, ...], list[str]] = {}
+    for source, contract in contracts().items():
+        users.setdefault(tuple(contract.column_names), []).append(source)
+    shared = {columns: f"{sources[0]}_columns" for columns, sources in users.items() if len(sources) > 1}
+    lines = [_MACRO_HEADER.rstrip("\n").replace("    {%- set contracts = {", "").rstrip()]
+    for columns, name in shared.items():
+        lines += [f"    {{#- the columns of {', '.join(users[columns])} -#}}",
+                  f"    {{%- set {name} = [", *_quoted_list(columns, 8), "    ] -%}"]
+    lines.append("    {%- set contracts = {")
+    for source, contract in contracts().items():
+        columns = tuple(contract.column_names)
+        lines += [f"        '{source}': {{", f"            'key': [{', '.join(repr(k) for k in contract.key)}],"]
+        if columns in shared:
+            lines.append(f"            'columns': {shared[columns]},")
+        else:
+            lines += ["            'columns': [", *_quoted_list(columns, 16), "            ],"]
+        lines.append("        },")
+    lines += ["    } -%}",
+              "    {%- if source_name not in contracts -%}",
+              "        {{ exceptions.raise_compiler_error('no contract for a raw table named ' ~ source_name) }}",
+              "    {%- endif -%}",
+              "    {{ return(contracts[source_name]) }}",
+              "{%- endmacro %}"]
     return "\n".join(lines) + "\n"

@@ -21,8 +21,9 @@ import pytest
 import yaml
 
 from clinical_dashboard.config import SOURCES
-from clinical_dashboard.contract_docs import (DBT_SOURCES_PATH, EXTRACT_FORMATS_PATH, LOADER_COLUMNS,
-                                              column_description, dbt_sources_yaml, table_description)
+from clinical_dashboard.contract_docs import (DBT_CONTRACT_MACRO_PATH, DBT_SOURCES_PATH, EXTRACT_FORMATS_PATH,
+                                              LOADER_COLUMNS, column_description, dbt_contract_macro,
+                                              dbt_sources_yaml, table_description)
 from clinical_dashboard.contracts import (CONTRACTS_DIR, TYPES, ContractError, contracts, formats, load_contract,
                                           source_columns)
 from clinical_dashboard.validate import compile_checks, load_suite
@@ -177,6 +178,31 @@ def test_the_loader_does_not_import_the_generator() -> None:
 def test_dbt_sources_file_is_generated_from_the_contracts() -> None:
     assert DBT_SOURCES_PATH.read_text("utf-8") == dbt_sources_yaml(), (
         "models/staging/_raw__sources.yml is stale: run `.venv/bin/clinical-dashboard contracts dbt-sources`")
+    assert DBT_CONTRACT_MACRO_PATH.read_text("utf-8") == dbt_contract_macro(), (
+        "macros/staging/raw_contracts.sql is stale: run `.venv/bin/clinical-dashboard contracts dbt-sources`")
+
+
+def test_raw_contract_macro_gives_every_contract_key_and_columns() -> None:
+    """The generated macro, rendered by Jinja as dbt does, returns each contract's key and columns."""
+    import jinja2
+
+    class Returned(Exception):
+        pass
+
+    def give_back(value):
+        raise Returned(value)
+
+    env = jinja2.Environment(extensions=["jinja2.ext.do"])
+    env.globals["return"] = give_back
+    env.globals["exceptions"] = {"raise_compiler_error": give_back}
+    macro = env.from_string(DBT_CONTRACT_MACRO_PATH.read_text("utf-8")).module.raw_contract
+    for source, contract in contracts().items():
+        with pytest.raises(Returned) as returned:
+            macro(source)
+        assert returned.value.args[0] == {"key": list(contract.key), "columns": list(contract.column_names)}, source
+    with pytest.raises(Returned) as returned:
+        macro("no_such_source")
+    assert "no contract for a raw table named no_such_source" in returned.value.args[0]
 
 
 def test_dbt_sources_names_order_and_descriptions() -> None:
@@ -199,11 +225,14 @@ def test_cli_checks_and_writes_dbt_sources(tmp_path: Path, capsys) -> None:
     from clinical_dashboard.cli import main
 
     assert main(["contracts", "dbt-sources", "--check"]) == 0
-    out = tmp_path / "sources.yml"
-    out.write_text("stale\n", "utf-8")
-    assert main(["contracts", "dbt-sources", "--check", "--out", str(out)]) == 1
-    assert main(["contracts", "dbt-sources", "--out", str(out)]) == 0
-    assert out.read_text("utf-8") == dbt_sources_yaml()
+    sources = tmp_path / "models" / "staging" / "_raw__sources.yml"
+    macro = tmp_path / "macros" / "staging" / "raw_contracts.sql"
+    assert main(["contracts", "dbt-sources", "--check", "--out", str(tmp_path)]) == 1
+    assert main(["contracts", "dbt-sources", "--out", str(tmp_path)]) == 0
+    assert sources.read_text("utf-8") == dbt_sources_yaml()
+    assert macro.read_text("utf-8") == dbt_contract_macro()
+    macro.write_text("stale\n", "utf-8")
+    assert main(["contracts", "dbt-sources", "--check", "--out", str(tmp_path)]) == 1
     assert main(["contracts", "check"]) == 0
     assert "contracts/npr_som.yml: npr_som, 31 columns, year from utdato, key kontakt_id" in capsys.readouterr().out
 

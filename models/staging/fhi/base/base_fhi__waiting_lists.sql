@@ -1,7 +1,7 @@
 {#- FHI waiting lists: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The referral year (aar)
     must be one of the data years (var data_years). -#}
-{%- set key_columns = ['aar', 'opptaksomrade', 'fagomrade', 'aldersgruppe'] -%}
+{%- set key_columns = raw_contract('fhi_waiting_lists')['key'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks(['aar']) + [
         data_year_check('referral_year', 'aar'),

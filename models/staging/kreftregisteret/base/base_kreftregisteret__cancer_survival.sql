@@ -1,7 +1,7 @@
 {#- Cancer Registry survival: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The publication year
     (aar) must be one of the data years (var data_years). -#}
-{%- set key_columns = ['aar', 'omradeniva', 'omrade', 'kreftsted'] -%}
+{%- set key_columns = raw_contract('cancer_survival')['key'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks(['aar']) + [
         data_year_check('publication_year', 'aar'),

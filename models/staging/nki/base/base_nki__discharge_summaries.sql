@@ -1,7 +1,7 @@
 {#- NKI discharge summaries: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The discharge year (aar)
     must be one of the data years (var data_years). -#}
-{%- set key_columns = ['aar', 'behandlende_hf', 'sektor'] -%}
+{%- set key_columns = raw_contract('nki_discharge_summaries')['key'] -%}
 {%- set checks = missing_value_checks(key_columns)
     + unparseable_checks(['aar']) + [
         data_year_check('discharge_year', 'aar'),
