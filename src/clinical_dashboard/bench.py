@@ -16,16 +16,19 @@ Measures, in one run on this machine, the stages of the main job at a given scal
   ``dbt build --select source:raw.<its source>+`` runs (what ``clinical-dashboard build
   --sources <source>`` runs): the models and tests that read the source, the base model
   rebuilding only the files the delivery touches;
-* ``scan``: the build's floor, one DuckDB pass that reads every raw table once (every column of
-  every row, as text lengths), in the same process as the figures it is compared with;
-* ``ingest``: the load's floor, one DuckDB ``read_csv`` of every delivery file (every column of
-  every row touched, as text lengths), in this process;
+* ``build_floor``: the build's floor, one DuckDB pass that reads every raw table once (every
+  column of every row of the landing zone, as text lengths), in this process;
+* ``ingest_floor``: the load's floor, one DuckDB ``read_csv`` of every delivery file (every
+  column of every row touched, as text lengths), in this process;
 * ``postgres``: the same load and build at a small scale (default 0.1) on DuckDB and on a
   PostgreSQL server, for the ratio PostgreSQL / DuckDB.
 
 Every stage runs as a child process whose wall time, CPU seconds (user + system, from wait4)
-and peak resident memory (the whole process tree, sampled every 0.2 s from /proc) are recorded. Nothing is asserted: the figures
-are printed, with the ratios, and written to ``benchmarks/results/latest.json``.
+and peak resident memory (the whole process tree, sampled every 0.2 s from /proc) are
+recorded; each dbt build keeps its own run results, and the JSON lists every node's time of
+the full and the incremental build (``nodes``, ``incremental_nodes``, slowest first).
+``end_to_end_s`` is load + build, CSV to published marts. Nothing is asserted: the figures are
+printed, with the ratios, and written to ``benchmarks/results/latest.json``.
 """
 
 from __future__ import annotations
@@ -281,8 +284,25 @@ def build_stage(name: str, target: str, duckdb_path: Path | None, log_dir: Path,
         env["CLINICAL_DASHBOARD_DUCKDB"] = str(duckdb_path)
     from .publish import PRODUCTION_EXCLUDES
 
-    return run_stage(name, [_bin("dbt"), "build", "--target", target, *PRODUCTION_EXCLUDES, *dbt_args],
+    return run_stage(name, [_bin("dbt"), "build", "--target", target, *PRODUCTION_EXCLUDES,
+                            "--target-path", str(dbt_target_path(log_dir, name)), *dbt_args],
                      log_dir / f"{name}.log", env)
+
+
+def dbt_target_path(log_dir: Path, name: str) -> Path:
+    """dbt's target folder of one build stage: its run results are kept apart from the others'."""
+    return log_dir / f"{name}-dbt"
+
+
+def node_timings(run_results: Path) -> list[dict] | None:
+    """Every node of a dbt run's results (model, test, seed), slowest first: name, resource
+    type, status and seconds (dbt's execution time)."""
+    if not run_results.exists():
+        return None
+    nodes = [{"node": r["unique_id"].split(".", 2)[-1], "type": r["unique_id"].split(".", 1)[0],
+              "status": r["status"], "seconds": round(r.get("execution_time") or 0.0, 2)}
+             for r in json.loads(run_results.read_text("utf-8"))["results"]]
+    return sorted(nodes, key=lambda n: (-n["seconds"], n["node"]))
 
 
 def scan_raw(duckdb_path: Path) -> dict:
@@ -356,9 +376,9 @@ def run(config: BenchConfig) -> dict:
                 changed_sources_selection((config.held_back.split("/", 1)[0],)) + config.dbt_args)
     scan = scan_raw(warehouse) if load_ok else None
     if scan:
-        print(f"[bench] scan (floor): {scan['rows']:,} raw rows in {scan['seconds']:,.1f} s", flush=True)
+        print(f"[bench] build floor: {scan['rows']:,} raw rows in {scan['seconds']:,.1f} s", flush=True)
     ingest = ingest_floor(raw)
-    print(f"[bench] ingest (floor): {ingest['rows']:,} rows of {ingest['files']} files in "
+    print(f"[bench] ingest floor: {ingest['rows']:,} rows of {ingest['files']} files in "
           f"{ingest['seconds']:,.1f} s ({ingest['cpu_seconds']:,.1f} CPU s)", flush=True)
 
     postgres: dict = {}
@@ -397,17 +417,19 @@ def run(config: BenchConfig) -> dict:
         "load_cpu_s": load_timing.get("cpu_seconds"),
         "load_peak_rss_mb": load_timing["peak_rss_mb"],
         "load_steps_s": load_timing.get("steps"),
-        "ingest_s": ingest["seconds"],
-        "ingest_cpu_s": ingest["cpu_seconds"],
-        "load_to_ingest_ratio": _ratio(load_timing["seconds"], ingest["seconds"]),
+        "ingest_floor_s": ingest["seconds"],
+        "ingest_floor_cpu_s": ingest["cpu_seconds"],
+        "load_to_floor_ratio": _ratio(load_timing["seconds"], ingest["seconds"]),
         "load_cached": load is None,
         "build_s": build.seconds if build else None,
         "build_cpu_s": build.cpu_seconds if build else None,
         "build_peak_rss_mb": build.peak_rss_mb if build else None,
         "build_ok": bool(build and build.returncode == 0),
-        "scan_s": scan["seconds"] if scan else None,
+        "build_floor_s": scan["seconds"] if scan else None,
         "raw_rows": scan["rows"] if scan else None,
-        "build_to_scan_ratio": _ratio(build.seconds if build else None, scan["seconds"] if scan else None),
+        "build_to_floor_ratio": _ratio(build.seconds if build else None, scan["seconds"] if scan else None),
+        "end_to_end_s": (round(load_timing["seconds"] + build.seconds, 1)
+                         if build and load_timing["seconds"] is not None else None),
         "held_back_delivery": config.held_back if held_rows else None,
         "held_back_rows": held_rows,
         "incremental_load_s": _seconds(stages.get("incremental_load")),
@@ -419,6 +441,9 @@ def run(config: BenchConfig) -> dict:
         "incremental_to_full_ratio": _ratio(_seconds(stages.get("incremental_build")),
                                             build.seconds if build else None),
         **postgres,
+        "nodes": node_timings(dbt_target_path(log_dir, "build") / "run_results.json") if build else None,
+        "incremental_nodes": (node_timings(dbt_target_path(log_dir, "incremental_build") / "run_results.json")
+                              if "incremental_build" in stages else None),
         "warehouse_mb": round(warehouse.stat().st_size / 1e6, 1) if warehouse.exists() else None,
         "landing_mb": (round(sum(p.stat().st_size for p in default_landing_dir(warehouse).rglob("*.parquet")) / 1e6, 1)
                        if default_landing_dir(warehouse).is_dir() else None),
@@ -434,6 +459,13 @@ def run(config: BenchConfig) -> dict:
     return result
 
 
+def slowest(nodes: list[dict] | None, count: int = 5) -> str:
+    """The ``count`` slowest nodes of a build as text (name and seconds)."""
+    if not nodes:
+        return "n/a"
+    return ", ".join(f"{n['node']} {n['seconds']:,.1f} s" for n in nodes[:count])
+
+
 def summary(result: dict) -> str:
     def fmt(value: float | None, unit: str = "") -> str:
         return "n/a" if value is None else f"{value:,.1f}{unit}"
@@ -445,14 +477,16 @@ def summary(result: dict) -> str:
         f"{fmt(result['load_peak_rss_mb'], ' MB')}{' (cached)' if result.get('load_cached') else ''}",
         f"  load steps (s, summed over files): "
         f"{', '.join(f'{k} {v:,.1f}' for k, v in (result.get('load_steps_s') or {}).items()) or 'n/a'}",
-        f"  ingest    {fmt(result.get('ingest_s'), ' s')} ({fmt(result.get('ingest_cpu_s'), ' CPU s')}; floor: "
-        f"every CSV row read once)",
-        f"  load / ingest = {fmt(result.get('load_to_ingest_ratio'))}",
+        f"  ingest floor {fmt(result.get('ingest_floor_s'), ' s')} "
+        f"({fmt(result.get('ingest_floor_cpu_s'), ' CPU s')}; every CSV row read once)",
+        f"  load / ingest floor = {fmt(result.get('load_to_floor_ratio'))}",
         f"  build     {fmt(result['build_s'], ' s')} ({fmt(result.get('build_cpu_s'), ' CPU s')})  peak "
         f"{fmt(result['build_peak_rss_mb'], ' MB')}"
         f"{'' if result['build_ok'] else '  (FAILED)'}",
-        f"  scan      {fmt(result['scan_s'], ' s')} (floor: every raw row read once)",
-        f"  build / scan = {fmt(result['build_to_scan_ratio'])}",
+        f"  build floor {fmt(result['build_floor_s'], ' s')} (every raw row read once)",
+        f"  build / build floor = {fmt(result['build_to_floor_ratio'])}",
+        f"  end to end (load + build) {fmt(result.get('end_to_end_s'), ' s')}",
+        f"  slowest nodes: {slowest(result.get('nodes'))}",
         f"  incremental after {result.get('held_back_delivery') or 'n/a'}: load "
         f"{fmt(result.get('incremental_load_s'), ' s')}, build {fmt(result.get('incremental_build_s'), ' s')}"
         f" = {fmt(result.get('incremental_to_full_ratio'))} of the full build",

@@ -66,7 +66,24 @@ def test_load_steps_add_up_the_loaders_steps_over_the_files(tmp_path: Path) -> N
     assert "load steps (s, summed over files): scan 1.5, read 3.0, check 2.0, load 3.0" in bench.summary(
         {"scale": 1.0, "seed": 42, "generate_s": None, "generate_cached": True, "load_s": 10.0,
          "load_peak_rss_mb": 1.0, "load_steps_s": bench.load_steps(report), "build_s": None,
-         "build_peak_rss_mb": None, "build_ok": False, "scan_s": None, "build_to_scan_ratio": None})
+         "build_peak_rss_mb": None, "build_ok": False, "build_floor_s": None, "build_to_floor_ratio": None})
+
+
+def test_node_timings_list_every_node_slowest_first(tmp_path: Path) -> None:
+    results = tmp_path / "run_results.json"
+    assert bench.node_timings(results) is None
+    results.write_text(json.dumps({"results": [
+        {"unique_id": "model.clinical_dashboard.int_a", "status": "success", "execution_time": 1.234},
+        {"unique_id": "test.clinical_dashboard.column_checks_int_a.abc", "status": "fail", "execution_time": 7.5},
+        {"unique_id": "seed.clinical_dashboard.ref_b", "status": "success", "execution_time": None}]}))
+    nodes = bench.node_timings(results)
+    assert nodes == [
+        {"node": "column_checks_int_a.abc", "type": "test", "status": "fail", "seconds": 7.5},
+        {"node": "int_a", "type": "model", "status": "success", "seconds": 1.23},
+        {"node": "ref_b", "type": "seed", "status": "success", "seconds": 0.0}]
+    assert bench.slowest(nodes, 2) == "column_checks_int_a.abc 7.5 s, int_a 1.2 s"
+    assert bench.slowest(None) == "n/a"
+    assert bench.dbt_target_path(tmp_path, "build") != bench.dbt_target_path(tmp_path, "incremental_build")
 
 
 def test_cached_extracts_are_reused(tmp_path: Path) -> None:
