@@ -18,6 +18,10 @@
       `public` (seed 000, Data and method) and a private hospital as `private`. An organisation
       number neither seed knows falls back on the source: contracted_specialist in the Avtale*
       sources, public elsewhere.
+    - The provider's agreement RHF and HF area, for the patient flows (int_patient_flow_contacts):
+      a contracted specialist's agreement RHF; an institution's owner or agreement RHF and its
+      HF area. NULL for a provider neither seed knows. Looked up here, on the contacts, where
+      the join to the two seeds is already made.
 #}
 {%- set sources = ['som', 'avtalesom', 'phv', 'avtalephv', 'phbu', 'tsb'] %}
 with contacts as (
@@ -68,6 +72,8 @@ residence_areas as (
 institutions as (
     select
         org_number,
+        agreement_rhf_code,
+        hf_area_code,
         case
             when institution_type = 'private' then 'private' else 'public'
         end as provider_type
@@ -75,7 +81,9 @@ institutions as (
 ),
 
 contracted_specialists as (
-    select practice_id
+    select
+        practice_id,
+        agreement_rhf_code
     from {{ ref('ref_contracted_specialists') }}
 )
 
@@ -107,6 +115,14 @@ select
         when contacts.source in ('npr_avtalesom', 'npr_avtalephv') then 'contracted_specialist'
         else 'public'
     end as provider_type,
+    case
+        when contracted_specialists.practice_id is not null
+            then contracted_specialists.agreement_rhf_code
+        else institutions.agreement_rhf_code
+    end as provider_agreement_rhf_code,
+    case
+        when contracted_specialists.practice_id is null then institutions.hf_area_code
+    end as provider_hf_area_code,
     contacts.care_level_code,
     contacts.care_type,
     contacts.urgency_code,

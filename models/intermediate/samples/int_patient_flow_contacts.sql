@@ -16,12 +16,17 @@
                              hospitals under another RHF's agreement, and providers neither
                              seed knows
     The RHF of a public hospital is its owner (agreement_rhf_code); its HF area is
-    hf_area_code. Provider option: `all`, or `inclusive` for a sample with the choice.
+    hf_area_code: int_npr__contacts looks both up with the provider type
+    (provider_agreement_rhf_code, provider_hf_area_code). Provider option: `all`, or
+    `inclusive` for a sample with the choice.
     The membership (macros/samples/npr_contact_membership.sql) is narrowed to the flow samples
     before the contacts are joined, as in int_npr__patient_contact_samples, rather than
     joining the whole membership view and leaving the join order to the planner (DuckDB
     planned the latter as a nested loop over the code-profile samples on some builds of the
-    same data). Person-level (contact ids).
+    same data). It carries the contact's provider columns from its one read of the contacts,
+    so the model joins nothing to its 22 million national member rows: joined to the provider
+    seeds, DuckDB built its hash table on the member rows (estimated at a few hundred) and ran
+    out of memory. Person-level (contact ids).
 #}
 {#- Year by year (macros/incremental/year_rebuild.sql): a contact's flow follows from the
     contact alone; the samples (ranked procedure branches: from every complete year) are
@@ -47,7 +52,9 @@ flow_samples as (
         and samples.event_type = 'npr_contact'
 ),
 
-{{ npr_contact_membership_ctes('flow_samples') }},
+{{ npr_contact_membership_ctes('flow_samples', extra_columns=[
+    'provider_id', 'provider_type', 'provider_agreement_rhf_code', 'provider_hf_area_code',
+]) }},
 
 members as (
     select
@@ -56,36 +63,16 @@ members as (
         year,
         event_month,
         rhf_code,
-        hf_code
+        hf_code,
+        provider_id,
+        provider_type,
+        provider_agreement_rhf_code,
+        provider_hf_area_code
     from membership
     where
         provider_option in ('all', 'inclusive')
         and hf_code is not null
         and {{ year_rebuild_filter(plan, 'year') }}
-),
-
-contacts as (
-    select
-        contact_id,
-        provider_id
-    from {{ ref('int_npr__contacts') }}
-    where {{ year_rebuild_filter(plan, 'year') }}
-),
-
-institutions as (
-    select
-        org_number,
-        institution_type,
-        agreement_rhf_code,
-        hf_area_code
-    from {{ ref('ref_treating_institutions') }}
-),
-
-specialists as (
-    select
-        practice_id,
-        agreement_rhf_code
-    from {{ ref('ref_contracted_specialists') }}
 ),
 
 flow_contacts as (
@@ -96,29 +83,27 @@ flow_contacts as (
         members.event_month,
         members.rhf_code,
         members.hf_code,
-        contacts.provider_id,
+        members.provider_id,
         case
-            when
-                specialists.practice_id is not null
-                and specialists.agreement_rhf_code = members.rhf_code
-                then 'contracted_specialist'
-            when specialists.practice_id is not null then 'other_rhf'
-            when
-                institutions.institution_type = 'private'
-                and institutions.agreement_rhf_code = members.rhf_code
-                then 'private'
-            when institutions.institution_type = 'private' then 'other_rhf'
-            when institutions.hf_area_code = members.hf_code then 'own_hf'
-            when institutions.agreement_rhf_code = members.rhf_code then 'own_rhf'
+            when members.provider_type = 'contracted_specialist'
+                then
+                    case
+                        when members.provider_agreement_rhf_code = members.rhf_code
+                            then 'contracted_specialist'
+                        else 'other_rhf'
+                    end
+            when members.provider_type = 'private'
+                then
+                    case
+                        when members.provider_agreement_rhf_code = members.rhf_code
+                            then 'private'
+                        else 'other_rhf'
+                    end
+            when members.provider_hf_area_code = members.hf_code then 'own_hf'
+            when members.provider_agreement_rhf_code = members.rhf_code then 'own_rhf'
             else 'other_rhf'
         end as flow_category
     from members
-    inner join contacts
-        on members.contact_id = contacts.contact_id
-    left join specialists
-        on contacts.provider_id = specialists.practice_id
-    left join institutions
-        on contacts.provider_id = institutions.org_number
 )
 
 {{ year_rebuild_select('flow_contacts', [
