@@ -2,9 +2,10 @@
     npr_contact_membership_ctes(samples=none, extra_columns=[]): the CTEs of the NPR contacts'
     sample membership, ending in `membership`: one row per contact (event_id), sample and
     provider option, with the contact's person_id, year, event_month, discharge_date, age, sex,
-    rhf_code, hf_code, hospital_code and bed_days, and any extra_columns of int_npr__contacts
-    a model needs (int_patient_flow_contacts: the provider's type, id, agreement RHF and HF
-    area), carried from the one read of the contacts rather than joined back to them. Step 1 (codes, source, care type) per code profile from
+    rhf_code, hf_code, hospital_code, bed_days and provider_type, and any extra_columns of
+    int_npr__contacts a model needs (int_patient_flow_contacts: the provider's id, agreement
+    RHF and HF area), carried from the one read of the contacts rather than joined back to
+    them. Step 1 (codes, source, care type) per code profile from
     int_npr__code_profile_samples, step 2 (age, sex, provider option) per contact, both by the
     generic mechanism macros/samples/sample_membership.sql.
 
@@ -19,7 +20,7 @@
 {% macro npr_contact_membership_ctes(samples=none, extra_columns=[]) -%}
 {%- set carry_columns = [
     'person_id', 'year', 'event_month', 'discharge_date', 'age', 'rhf_code', 'hf_code',
-    'hospital_code', 'bed_days', 'sex',
+    'hospital_code', 'bed_days', 'sex', 'provider_type',
 ] + extra_columns -%}
 membership_profile_samples as (
     select
@@ -48,7 +49,7 @@ candidates as (
         contacts.rhf_code,
         contacts.hf_code,
         contacts.hospital_code,
-        contacts.bed_days{% for column in extra_columns if column != 'provider_type' %},
+        contacts.bed_days{% for column in extra_columns %},
         contacts.{{ column }}{% endfor %}
     from {{ ref('int_npr__contacts') }} as contacts
     inner join {{ ref('int_npr__code_profiles') }} as profiles

@@ -53,7 +53,7 @@ flow_samples as (
 ),
 
 {{ npr_contact_membership_ctes('flow_samples', extra_columns=[
-    'provider_id', 'provider_type', 'provider_agreement_rhf_code', 'provider_hf_area_code',
+    'provider_id', 'provider_agreement_rhf_code', 'provider_hf_area_code',
 ]) }},
 
 members as (
