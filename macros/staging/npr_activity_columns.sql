@@ -1,3 +1,8 @@
+{#- The six NPR activity extracts, as the suffix of their models (stg_npr__<table>). -#}
+{% macro npr_activity_tables() -%}
+    {{ return(['som', 'avtalesom', 'phv', 'avtalephv', 'phbu', 'tsb']) }}
+{%- endmacro %}
+
 {#- The columns of stg_npr__<table>, in order (documented in _npr__models.yml). -#}
 {% macro npr_activity_columns() -%}
     {{ return([

@@ -23,7 +23,7 @@
       HF area. NULL for a provider neither seed knows. Looked up here, on the contacts, where
       the join to the two seeds is already made.
 #}
-{%- set sources = ['som', 'avtalesom', 'phv', 'avtalephv', 'phbu', 'tsb'] %}
+{%- set sources = npr_activity_tables() %}
 with contacts as (
     {% for source in sources %}
         select

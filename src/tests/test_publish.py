@@ -95,7 +95,11 @@ def test_a_green_build_publishes(setup: dict) -> None:
 #: Person-level tests outside staging that hold by construction of their model (the reason is
 #: beside each in its yml); every other test outside staging runs in production.
 CONSTRUCTION_TESTS_OUTSIDE_STAGING = ("column_checks_int_municipal__transitions_",
-                                      "column_checks_int_npr__contact_samples_")
+                                      "column_checks_int_npr__contact_samples_",
+                                      "column_checks_int_helfo__imaging_invoice_samples_",
+                                      "column_checks_int_rbf__npr_contacts_",
+                                      "column_checks_int_npr__contacts_",
+                                      "assert_lab_code_groups_conserve_codes_and_nok")
 
 
 def test_only_the_staging_tests_are_construction_tests(setup: dict) -> None:

@@ -1,3 +1,8 @@
+-- A construction test (make test runs it on every engine, the production build leaves it out):
+-- conservation follows from the model's SQL, which splits every staged list, keeps every code
+-- through left joins and shares each invoice's NOK by fractions that add up to one (its unit
+-- tests), and this test reads every invoice again.
+{{ config(tags=['construction']) }}
 -- The laboratory code groups hold every non-empty code of the staged invoices and all their
 -- reimbursement: per source and year, the groups' codes equal the invoices' non-empty codes, and
 -- their NOK the reimbursement of the invoices with at least one code. Counted on the invoices

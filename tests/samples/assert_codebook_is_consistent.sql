@@ -1,11 +1,11 @@
 -- The codebook seeds hold together (seeds/codebooks/_codebooks__seeds.yml): every sample has a
 -- known area/sub-area, sources of its event stream, known care types and measures, a sane age
 -- range, known provider options (all, exclusive, inclusive: the options of every membership
--- row), exclusive provider types exactly when it offers the exclusive option, and the
--- waiting-list stratification exactly for FHI samples; every code row is well formed
--- (`require_main_diagnosis` on main_diagnosis only; a code for prefix/exact, none for any;
--- codes upper case without dots or blanks, except the lab fields' and imaging words' inner
--- blanks). Returns one row per problem.
+-- row), known exclusive provider types, each listed once, exactly when the sample offers
+-- the exclusive option, and the waiting-list stratification exactly for FHI samples; every
+-- code row is well formed (`require_main_diagnosis` on main_diagnosis only; a code for
+-- prefix/exact, none for any; codes upper case without dots or blanks, except the lab fields'
+-- and imaging words' inner blanks). Returns one row per problem.
 with samples as (
     select * from {{ ref('int_samples') }}
 ),
@@ -134,6 +134,16 @@ problems as (
         'unknown exclusive provider type ' || provider_type as problem
     from sample_exclusive_types
     where provider_type not in ('public', 'private', 'contracted_specialist')
+    union all
+    -- Listed twice, a provider type would repeat the sample's exclusive members
+    -- (sample_scope_membership joins the list): the membership is unique by construction only
+    -- while the list is a set, as the options' list is (one of two values in the seed's checks).
+    select
+        sample_id,
+        'exclusive provider type ' || provider_type || ' listed twice' as problem
+    from sample_exclusive_types
+    group by sample_id, provider_type
+    having count(*) > 1
     union all
     select
         sample_id,

@@ -28,7 +28,7 @@
       blank. A contact without a person id (a claim KPR could not link) is a staged row
       without a linkable person: counted here, never dropped.
 #}
-{%- set npr_activity = ['som', 'avtalesom', 'phv', 'avtalephv', 'phbu', 'tsb'] %}
+{%- set npr_activity = npr_activity_tables() %}
 {%- set years = data_years() %}
 {%- set other_sources = [
     ('base_npr__phbu_referrals', 'received_date'),
