@@ -1,7 +1,6 @@
 -- The codebook seeds hold together (seeds/codebooks/_codebooks__seeds.yml): every sample has a
 -- known area/sub-area, sources of its event stream, known care types and measures, a sane age
--- range, known provider options (all, exclusive, inclusive: the options of every membership
--- row), known exclusive provider types, each listed once, exactly when the sample offers
+-- range, known exclusive provider types, each listed once, exactly when the sample offers
 -- the exclusive option, and the waiting-list stratification exactly for FHI samples; every
 -- code row is well formed (`require_main_diagnosis` on main_diagnosis only; a code for
 -- prefix/exact, none for any; codes upper case without dots or blanks, except the lab fields'
@@ -73,13 +72,6 @@ sample_measures as (
     {{ split_to_rows('samples', ['sample_id'], 'measures', '|', 'measure', 'measure_position') }}
 ),
 
-sample_provider_options as (
-    {{ split_to_rows(
-        'samples', ['sample_id'], 'provider_options', '|', 'provider_option',
-        'option_position'
-    ) }}
-),
-
 sample_exclusive_types as (
     {{ split_to_rows(
         'samples', ['sample_id'], 'exclusive_provider_types', '|', 'provider_type',
@@ -122,12 +114,6 @@ problems as (
             'contacts', 'procedures', 'patients', 'bed_days', 'codes', 'nok', 'invoices',
             'referrals'
         )
-    union all
-    select
-        sample_id,
-        'unknown provider option ' || coalesce(provider_option, '(none)') as problem
-    from sample_provider_options
-    where provider_option is null or provider_option not in ('all', 'exclusive', 'inclusive')
     union all
     select
         sample_id,

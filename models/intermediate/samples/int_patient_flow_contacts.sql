@@ -85,18 +85,11 @@ flow_contacts as (
         members.hf_code,
         members.provider_id,
         case
-            when members.provider_type = 'contracted_specialist'
+            when members.provider_type in ('contracted_specialist', 'private')
                 then
                     case
                         when members.provider_agreement_rhf_code = members.rhf_code
-                            then 'contracted_specialist'
-                        else 'other_rhf'
-                    end
-            when members.provider_type = 'private'
-                then
-                    case
-                        when members.provider_agreement_rhf_code = members.rhf_code
-                            then 'private'
+                            then members.provider_type
                         else 'other_rhf'
                     end
             when members.provider_hf_area_code = members.hf_code then 'own_hf'
