@@ -18,6 +18,13 @@ At the end, also on failure, a table: step, when it started (seconds into the ru
 seconds, CPU seconds (user + system of the step's processes; on a shared machine CPU says more
 than wall), result; and the total. The same rows go to --table as tab-separated values, so a
 slow step is seen the day it appears.
+
+Processes a step leaves behind count too. A process whose parent ends without waiting for it
+(a daemon such as the PostgreSQL test server, or the browser's renderers when the browser
+closes) is handed to the nearest "subreaper" ancestor, else to init, and its CPU would be
+counted nowhere. This script makes itself that subreaper (Linux prctl), collects those
+processes when the steps and --finally have ended, and adds a row per command name ("left
+behind: chromium") with their CPU seconds, which the total includes.
 Standard library only: it runs before the virtual environment exists.
 """
 
@@ -37,6 +44,10 @@ from pathlib import Path
 LOG_DIR = Path("target/steps")
 #: The niceness of a step that runs beside the others (the steps in sequence keep 0).
 BACKGROUND_NICE = 10
+#: prctl option: this process adopts its descendants' orphans (linux/prctl.h)
+PR_SET_CHILD_SUBREAPER = 36
+#: Seconds to wait at the end for the processes the steps left behind to end.
+LEFT_BEHIND_WAIT = 5.0
 
 
 @dataclass
@@ -87,8 +98,54 @@ def _wait(step: Step) -> bool:
     return step.process.returncode == 0
 
 
-def _table(steps: list[Step], origin: float, wall: float, cpu: float) -> str:
-    width = max(len("step"), *(len(s.target) + (13 if s.background else 0) for s in steps))
+def _become_subreaper() -> bool:
+    """Whether this process now adopts the orphaned processes of its descendants (Linux
+    PR_SET_CHILD_SUBREAPER) instead of init."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _command_name(pid: int) -> str:
+    """The command name of a (zombie) process, from /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text("utf-8", "replace")
+        return stat[stat.index("(") + 1:stat.rindex(")")]
+    except (OSError, ValueError):
+        return "?"
+
+
+def _reap_left_behind(timeout: float) -> dict[str, float]:
+    """Waits up to ``timeout`` seconds for the processes the steps left behind (adopted by
+    this subreaper) and reaps them: CPU seconds per command name (each with the processes it
+    waited for itself, e.g. a server's workers)."""
+    left: dict[str, float] = {}
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            # the next ended child, not yet reaped (WNOWAIT): its name is still in /proc
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return left  # no child left at all
+        if ended is None:  # only running children: wait a little for them
+            if time.monotonic() >= deadline:
+                return left
+            time.sleep(0.1)
+            continue
+        name = _command_name(ended.si_pid)
+        _, _, usage = os.wait4(ended.si_pid, 0)
+        left[name] = left.get(name, 0.0) + usage.ru_utime + usage.ru_stime
+
+
+def _table(steps: list[Step], origin: float, wall: float, cpu: float,
+           left: dict[str, float] | None = None) -> str:
+    left = left or {}
+    width = max(len("step"), *(len(s.target) + (13 if s.background else 0) for s in steps),
+                *(len(f"left behind: {name}") for name in left))
     lines = [f"{'step':<{width}}  {'start s':>8}  {'wall s':>8}  {'CPU s':>8}  result",
              f"{'-' * width}  {'-' * 8}  {'-' * 8}  {'-' * 8}  ------"]
     for s in steps:
@@ -97,6 +154,8 @@ def _table(steps: list[Step], origin: float, wall: float, cpu: float) -> str:
         offset = s.offset(origin)
         start = f"{'':>8}" if offset is None else f"{offset:>8.1f}"
         lines.append(f"{name:<{width}}  {start}  {s.wall if ran else 0:>8.1f}  {s.cpu if ran else 0:>8.1f}  {s.status}")
+    for name, seconds in sorted(left.items(), key=lambda item: -item[1]):
+        lines.append(f"{'left behind: ' + name:<{width}}  {'':>8}  {'':>8}  {seconds:>8.1f}")
     lines.append(f"{'total':<{width}}  {'':>8}  {wall:>8.1f}  {cpu:>8.1f}")
     return "\n".join(lines)
 
@@ -109,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
+    adopts = _become_subreaper()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     # the targets in order, each with its step (None for a `wait:`)
     plan = [(t, None if t.startswith("wait:") else Step(t.removesuffix("&"), background=t.endswith("&")))
@@ -146,16 +206,22 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.final:
             subprocess.run(shlex.split(args.final), check=False)
+    # every step and --finally have ended: what they left behind ends soon (or never, a
+    # process that outlives the run: not counted)
+    left = {name: seconds for name, seconds in (_reap_left_behind(LEFT_BEHIND_WAIT) if adopts else {}).items()
+            if seconds >= 0.05}
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-    table = _table(steps, started, time.monotonic() - started, cpu)
+    table = _table(steps, started, time.monotonic() - started, cpu, left)
     print(f"\n{table}\n", flush=True)
     if args.table is not None:
         args.table.parent.mkdir(parents=True, exist_ok=True)
         args.table.write_text(
             "step\tbackground\tstart_s\twall_s\tcpu_s\tresult\n"
             + "".join(f"{s.target}\t{str(s.background).lower()}\t{s.offset(started) or 0.0:.1f}\t"
-                      f"{s.wall:.1f}\t{s.cpu:.1f}\t{s.status}\n" for s in steps), "utf-8")
+                      f"{s.wall:.1f}\t{s.cpu:.1f}\t{s.status}\n" for s in steps)
+            + "".join(f"left behind: {name}\t\t\t\t{seconds:.1f}\t\n" for name, seconds in sorted(left.items())),
+            "utf-8")
     return 0 if ok else 1
 
 
