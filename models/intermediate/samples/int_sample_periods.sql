@@ -4,13 +4,18 @@
     sample's sources delivered completely (SPEC section 5: statistics use complete periods
     only), whether or not the sample has events in it.
 
-    Delivery is read from the data: per source and year, the months with events (NPR:
-    discharge date; HELFO: service date). A period (rate_periods(): T1 = months 1-4, T2 = 1-8,
+    Delivery is read from the data: per source and year, the months with staged rows (NPR:
+    discharge date; HELFO: service date; the delivery counts of int_completeness__*). A period (rate_periods(): T1 = months 1-4, T2 = 1-8,
     year = 1-12) is complete for a source when every one of its months was delivered (as in
     dim_periods). FHI's waiting lists are annual: a year that is there gives the period 'year'
     only. So 2026 (January-August) gives T1 and T2 for the NPR and HELFO samples, and
     no row for the referral samples (FHI has no 2026 file yet).
 #}
+{#- the sources whose delivered months are read from the delivery counts -#}
+{%- set delivered_sources = ["'helfo_lab'", "'helfo_imaging'"] %}
+{%- for source in npr_activity_tables() %}
+    {%- do delivered_sources.append("'npr_" ~ source ~ "'") %}
+{%- endfor %}
 with samples as (
     select
         sample_id,
@@ -34,25 +39,35 @@ sample_options as (
     ) }}
 ),
 
--- The months each source delivered per year (FHI: the year as a whole, month NULL).
+-- The months each source delivered per year (FHI: the year as a whole, month NULL): the
+-- months with staged rows of the NPR activity and HELFO invoice extracts, from the delivery
+-- counts of their families (int_completeness__*_unit_months: a staged row lies in the data
+-- years, so its year and month there are those of its date), not the person-level rows again.
 source_months as (
     select distinct
         source,
         year,
-        event_month
-    from {{ ref('int_npr__contacts') }}
-    union all
-    select distinct
-        source,
-        service_year as year,
-        cast(extract(month from service_date) as integer) as event_month
-    from {{ ref('stg_helfo__lab_invoices') }}
-    union all
-    select distinct
-        source,
-        year,
-        event_month
-    from {{ ref('int_helfo__imaging_invoices') }}
+        month as event_month
+    from (
+        select
+            source,
+            year,
+            month,
+            n_rows_staged
+        from {{ ref('int_completeness__npr_unit_months') }}
+        union all
+        select
+            source,
+            year,
+            month,
+            n_rows_staged
+        from {{ ref('int_completeness__helfo_unit_months') }}
+    ) as unit_months
+    where
+        n_rows_staged > 0
+        and source in (
+            {{ delivered_sources | join(',\n            ') }}
+        )
     union all
     select distinct
         source,

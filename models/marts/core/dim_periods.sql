@@ -19,12 +19,13 @@
 } %}
 
 -- The months NPR-SOM delivered staged contacts in, per year of the discharge date
--- (int_completeness__unit_months: the delivered rows per source, year and month).
+-- (int_completeness__npr_unit_months: the delivered NPR rows per source, year and month; the
+-- NPR family's table, so that only an NPR delivery changes the periods).
 with months_with_data as (
     select distinct
         year,
         month as month_number
-    from {{ ref('int_completeness__unit_months') }}
+    from {{ ref('int_completeness__npr_unit_months') }}
     where
         source = 'npr_som'
         and n_rows_staged > 0
