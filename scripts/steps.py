@@ -141,9 +141,7 @@ def _reap_left_behind(timeout: float) -> dict[str, float]:
         left[name] = left.get(name, 0.0) + usage.ru_utime + usage.ru_stime
 
 
-def _table(steps: list[Step], origin: float, wall: float, cpu: float,
-           left: dict[str, float] | None = None) -> str:
-    left = left or {}
+def _table(steps: list[Step], origin: float, wall: float, cpu: float, left: dict[str, float]) -> str:
     width = max(len("step"), *(len(s.target) + (13 if s.background else 0) for s in steps),
                 *(len(f"left behind: {name}") for name in left))
     lines = [f"{'step':<{width}}  {'start s':>8}  {'wall s':>8}  {'CPU s':>8}  result",
@@ -154,7 +152,7 @@ def _table(steps: list[Step], origin: float, wall: float, cpu: float,
         offset = s.offset(origin)
         start = f"{'':>8}" if offset is None else f"{offset:>8.1f}"
         lines.append(f"{name:<{width}}  {start}  {s.wall if ran else 0:>8.1f}  {s.cpu if ran else 0:>8.1f}  {s.status}")
-    for name, seconds in sorted(left.items(), key=lambda item: -item[1]):
+    for name, seconds in left.items():
         lines.append(f"{'left behind: ' + name:<{width}}  {'':>8}  {'':>8}  {seconds:>8.1f}")
     lines.append(f"{'total':<{width}}  {'':>8}  {wall:>8.1f}  {cpu:>8.1f}")
     return "\n".join(lines)
@@ -208,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(shlex.split(args.final), check=False)
     # every step and --finally have ended: what they left behind ends soon (or never, a
     # process that outlives the run: not counted)
-    left = {name: seconds for name, seconds in (_reap_left_behind(LEFT_BEHIND_WAIT) if adopts else {}).items()
+    reaped = _reap_left_behind(LEFT_BEHIND_WAIT) if adopts else {}
+    # the table's rows and the TSV's, most CPU first
+    left = {name: seconds for name, seconds in sorted(reaped.items(), key=lambda item: -item[1])
             if seconds >= 0.05}
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             "step\tbackground\tstart_s\twall_s\tcpu_s\tresult\n"
             + "".join(f"{s.target}\t{str(s.background).lower()}\t{s.offset(started) or 0.0:.1f}\t"
                       f"{s.wall:.1f}\t{s.cpu:.1f}\t{s.status}\n" for s in steps)
-            + "".join(f"left behind: {name}\t\t\t\t{seconds:.1f}\t\n" for name, seconds in sorted(left.items())),
+            + "".join(f"left behind: {name}\t\t\t\t{seconds:.1f}\t\n" for name, seconds in left.items()),
             "utf-8")
     return 0 if ok else 1
 

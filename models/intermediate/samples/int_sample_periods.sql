@@ -5,11 +5,12 @@
     only), whether or not the sample has events in it.
 
     Delivery is read from the data: per source and year, the months with staged rows (NPR:
-    discharge date; HELFO: service date; the delivery counts of int_completeness__*). A period (rate_periods(): T1 = months 1-4, T2 = 1-8,
-    year = 1-12) is complete for a source when every one of its months was delivered (as in
-    dim_periods). FHI's waiting lists are annual: a year that is there gives the period 'year'
-    only. So 2026 (January-August) gives T1 and T2 for the NPR and HELFO samples, and
-    no row for the referral samples (FHI has no 2026 file yet).
+    discharge date; HELFO: service date; the delivery counts of int_completeness__*). A
+    period (rate_periods(): T1 = months 1-4, T2 = 1-8, year = 1-12) is complete for a source
+    when every one of its months was delivered (as in dim_periods). FHI's waiting lists are
+    annual: a year that is there gives the period 'year' only. So 2026 (January-August) gives
+    T1 and T2 for the NPR and HELFO samples, and no row for the referral samples (FHI has no
+    2026 file yet).
 #}
 {#- the sources whose delivered months are read from the delivery counts -#}
 {%- set delivered_sources = ["'helfo_lab'", "'helfo_imaging'"] %}
