@@ -2,7 +2,8 @@
 // playwright-core: no browser download). Run by `make test-dashboard`:
 //   DASHBOARD_SITE=<built site> DASHBOARD_EXPORTS=<parquet folder> \
 //   DASHBOARD_SCREENSHOTS=<folder> node --test tests/
-// 1. every page (one per pages/**/*.md) loads without console errors; a screenshot of each;
+// 1. every page (one per pages/**/*.md) loads without console errors, reached as a visitor does (a
+//    tab opens its first page in full and follows the site's links to the others); a screenshot of each;
 // 2. the rate the page shows equals the value in fct_utilisation_rates (read from the parquet
 //    export with DuckDB, not from the page's own data);
 // 3. changing a selector (period, area level) changes the figures, to the mart's values;
@@ -46,6 +47,7 @@ import { serveStatic } from '../scripts/serve.mjs';
 import { parseNorwegianNumber } from '../components/norsk.js';
 import { skala } from '../components/syntetisk.js';
 import { readSheet, sheetRows, parseCsv } from './xlsx-les.mjs';
+import { arrived, follow, pageFile, pages } from './lenker.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dashboardDir = path.join(here, '..');
@@ -53,18 +55,6 @@ const site = path.resolve(process.env.DASHBOARD_SITE ?? path.join(dashboardDir, 
 const exportsDir = path.resolve(process.env.DASHBOARD_EXPORTS ?? '');
 const shots = path.resolve(process.env.DASHBOARD_SCREENSHOTS ?? path.join(dashboardDir, '..', 'target', 'dashboard-test', 'screenshots'));
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Pages of the site: one per markdown file (pages/a/b.md -> /a/b/, pages/a/index.md -> /a/). */
-function pages(dir = path.join(dashboardDir, 'pages'), prefix = '/') {
-	const out = [];
-	for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-		const file = path.join(dir, entry.name);
-		if (entry.isDirectory()) out.push(...pages(file, `${prefix}${entry.name}/`));
-		else if (entry.name === 'index.md') out.push({ route: prefix, file });
-		else if (entry.name.endsWith('.md')) out.push({ route: `${prefix}${entry.name.slice(0, -3)}/`, file });
-	}
-	return out;
-}
 
 /** Whether a page is built from partials/rate-panel.md (has the rate table). */
 const isRatePage = (file) => fs.readFileSync(file, 'utf8').includes('{@partial "rate-panel.md"}');
@@ -78,8 +68,10 @@ let baseUrl;
 // A Chromium profile per lane (launchPersistentContext; two lanes, see describe('dashboard')):
 // its HTTP cache keeps the 18 MB DuckDB wasm and the JS chunks (served as immutable) and the
 // compiled wasm between pages, instead of downloading and compiling them again for each page.
-// Every page still loads in full, revalidates the parquet files and starts as a new visitor
-// (newPage clears the site's stored data, such as the remembered ?lang=).
+// A page opened in full (openPage) starts as a new visitor (newPage clears the site's stored
+// data, such as the remembered ?lang=). Most pages are reached through the site's links
+// instead (follow): a full load costs Chromium about three times the CPU of a link followed
+// (benchmarks/README.md), and the tests open some sixty pages.
 const lanes = [];
 let tourContext; // the page tour
 let context; // the tests of the figures
@@ -134,6 +126,27 @@ async function openPage(route, lane = context) {
 	});
 	await page.goto(`${baseUrl}${route}`, { waitUntil: 'networkidle' });
 	return { page, errors };
+}
+
+// The tab the tests of the figures share: {page, errors}. The first test opens it in full; the
+// others reach their page through a link of the site (follow), as a visitor does, so the page
+// starts from its defaults (the tab's errors are emptied for each test). The tests that switch
+// the language open pages of their own in full (the language is chosen when the app loads).
+const figures = {};
+
+/** The shared tab on route (no query string), at viewport; {page, errors}. */
+async function show(route, viewport = { width: 1400, height: 1000 }) {
+	if (!figures.page) {
+		Object.assign(figures, await openPage(route));
+		await arrived(figures.page, pageFile(route), WAIT);
+	} else {
+		figures.errors.length = 0;
+		await follow(figures.page, route, WAIT);
+	}
+	await figures.page.setViewportSize(viewport);
+	// the rate panel remembers its tab (Tabs id=visning) between pages: back to its default
+	if (isRatePage(pageFile(route))) await figures.page.getByRole('button', { name: 'Søylediagram', exact: true }).click();
+	return figures;
 }
 
 // The rows of the rate table (the DataTable also renders a hidden copy: take the visible one).
@@ -294,16 +307,23 @@ describe('dashboard', { concurrency: 2 }, () => {
 		const all = pages();
 		assert.ok(all.length >= 5, `expected the dashboard's pages, found ${all.map((p) => p.route).join(', ')}`);
 		let failures = [];
-		const visit = async ({ route, file }, i) => {
-			const { page, errors } = await openPage(route, tourContext);
+		// A tab opens its first page in full and reaches the others as a visitor does, through a
+		// link of the site (lenker.mjs). The tests below open the pages whose figures they check.
+		const visit = async (tab, { route, file }, i) => {
+			if (!tab.page) {
+				Object.assign(tab, await openPage(route, tourContext));
+				await arrived(tab.page, file, WAIT);
+			} else {
+				tab.errors.length = 0;
+				await follow(tab.page, route, WAIT);
+			}
+			const { page, errors } = tab;
 			if (isRatePage(file)) {
 				// the figures have arrived: bars first (default tab), then the table
 				await page.locator('[data-testid=rate-bars] canvas').first().waitFor({ timeout: WAIT });
 				await tableRows(page);
 				await page.getByRole('button', { name: 'Søylediagram', exact: true }).click();
 			}
-			const title = await page.locator('h1').first().textContent();
-			assert.ok(title?.trim(), `${route} has no title`);
 			// synthetic data are said so on every page, with the scale; real data: no banner
 			const banner = page.locator('[data-testid=synthetic-banner]');
 			if (delivery.is_synthetic) {
@@ -323,22 +343,26 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const name = route === '/' ? 'index' : route.slice(1, -1).replaceAll('/', '__');
 			await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 			if (errors.length) failures[i] = `${route}:\n  ${errors.join('\n  ')}`;
-			await page.close();
 		};
-		// two tabs at a time (each page's console errors are its own): while one waits for its
-		// data or its screenshot, the other works
+		// two tabs at a time (each visit's console errors are its own: a tab visits one page at a
+		// time): while one waits for its data or its screenshot, the other works
 		let next = 0;
 		let stop = false;
-		const tab = async () => {
-			while (next < all.length && !stop) {
-				const i = next++;
-				await visit(all[i], i).catch((err) => {
-					stop = true;
-					throw err;
-				});
+		const walk = async () => {
+			const tab = {};
+			try {
+				while (next < all.length && !stop) {
+					const i = next++;
+					await visit(tab, all[i], i).catch((err) => {
+						stop = true;
+						throw err;
+					});
+				}
+			} finally {
+				await tab.page?.close();
 			}
 		};
-		const thrown = (await Promise.allSettled([tab(), tab()])).find((r) => r.status === 'rejected');
+		const thrown = (await Promise.allSettled([walk(), walk()])).find((r) => r.status === 'rejected');
 		if (thrown) throw thrown.reason;
 		failures = failures.filter(Boolean);
 		assert.deepEqual(failures, [], failures.join('\n'));
@@ -346,7 +370,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 
 	describe('figures', { concurrency: 1 }, () => {
 		test('the rate shown equals fct_utilisation_rates', async () => {
-			const { page, errors } = await openPage(PAGE);
+			const { page, errors } = await show(PAGE);
 			const rows = await tableRows(page);
 			const norway = rows.find((r) => r[0] === 'Norge');
 			assert.ok(norway, `no Norway row in ${JSON.stringify(rows.slice(0, 3))}`);
@@ -364,11 +388,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 				else assert.ok(Math.abs(number(row[STD_RATE]) - cell.std_rate) <= 0.05 + 1e-9, `${area_name}: ${row[STD_RATE]} vs ${cell.std_rate}`);
 			}
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('changing a selector changes the figures', async () => {
-			const { page, errors } = await openPage(PAGE);
+			const { page, errors } = await show(PAGE);
 			const before = await tableRows(page);
 			const norwayBefore = before.find((r) => r[0] === 'Norge')[STD_RATE];
 
@@ -389,11 +412,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.equal(hf.length, 1 + n);
 			assert.ok(hf.some((r) => r[0] === 'Norge'), 'Norway is always shown');
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('the RBF page shows the NOK of fct_rbf_points; preliminary -> final changes them to the final ones', async () => {
-			const { page, errors } = await openPage('/rbf/');
+			const { page, errors } = await show('/rbf/');
 			const preliminary = await martNok('preliminary');
 			const final = await martNok('final');
 			assert.equal(preliminary.length, 4, 'four RHFs in the preliminary calculation');
@@ -426,11 +448,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 				assert.equal(number(row[RBF_NOK]), nok, `${rhf_name} final: page ${row[RBF_NOK]}, fct_rbf_points ${nok}`);
 			}
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('NPR key figures: every cell equals fct_npr_key_figures, suppressed cells show "Skjult (under 5)" or "Skjult (vern)"', async () => {
-			const { page, errors } = await openPage('/npr-nokkeltall/');
+			const { page, errors } = await show('/npr-nokkeltall/');
 			const cells = await sql(`
 				with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
 				select figure_name_nb, region_code, value, pct_change, is_suppressed, suppression_reason
@@ -462,11 +483,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const labels = new Set(suppressed.map((c) => c.suppression_reason));
 			assert.ok(labels.has('primary'), 'test data: a primary-suppressed key figure');
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('procedure rankings: the top-30 table equals fct_procedure_rankings, volume -> cost switches the ranking', async () => {
-			const { page, errors } = await openPage('/somatikk/prosedyrer/');
+			const { page, errors } = await show('/somatikk/prosedyrer/');
 			const ranking = (name) => sql(`
 				select rank::int as rank, branch_name, volume::double as volume, annual_cost_nok::double as cost, is_suppressed
 				from ${parquet('fct_procedure_rankings')} where ranking = '${name}' order by rank`);
@@ -493,11 +513,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 				.catch(() => {}); // on a timeout, check() below says what differs
 			check(await rowsOf(page, 'ranking-table'), cost, 'cost');
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('bokmål: Norwegian number format and no English framework text', async () => {
-			const { page, errors } = await openPage(PAGE);
+			const { page, errors } = await show(PAGE);
 			assert.equal(await page.evaluate(() => document.documentElement.lang), 'nb');
 			const rows = await tableRows(page);
 			const norway = rows.find((r) => r[0] === 'Norge');
@@ -526,11 +545,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 			await page.locator('[data-testid=rate-table] table:visible').hover();
 			assert.equal(await page.locator('button.download-button').count(), 0, 'Evidence\'s download button is off');
 			assert.deepEqual(errors, []);
-			await page.close();
 
 			// pagination: "Side 1 / n", not "Page 1 / n" (the page translates Evidence's text as it
 			// appears: wait for the pager's numbers, then for the translation, at most 30 s)
-			const om = await openPage('/om-dataene/');
+			const om = await show('/om-dataene/');
 			await om.page.locator('.pagination:visible').first().waitFor({ timeout: WAIT });
 			await om.page
 				.waitForFunction(
@@ -546,7 +564,6 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.match(pager, /Side/);
 			assert.doesNotMatch(pager, /Page/);
 			assert.deepEqual(om.errors, []);
-			await om.page.close();
 		});
 
 		test('?lang=en: the marts\' English labels and English number format', async () => {
@@ -574,7 +591,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 		});
 
 		test('RBF: "Resultatbasert finansiering", opens on the newest year with published parameters', async () => {
-			const { page, errors } = await openPage('/rbf/');
+			const { page, errors } = await show('/rbf/');
 			assert.equal((await page.locator('h1').first().textContent()).trim(), 'Resultatbasert finansiering (RBF)');
 			const year = await rbfDefaultYear();
 			const [{ assumedNewer }] = await sql(`select count(*)::int as assumedNewer from ${parquet('fct_rbf_points')} where rbf_year > ${year}`);
@@ -585,12 +602,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.doesNotMatch(text, /Kvalitetsbasert|seed 0|completeness_thresholds/i);
 			assert.match(await page.locator('aside').first().innerText(), /Resultatbasert finansiering \(RBF\)/);
 			assert.deepEqual(errors, []);
-			await page.close();
-			const index = await openPage('/');
+			const index = await show('/');
 			const links = await index.page.locator('article a[href="/rbf"]').allInnerTexts();
 			assert.ok(links.includes('Resultatbasert finansiering (RBF)'), `front page links: ${links}`);
 			assert.doesNotMatch(await index.page.locator('body').innerText(), /Kvalitetsbasert/);
-			await index.page.close();
 		});
 
 		test('primary and complementary suppression are labelled differently, as in the mart; notes not cut off at 1440 px', async () => {
@@ -618,10 +633,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 					p.route, s.sample_id
 				limit 1`);
 			assert.ok(choice, 'test data: a rate page selection with primary and complementary suppression');
-			const page = await newPage({ width: 1440, height: 1000 });
-			const errors = [];
-			page.on('pageerror', (err) => errors.push(err.message));
-			await page.goto(`${baseUrl}${choice.route}`, { waitUntil: 'networkidle' });
+			const { page, errors } = await show(choice.route, { width: 1440, height: 1000 });
 			await tableRows(page);
 			if (choice.sample_id !== defaultSample(choice.route)) {
 				await page.getByRole('combobox', { name: 'Utvalg' }).click();
@@ -740,11 +752,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.match(tail.Kilde, /fct_utilisation_rates/);
 			assert.match(tail['Skjulte tall'], /aldri 0/);
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('downloads: the NPR key figures as .xlsx and CSV, numbers typed (not "111,354" text), hidden cells empty with their note', async () => {
-			const { page, errors } = await openPage('/npr-nokkeltall/');
+			const { page, errors } = await show('/npr-nokkeltall/');
 			await rowsOf(page, 'key-figures');
 			const cells = await sql(`
 				with newest as (select max(year) as year from ${parquet('fct_npr_key_figures')})
@@ -791,7 +802,6 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.ok(hidden > 0, 'test data: hidden key figures');
 			assert.match(aboutSheet(xlsx.bytes).Kilde, /fct_npr_key_figures/);
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('variation between areas: EQ, CV and SCV of fct_area_variation beside the chart, per area level, Norwegian and English', async () => {
@@ -826,7 +836,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 					}
 				}
 			};
-			const { page, errors } = await openPage(PAGE);
+			const { page, errors } = await show(PAGE);
 			const rhf = await mart('rhf');
 			assert.ok(rhf.extremal_quotient != null && rhf.systematic_component_of_variation != null, 'test data: EQ and SCV at RHF level');
 			await page.waitForFunction(() => document.querySelector('[data-testid=variation-areas]')?.textContent.includes('RHF'), null, { timeout: WAIT });
@@ -851,7 +861,6 @@ describe('dashboard', { concurrency: 2 }, () => {
 			assert.match(await page.locator('[data-testid=variation-note]').innerText(), /gjelder alle områdene på ett nivå/);
 			assert.equal(await page.locator('[data-testid=variation] [data-stat]').count(), 0);
 			assert.deepEqual(errors, []);
-			await page.close();
 
 			// English labels and number format
 			const en = await openPage(`${PAGE}?lang=en`);
@@ -867,7 +876,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			const published = await sql(`select rhf_code, rhf_name, raw_points, nok::double as nok from ${parquet('fct_rbf_points')}
 				where rbf_year = ${year} and calculation = 'preliminary' order by rhf_code`);
 			const budget = published.reduce((s, r) => s + r.nok, 0);
-			const { page, errors } = await openPage('/rbf/');
+			const { page, errors } = await show('/rbf/');
 			const table = '[data-testid=rbf-whatif-table] tbody tr[data-rhf]';
 			await page.locator(table).first().waitFor({ timeout: WAIT });
 			const read = () => page.locator(table).evaluateAll((trs) => trs.map((tr) => ({
@@ -925,11 +934,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 			published.forEach((p, i) => assert.ok(Math.abs(number(rows[i].cells[4]) - expected[i]) < 0.06, `${p.rhf_name}: points ${rows[i].cells[4]}, expected ${expected[i]}`));
 			assert.equal(rows.reduce((s, r) => s + number(r.cells[6]), 0), budget);
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('NKI: each share\'s 95 % interval (Wilson) equals fct_nki_indicators, in Norwegian format, hidden with the share, in the CSV', async () => {
-			const { page, errors } = await openPage('/epikrisetid/');
+			const { page, errors } = await show('/epikrisetid/');
 			// the page's default: newest year, all sectors, Norway and the RHFs
 			const expected = await sql(`
 				with newest as (select max(year) as year from ${parquet('fct_nki_indicators')})
@@ -973,11 +981,10 @@ describe('dashboard', { concurrency: 2 }, () => {
 				}
 			}
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 
 		test('rate bars: sorted by rate on request and back, the chosen area\'s bar orange and its name bold', async () => {
-			const { page, errors } = await openPage(PAGE);
+			const { page, errors } = await show(PAGE);
 			const bars = '[data-testid=rate-bars]';
 			const list = `${bars} [data-testid=rate-bars-liste] li`;
 			await page.locator(`${bars} canvas`).first().waitFor({ timeout: WAIT });
@@ -1073,7 +1080,6 @@ describe('dashboard', { concurrency: 2 }, () => {
 			await waitForOrange(false);
 			assert.equal(await orange(), 0, 'no orange bar at the HF level');
 			assert.deepEqual(errors, []);
-			await page.close();
 		});
 	});
 });

@@ -23,6 +23,7 @@ import { chromium } from 'playwright-core';
 import { serveStatic } from '../scripts/serve.mjs';
 import { parseNorwegianNumber } from '../components/norsk.js';
 import { readSheet, sheetRows, parseCsv } from './xlsx-les.mjs';
+import { arrived, follow, pageFile } from './lenker.mjs';
 
 const dashboardDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const site = path.resolve(process.env.DASHBOARD_SITE ?? path.join(dashboardDir, 'build'));
@@ -62,6 +63,24 @@ async function openPage(route) {
 	});
 	await page.goto(`${baseUrl}${route}`, { waitUntil: 'networkidle' });
 	return { page, errors, close: () => context.close() };
+}
+
+// The tab the tests share, in a context of its own: the first test opens its page in full, the
+// others follow the site's links to theirs (lenker.mjs), so each page starts from its defaults
+// (the tab's errors are emptied for each test). The English test opens its pages in full in
+// fresh contexts (the language is chosen when the app loads).
+const shared = {};
+
+/** The shared tab on route (no query string): {page, errors}. */
+async function show(route) {
+	if (!shared.page) {
+		Object.assign(shared, await openPage(route));
+		await arrived(shared.page, pageFile(route), 30_000);
+	} else {
+		shared.errors.length = 0;
+		await follow(shared.page, route, 30_000);
+	}
+	return shared;
 }
 
 /** Cell texts of the visible table inside [data-testid=<testid>] once check(rows, arg) holds. */
@@ -145,13 +164,14 @@ before(async () => {
 });
 
 after(async () => {
+	await shared.close?.();
 	await browser?.close();
 	await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
 
 describe('health-community pages (municipal registers)', { concurrency: 1 }, () => {
 	test('linked from the health-community page and the sidebar', async () => {
-		const { page, errors, close } = await openPage('/helsefellesskap/');
+		const { page, errors } = await show('/helsefellesskap/');
 		for (const [href, title] of [[FRAIL, 'Skrøpelige eldre'], [TRANSITIONS, 'Overganger og spesialisthelsetjenester']]) {
 			const link = page.locator(`#evidence-main-article a[href^="${href.slice(0, -1)}"]`);
 			assert.ok(await link.count() >= 1, `no link to ${href} in the text of /helsefellesskap/`);
@@ -161,11 +181,10 @@ describe('health-community pages (municipal registers)', { concurrency: 1 }, () 
 		await page.waitForURL(/skropelige-eldre/);
 		assert.equal((await page.locator('h1').first().textContent()).trim(), 'Skrøpelige eldre');
 		assert.deepEqual(errors, []);
-		await close();
 	});
 
 	test('frail elderly: rates per 1,000 with intervals equal the mart, in Norwegian format; the functional-level buttons', async () => {
-		const { page, errors, close } = await openPage(FRAIL);
+		const { page, errors } = await show(FRAIL);
 		assert.equal(await page.evaluate(() => document.documentElement.lang), 'nb');
 		if (delivery.is_synthetic) assert.match(await page.locator('[data-testid=synthetic-banner]').innerText(), /^Syntetiske data:/);
 		const all = await frailCells('all');
@@ -187,11 +206,10 @@ describe('health-community pages (municipal registers)', { concurrency: 1 }, () 
 		checkFrailRows(rows, poor, '4-5');
 		assert.notEqual(norway.std_rate, all.find((c) => c.area_level === 'norway').std_rate, 'test data: the groups differ');
 		assert.deepEqual(errors, []);
-		await close();
 	});
 
 	test('frail elderly: the services table equals the mart for the default area and for Norway', async () => {
-		const { page, errors, close } = await openPage(FRAIL);
+		const { page, errors } = await show(FRAIL);
 		const mart = 'fct_health_community_frail_elderly_services';
 		const services = (where) => sql(`
 			select service_name_nb as name, persons::double as persons, frail_persons::double as frail, share_of_frail as share,
@@ -228,11 +246,10 @@ describe('health-community pages (municipal registers)', { concurrency: 1 }, () 
 		const rows = await tableWhen(page, 'services-table', (r, want) => r.some((x) => x[0] === want.name && Number(x[1].replace(/[\s\u00a0]/g, '')) === want.persons), first);
 		check(rows, norway, 'norway');
 		assert.deepEqual(errors, []);
-		await close();
 	});
 
 	test('frail elderly: the rate table as .xlsx and CSV, numbers typed, hidden cells empty with their note', async () => {
-		const { page, errors, close } = await openPage(FRAIL);
+		const { page, errors } = await show(FRAIL);
 		const cells = await frailCells('all');
 		await tableWhen(page, 'frail-table', (rows, n) => rows.length === n, cells.length);
 		const headers = ['Område', 'Nivå', 'Skrøpelige eldre', 'Innbyggere 75+', 'Rå rate', 'Justert rate',
@@ -259,11 +276,10 @@ describe('health-community pages (municipal registers)', { concurrency: 1 }, () 
 			}
 		}
 		assert.deepEqual(errors, []);
-		await close();
 	});
 
 	test('transitions: each measure and the specialist-care table equal their marts; CSV download', async () => {
-		const { page, errors, close } = await openPage(TRANSITIONS);
+		const { page, errors } = await show(TRANSITIONS);
 		const mart = 'fct_health_community_transitions';
 		const measures = await sql(`
 			select case when area_level = 'norway' then 'Norge' else area_name end as label, area_level, measure,
@@ -325,7 +341,6 @@ describe('health-community pages (municipal registers)', { concurrency: 1 }, () 
 			}
 		}
 		assert.deepEqual(errors, []);
-		await close();
 	});
 
 	test('?lang=en: English labels from the marts, English numbers and download headers', async () => {
