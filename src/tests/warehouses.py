@@ -5,7 +5,10 @@ session-wide ``small_warehouse``).
 dbt runs in the pytest process (dbtRunner: no interpreter start per command) on one parse of
 the project per session (``parsed_manifest``): every command gets a copy of that manifest
 (``dbtRunner(manifest=...)``) and so skips parsing, a full parse costing some 16 CPU seconds
-per new target path or DuckDB file. A manifest's relations carry the database name
+per new target path or DuckDB file. The parse is also kept on disk (target/pytest-parses/),
+named by a hash of everything it is made from (the project's files, dbt's version, the
+environment's DBT_ and CLINICAL_DASHBOARD_ variables): a later pytest process of the same
+tree reads it instead of parsing again (`make test` runs pytest as three processes). A manifest's relations carry the database name
 dbt-duckdb takes from the DuckDB file's name (its stem): one parse is kept per file name, so
 the files the tests build are all called ``warehouse.duckdb`` (WAREHOUSE_NAME), each in a
 folder of its own. Each command gets a fresh copy of the parse, as if it had parsed itself
@@ -22,6 +25,7 @@ fixtures may load and build files in any order.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
@@ -93,37 +97,81 @@ def _dbt_options(work: Path) -> list[str]:
 
 #: file name -> the session's parse for DuckDB files of that name (dbt's msgpack of the manifest)
 _PARSES: dict[str, bytes] = {}
-#: file name -> the folder that parse was made in (``parse_home``)
+#: file name -> the folder this process parsed in (``parse_home``)
 _PARSE_HOMES: dict[str, Path] = {}
+#: The parses kept between processes (``_parse_file``).
+PARSE_CACHE = REPO / "target" / "pytest-parses"
+#: What dbt's parse reads: the project's folders (dbt_project.yml's paths) and files.
+_PARSE_INPUTS = ("models", "macros", "seeds", "tests", "snapshots", "analyses", "dbt_project.yml", "profiles.yml")
+
+
+def _parse_file(name: str, root: Path = REPO) -> Path:
+    """Where the parse for DuckDB files named ``name`` is kept, named by a hash of its inputs:
+    every file dbt reads to parse, dbt's and the adapter's versions, and the DBT_ and
+    CLINICAL_DASHBOARD_ variables (the profile reads the latter; the DuckDB file's path, set
+    per command, gives only its name to the manifest, which is in the hash)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{name}\0{version('dbt-core')}\0{version('dbt-duckdb')}\0".encode())
+    for entry in _PARSE_INPUTS:
+        path = root / entry
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path] if path.exists() else []
+        for file in files:
+            digest.update(f"{file.relative_to(root).as_posix()}\0{file.stat().st_size}\0".encode())
+            digest.update(file.read_bytes())
+    for key, value in sorted(os.environ.items()):
+        if key.startswith(("DBT_", "CLINICAL_DASHBOARD_")) and key != "CLINICAL_DASHBOARD_DUCKDB":
+            digest.update(f"{key}={value}\0".encode())
+    return PARSE_CACHE / f"{name}-{digest.hexdigest()[:32]}.msgpack"
+
+
+def _parse(name: str, work: Path) -> None:
+    """dbt's parse of the project for DuckDB files named ``name``, in ``work/parse``; kept in
+    this process and on disk (the other parses for that name removed)."""
+    from dbt.cli.main import dbtRunner
+    from dbt.parser.manifest import extended_mashumaro_encoder
+
+    folder = work / "parse"
+    with duckdb_target(folder / name):  # then the caller's target again
+        result = dbtRunner().invoke(["parse", *_dbt_options(folder), "--quiet"])
+    assert result.success, f"dbt parse failed: {result.exception or ''}"
+    _PARSES[name] = result.result.to_msgpack(extended_mashumaro_encoder)
+    _PARSE_HOMES[name] = folder
+    shutil.rmtree(folder / "logs", ignore_errors=True)
+    kept = _parse_file(name)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    for old in kept.parent.glob(f"{name}-*.msgpack"):
+        old.unlink(missing_ok=True)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+    partial.write_bytes(_PARSES[name])
+    os.replace(partial, kept)  # whole or not at all for a process reading it
 
 
 def parsed_manifest(database: Path, work: Path):
-    """A fresh copy of dbt's parse of the project for DuckDB files named like ``database``
-    (parsed the first time, in ``work/parse``)."""
+    """A fresh copy of dbt's parse of the project for DuckDB files named like ``database``:
+    the one kept on disk for this tree, or parsed the first time, in ``work/parse``."""
     from dbt.contracts.graph.manifest import Manifest
-    from dbt.parser.manifest import extended_mashumaro_encoder, extended_mashumuro_decoder
+    from dbt.parser.manifest import extended_mashumuro_decoder
 
     if database.name not in _PARSES:
-        from dbt.cli.main import dbtRunner
-
-        folder = work / "parse"
-        with duckdb_target(folder / database.name):  # then the caller's target again
-            result = dbtRunner().invoke(["parse", *_dbt_options(folder), "--quiet"])
-        assert result.success, f"dbt parse failed: {result.exception or ''}"
-        _PARSES[database.name] = result.result.to_msgpack(extended_mashumaro_encoder)
-        _PARSE_HOMES[database.name] = folder
-        shutil.rmtree(folder / "logs", ignore_errors=True)
+        kept = _parse_file(database.name)
+        if kept.exists():
+            _PARSES[database.name] = kept.read_bytes()
+        else:
+            _parse(database.name, work)
     return Manifest.from_msgpack(_PARSES[database.name], decoder=extended_mashumuro_decoder)
 
 
 def parse_home(work: Path) -> tuple[Path, Path]:
-    """(DuckDB file named WAREHOUSE_NAME, dbt target folder) that the session's parse was made
-    for (parsed first, in ``work/parse``, when it was not yet). A dbt process building that file
-    with that target path (and the same dbt target and vars) reads the parse as its partial
-    parse (dbt keys it on the connection's settings, the file's path among them) instead of
-    parsing the project again, some 7 CPU seconds. For one user per session: the file is not
-    there until that user makes it."""
-    parsed_manifest(work / WAREHOUSE_NAME, work)
+    """(DuckDB file named WAREHOUSE_NAME, dbt target folder) that this process's parse was made
+    for (parsed first, in ``work/parse``, when this process has not parsed: a parse read from
+    disk has no such folder). A dbt process building that file with that target path (and the
+    same dbt target and vars) reads the parse as its partial parse (dbt keys it on the
+    connection's settings, the file's path among them) instead of parsing the project again,
+    some 7 CPU seconds. For one user per session: the file is not there until that user makes
+    it."""
+    if WAREHOUSE_NAME not in _PARSE_HOMES:
+        _parse(WAREHOUSE_NAME, work)
     folder = _PARSE_HOMES[WAREHOUSE_NAME]
     assert not (folder / WAREHOUSE_NAME).exists(), f"{folder / WAREHOUSE_NAME} is taken"
     return folder / WAREHOUSE_NAME, folder / "target"
