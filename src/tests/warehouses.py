@@ -8,14 +8,15 @@ the project per session (``parsed_manifest``): every command gets a copy of that
 per new target path or DuckDB file. The parse is also kept on disk (target/pytest-parses/),
 named by a hash of everything it is made from (the project's files, dbt's version, the
 environment's DBT_ and CLINICAL_DASHBOARD_ variables): a later pytest process of the same
-tree reads it instead of parsing again (`make test` runs pytest as three processes). A manifest's relations carry the database name
-dbt-duckdb takes from the DuckDB file's name (its stem): one parse is kept per file name, so
-the files the tests build are all called ``warehouse.duckdb`` (WAREHOUSE_NAME), each in a
-folder of its own. Each command gets a fresh copy of the parse, as if it had parsed itself
-(a command adds to its manifest: ``compile --inline`` its node), read from the parse's
-msgpack as dbt's partial parsing reads its saved manifest. Variables given with
-``--vars`` reach ``var()`` when a node is compiled (the run's configuration); the parse is
-that of the project's own vars.
+tree reads it instead of parsing again (`make test` runs pytest as three processes), and one
+that needs it while another parses waits for that parse (a lock file beside it). A
+manifest's relations carry the database name dbt-duckdb takes from the DuckDB file's name
+(its stem): one parse is kept per file name, so the files the tests build are all called
+``warehouse.duckdb`` (WAREHOUSE_NAME), each in a folder of its own. Each command gets a
+fresh copy of the parse, as if it had parsed itself (a command adds to its manifest:
+``compile --inline`` its node), read from the parse's msgpack as dbt's partial parsing reads
+its saved manifest. Variables given with ``--vars`` reach ``var()`` when a node is compiled
+(the run's configuration); the parse is that of the project's own vars.
 
 dbt-duckdb keeps the file of its last command open in this process, and DuckDB lets another
 process (the loader) or a connection with another configuration at it only once it is
@@ -139,12 +140,27 @@ def _parse(name: str, work: Path) -> None:
     _PARSE_HOMES[name] = folder
     shutil.rmtree(folder / "logs", ignore_errors=True)
     kept = _parse_file(name)
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    for old in kept.parent.glob(f"{name}-*.msgpack"):
-        old.unlink(missing_ok=True)
     partial = kept.with_name(f"{kept.name}.{os.getpid()}")
     partial.write_bytes(_PARSES[name])
     os.replace(partial, kept)  # whole or not at all for a process reading it
+    for old in kept.parent.glob(f"{name}-*.msgpack"):
+        if old != kept:
+            old.unlink(missing_ok=True)
+
+
+@contextmanager
+def _parse_lock(name: str):
+    """The parse for DuckDB files named ``name`` to this process alone: a process that needs it
+    while another one parses waits and reads that one's parse instead of parsing as well."""
+    import fcntl
+
+    PARSE_CACHE.mkdir(parents=True, exist_ok=True)
+    with (PARSE_CACHE / f"{name}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def parsed_manifest(database: Path, work: Path):
@@ -154,11 +170,12 @@ def parsed_manifest(database: Path, work: Path):
     from dbt.parser.manifest import extended_mashumuro_decoder
 
     if database.name not in _PARSES:
-        kept = _parse_file(database.name)
-        if kept.exists():
-            _PARSES[database.name] = kept.read_bytes()
-        else:
-            _parse(database.name, work)
+        with _parse_lock(database.name):
+            kept = _parse_file(database.name)
+            if kept.exists():
+                _PARSES[database.name] = kept.read_bytes()
+            else:
+                _parse(database.name, work)
     return Manifest.from_msgpack(_PARSES[database.name], decoder=extended_mashumuro_decoder)
 
 
@@ -171,7 +188,8 @@ def parse_home(work: Path) -> tuple[Path, Path]:
     some 7 CPU seconds. For one user per session: the file is not there until that user makes
     it."""
     if WAREHOUSE_NAME not in _PARSE_HOMES:
-        _parse(WAREHOUSE_NAME, work)
+        with _parse_lock(WAREHOUSE_NAME):
+            _parse(WAREHOUSE_NAME, work)
     folder = _PARSE_HOMES[WAREHOUSE_NAME]
     assert not (folder / WAREHOUSE_NAME).exists(), f"{folder / WAREHOUSE_NAME} is taken"
     return folder / WAREHOUSE_NAME, folder / "target"
