@@ -233,8 +233,11 @@ pytest: setup
 # The tests that read no built warehouse run as two processes beside each other (each one
 # test process, so two use both cores): the whole deliveries through the loader and the
 # publishing build, with the other tests that need dbt's parse of the project (one parse per
-# process: src/tests/warehouses.py) (PYTEST_DELIVERIES), and the rest.
-PYTEST_DELIVERIES := $(PYTEST_DIR)/test_bad_input.py $(PYTEST_DIR)/test_publish.py \
+# process: src/tests/warehouses.py) (PYTEST_DELIVERIES), and the rest. test_publish first: it
+# parses at once (its build reads the parse's folder as its partial parse), and the parse it
+# keeps on disk is then the one the other dbt tests of both processes read
+# (pytest-warehouse's too), instead of a second parse.
+PYTEST_DELIVERIES := $(PYTEST_DIR)/test_publish.py $(PYTEST_DIR)/test_bad_input.py \
 	$(PYTEST_DIR)/test_year_rebuild.py
 pytest-early: setup
 	$(PYTEST) -q --durations=15 $(PYTEST_DIR) --ignore=$(PYTEST_PG_MARTS) \
