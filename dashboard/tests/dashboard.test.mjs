@@ -47,7 +47,7 @@ import { serveStatic } from '../scripts/serve.mjs';
 import { parseNorwegianNumber } from '../components/norsk.js';
 import { skala } from '../components/syntetisk.js';
 import { readSheet, sheetRows, parseCsv } from './xlsx-les.mjs';
-import { arrived, follow, pageFile, pages } from './lenker.mjs';
+import { pageFile, pages, visit } from './lenker.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dashboardDir = path.join(here, '..');
@@ -136,13 +136,7 @@ const figures = {};
 
 /** The shared tab on route (no query string), at viewport; {page, errors}. */
 async function show(route, viewport = { width: 1400, height: 1000 }) {
-	if (!figures.page) {
-		Object.assign(figures, await openPage(route));
-		await arrived(figures.page, pageFile(route), WAIT);
-	} else {
-		figures.errors.length = 0;
-		await follow(figures.page, route, WAIT);
-	}
+	await visit(figures, route, openPage, WAIT);
 	await figures.page.setViewportSize(viewport);
 	// the rate panel remembers its tab (Tabs id=visning) between pages: back to its default
 	if (isRatePage(pageFile(route))) await figures.page.getByRole('button', { name: 'Søylediagram', exact: true }).click();
@@ -309,15 +303,8 @@ describe('dashboard', { concurrency: 2 }, () => {
 		let failures = [];
 		// A tab opens its first page in full and reaches the others as a visitor does, through a
 		// link of the site (lenker.mjs). The tests below open the pages whose figures they check.
-		const visit = async (tab, { route, file }, i) => {
-			if (!tab.page) {
-				Object.assign(tab, await openPage(route, tourContext));
-				await arrived(tab.page, file, WAIT);
-			} else {
-				tab.errors.length = 0;
-				await follow(tab.page, route, WAIT);
-			}
-			const { page, errors } = tab;
+		const tour = async (tab, { route, file }, i) => {
+			const { page, errors } = await visit(tab, route, (r) => openPage(r, tourContext), WAIT);
 			if (isRatePage(file)) {
 				// the figures have arrived: bars first (default tab), then the table
 				await page.locator('[data-testid=rate-bars] canvas').first().waitFor({ timeout: WAIT });
@@ -353,7 +340,7 @@ describe('dashboard', { concurrency: 2 }, () => {
 			try {
 				while (next < all.length && !stop) {
 					const i = next++;
-					await visit(tab, all[i], i).catch((err) => {
+					await tour(tab, all[i], i).catch((err) => {
 						stop = true;
 						throw err;
 					});

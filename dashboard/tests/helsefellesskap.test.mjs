@@ -23,7 +23,7 @@ import { chromium } from 'playwright-core';
 import { serveStatic } from '../scripts/serve.mjs';
 import { parseNorwegianNumber } from '../components/norsk.js';
 import { readSheet, sheetRows, parseCsv } from './xlsx-les.mjs';
-import { arrived, follow, pageFile } from './lenker.mjs';
+import { visit } from './lenker.mjs';
 
 const dashboardDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const site = path.resolve(process.env.DASHBOARD_SITE ?? path.join(dashboardDir, 'build'));
@@ -73,14 +73,7 @@ const shared = {};
 
 /** The shared tab on route (no query string): {page, errors}. */
 async function show(route) {
-	if (!shared.page) {
-		Object.assign(shared, await openPage(route));
-		await arrived(shared.page, pageFile(route), 30_000);
-	} else {
-		shared.errors.length = 0;
-		await follow(shared.page, route, 30_000);
-	}
-	return shared;
+	return visit(shared, route, openPage, 30_000);
 }
 
 /** Cell texts of the visible table inside [data-testid=<testid>] once check(rows, arg) holds. */

@@ -60,3 +60,18 @@ export async function arrived(page, file, timeout) {
 			throw new Error(`${file}: heading ${JSON.stringify(await page.locator('h1').first().textContent())}, not ${JSON.stringify(title)}`);
 		});
 }
+
+/**
+ * The tab {page, errors} on route: opened in full by open(route) (which returns {page, errors})
+ * the first time, by a link of the site after that; the tab's errors emptied for the new visit.
+ */
+export async function visit(tab, route, open, timeout) {
+	if (!tab.page) {
+		Object.assign(tab, await open(route));
+		await arrived(tab.page, pageFile(route), timeout);
+	} else {
+		tab.errors.length = 0;
+		await follow(tab.page, route, timeout);
+	}
+	return tab;
+}

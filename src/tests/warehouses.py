@@ -126,9 +126,10 @@ def _parse_file(name: str, root: Path = REPO) -> Path:
     return PARSE_CACHE / f"{name}-{digest.hexdigest()[:32]}.msgpack"
 
 
-def _parse(name: str, work: Path) -> None:
+def _parse(name: str, work: Path, kept: Path) -> None:
     """dbt's parse of the project for DuckDB files named ``name``, in ``work/parse``; kept in
-    this process and on disk (the other parses for that name removed)."""
+    this process and on disk as ``kept`` (``_parse_file``; the other parses for that name
+    removed)."""
     from dbt.cli.main import dbtRunner
     from dbt.parser.manifest import extended_mashumaro_encoder
 
@@ -139,7 +140,6 @@ def _parse(name: str, work: Path) -> None:
     _PARSES[name] = result.result.to_msgpack(extended_mashumaro_encoder)
     _PARSE_HOMES[name] = folder
     shutil.rmtree(folder / "logs", ignore_errors=True)
-    kept = _parse_file(name)
     partial = kept.with_name(f"{kept.name}.{os.getpid()}")
     partial.write_bytes(_PARSES[name])
     os.replace(partial, kept)  # whole or not at all for a process reading it
@@ -175,7 +175,7 @@ def parsed_manifest(database: Path, work: Path):
             if kept.exists():
                 _PARSES[database.name] = kept.read_bytes()
             else:
-                _parse(database.name, work)
+                _parse(database.name, work, kept)
     return Manifest.from_msgpack(_PARSES[database.name], decoder=extended_mashumuro_decoder)
 
 
@@ -189,7 +189,7 @@ def parse_home(work: Path) -> tuple[Path, Path]:
     it."""
     if WAREHOUSE_NAME not in _PARSE_HOMES:
         with _parse_lock(WAREHOUSE_NAME):
-            _parse(WAREHOUSE_NAME, work)
+            _parse(WAREHOUSE_NAME, work, _parse_file(WAREHOUSE_NAME))
     folder = _PARSE_HOMES[WAREHOUSE_NAME]
     assert not (folder / WAREHOUSE_NAME).exists(), f"{folder / WAREHOUSE_NAME} is taken"
     return folder / WAREHOUSE_NAME, folder / "target"
