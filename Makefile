@@ -148,13 +148,16 @@ TEST_STEPS := setup pg-test-server 'lint&' 'dashboard-modules&' test-extracts 'p
 # The linter runs as two processes with half of the files each (LINT_PROCESSES): beside the
 # other steps they only share the cores, and the linter, niced, is the last step to end, which
 # it then does on both cores instead of one.
-# dbt's file log at level info in the checks (TEST_DBT_LOG): a line per node and every failure
-# with its compiled SQL's path, without the debug events (each statement's whole SQL), whose
-# writing costs several CPU seconds per build; `make demo` and `make build` keep dbt's default.
-TEST_DBT_LOG := DBT_LOG_LEVEL_FILE=info
+# The checks' environment (TEST_ENV): dbt's file log at level info, a line per node and every
+# failure with its compiled SQL's path, without the debug events (each statement's whole SQL),
+# whose writing costs several CPU seconds per build; and DuckDB on one thread per process
+# (CLINICAL_DASHBOARD_DUCKDB_THREADS, read by dbt's hook and the loader): the steps already run
+# side by side on both cores, and splitting each small statement over two threads as well only
+# adds work (docs/testing.md). `make demo` and `make build` keep the defaults.
+TEST_ENV := DBT_LOG_LEVEL_FILE=info CLINICAL_DASHBOARD_DUCKDB_THREADS=1
 test:
 	@CLINICAL_DASHBOARD_TEST_WAREHOUSE=$(TEST_DUCKDB) CLINICAL_DASHBOARD_TEST_RAW=$(TEST_RAW) \
-		$(TEST_DBT_LOG) $(PYTHON) scripts/steps.py --table target/test-steps.tsv \
+		$(TEST_ENV) $(PYTHON) scripts/steps.py --table target/test-steps.tsv \
 		--finally "scripts/pg-test-server.sh stop" $(TEST_STEPS)
 
 pg-test-server:
@@ -163,7 +166,7 @@ pg-test-server:
 # The inner loop for contributors (scripts/check.sh): lint the changed SQL, build what changed
 # since the last green check and its children on target/check/, run the fast tests.
 check: setup
-	BIN=$(BIN) $(TEST_DBT_LOG) scripts/check.sh
+	BIN=$(BIN) $(TEST_ENV) scripts/check.sh
 
 test-extracts: setup
 	rm -rf $(TEST_RAW)

@@ -164,6 +164,19 @@ class LoaderError(RuntimeError):
     """The loader cannot run (no database, a raw table of another shape ...); not a delivery problem."""
 
 
+def duckdb_config() -> dict[str, object]:
+    """Settings of every DuckDB connection the loader opens: ``threads`` from env
+    CLINICAL_DASHBOARD_DUCKDB_THREADS when set (the same variable as dbt's, through the hook in
+    macros/cross_db/engine_threads.sql; ``make test`` sets 1), else DuckDB's default of one per
+    core."""
+    threads = os.environ.get("CLINICAL_DASHBOARD_DUCKDB_THREADS", "").strip()
+    if not threads:
+        return {}
+    if not threads.isdigit() or int(threads) < 1:
+        raise LoaderError(f"CLINICAL_DASHBOARD_DUCKDB_THREADS must be a whole number above 0, not {threads!r}")
+    return {"threads": int(threads)}
+
+
 def loader_version() -> str:
     try:
         return version("clinical-dashboard")
@@ -477,7 +490,7 @@ def _delivery_values(d: dict) -> list:
 
 def staging_connection(work_dir: Path, memory_limit: str):
     """An in-memory DuckDB for staging deliveries: at most ``memory_limit``, spilling to ``work_dir``."""
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config())
     con.execute(f"set temp_directory = {_lit(str(work_dir / 'duckdb_tmp'))}")
     try:
         con.execute(f"set memory_limit = {_lit(memory_limit)}")
@@ -689,7 +702,7 @@ class DuckDBTarget:
     def __init__(self, path: Path, landing_dir: Path, memory_limit: str = STAGING_MEMORY_LIMIT):
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(path))
+            self.con = duckdb.connect(str(path), config=duckdb_config())
         except duckdb.IOException as error:
             raise LoaderError(f"cannot open {path}: {error} (is dbt or the dashboard holding it open?)") from None
         self.landing = Landing(landing_dir, memory_limit)

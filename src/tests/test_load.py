@@ -376,6 +376,27 @@ def test_the_staging_memory_limit_is_set_and_checked(delivery: Path, tmp_path: P
         _load(delivery, tmp_path)
 
 
+@pytest.mark.parametrize("threads", ["1", "3"])
+def test_duckdb_runs_on_the_threads_of_the_environment(threads: str, delivery: Path, tmp_path: Path,
+                                                       monkeypatch) -> None:
+    """CLINICAL_DASHBOARD_DUCKDB_THREADS (`make test` sets 1; dbt reads it too, through the hook
+    of macros/cross_db/engine_threads.sql) sets both of the loader's DuckDB connections; a value
+    that is not a whole number above 0 stops the load with the variable named."""
+    monkeypatch.setenv("CLINICAL_DASHBOARD_DUCKDB_THREADS", threads)
+    target = load.DuckDBTarget(tmp_path / "t.duckdb", tmp_path / "t_landing")
+    try:
+        for con in (target.con, target.stage_con):
+            assert con.execute("select current_setting('threads')").fetchone()[0] == int(threads)
+    finally:
+        target.close()
+    for wrong in ("0", "two", "-1"):
+        monkeypatch.setenv("CLINICAL_DASHBOARD_DUCKDB_THREADS", wrong)
+        with pytest.raises(load.LoaderError, match=f"CLINICAL_DASHBOARD_DUCKDB_THREADS .* not '{wrong}'"):
+            _load(delivery, tmp_path / wrong)
+    monkeypatch.delenv("CLINICAL_DASHBOARD_DUCKDB_THREADS")
+    assert load.duckdb_config() == {}
+
+
 def test_a_rejected_new_version_keeps_the_old_rows(delivery: Path, tmp_path: Path) -> None:
     raw = _copy(delivery, tmp_path / "raw")
     _load(raw, tmp_path)
