@@ -13,12 +13,14 @@ compiling. So every linted file still gets its own macros bound to its own conte
 identical compile work is not repeated. Registered through the ``sqlfluff`` entry point in
 pyproject.toml; linting only, dbt never reads it.
 
-Using the templater also keeps the depth map of the last parse tree the layout rules asked
-for (``_keep_last_depth_map``): LT01, LT02, LT05 and LT14 each build a map of every raw
-segment's ancestors for the whole file (``ReflowSequence.from_root``), the same map four times,
-a quarter of the lint time. sqlfluff's trees are immutable once parsed (it caches
-``raw_segments_with_ancestors`` on the segment, which the map is made from), so the map of the
-same root object is the same map.
+Using the templater also keeps the reflow sequence of the last parse tree the layout rules
+asked for (``_keep_last_reflow_sequence``): LT01, LT02, LT05 and LT14 each build
+``ReflowSequence.from_root`` of the whole file, the same sequence four times (a map of every raw
+segment's ancestors and a block with its spacing configuration per segment), a quarter of the
+lint time. sqlfluff's trees are immutable once parsed, and so are the sequences: their elements
+are frozen dataclasses, and every method (respace, reindent, rebreak, break_long_lines) returns
+a new sequence made from a copy of the elements. So the sequence of the same root object and
+configuration object is the same sequence; a fix makes a new root, and a new sequence.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from jinja2.exceptions import UndefinedError
 from jinja2.runtime import Macro
 from sqlfluff.core.plugin import hookimpl
 from sqlfluff.core.templaters.jinja import DbtMacroWrapper, JinjaTemplater
-from sqlfluff.utils.reflow.depthmap import DepthMap
+from sqlfluff.utils.reflow.sequence import ReflowSequence
 
 _COMPILED: dict[tuple, Any] = {}
 
@@ -44,21 +46,21 @@ def _environment_key(env: Environment) -> tuple:
             env.optimized, env.autoescape if not callable(env.autoescape) else id(env.autoescape))
 
 
-def _keep_last_depth_map() -> None:
-    """``DepthMap.from_parent`` returning the map it made last when asked again for the same
-    parent object (see the module doc); installed once per process."""
-    if getattr(DepthMap.from_parent, "keeps_last", False):
+def _keep_last_reflow_sequence() -> None:
+    """``ReflowSequence.from_root`` returning the sequence it made last when asked again for the
+    same root and configuration objects (see the module doc); installed once per process."""
+    if getattr(ReflowSequence.from_root, "keeps_last", False):
         return
-    make = DepthMap.from_parent.__func__
-    last: list[Any] = [None, None]
+    make = ReflowSequence.from_root.__func__
+    last: list[Any] = [None, None, None]
 
-    def from_parent(cls: type[DepthMap], parent: Any) -> DepthMap:
-        if last[0] is not parent:
-            last[:] = [parent, make(cls, parent)]
-        return last[1]
+    def from_root(cls: type[ReflowSequence], root_segment: Any, config: Any) -> ReflowSequence:
+        if last[0] is not root_segment or last[1] is not config:
+            last[:] = [root_segment, config, make(cls, root_segment, config)]
+        return last[2]
 
-    from_parent.keeps_last = True  # type: ignore[attr-defined]
-    DepthMap.from_parent = classmethod(from_parent)  # type: ignore[method-assign,assignment]
+    from_root.keeps_last = True  # type: ignore[attr-defined]
+    ReflowSequence.from_root = classmethod(from_root)  # type: ignore[method-assign,assignment]
 
 
 class CachedJinjaTemplater(JinjaTemplater):
@@ -68,7 +70,7 @@ class CachedJinjaTemplater(JinjaTemplater):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _keep_last_depth_map()
+        _keep_last_reflow_sequence()
 
     @staticmethod
     def _extract_macros_from_template(template: str, env: Environment,
