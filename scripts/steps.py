@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run `make` targets as timed steps and print a table of what each cost (issue 29).
 
-    scripts/steps.py [--finally COMMAND] [--table FILE] TARGET[&] | wait:TARGET ...
+    scripts/steps.py [--finally COMMAND] [--table FILE] [--unniced TARGET] TARGET[&] | wait:TARGET ...
 
 The TARGETs run one after the other (`make --no-print-directory TARGET`), output streamed as
 usual. A TARGET written with a trailing `&` starts at its place in the sequence and runs
@@ -9,7 +9,9 @@ beside the steps after it, its output kept in target/steps/<target>.log and prin
 when it ends (so outputs do not interleave); `wait:TARGET` waits there until that step has
 ended (a step that needs its result), and the run waits for all before the table. A step
 beside the others runs niced (BACKGROUND_NICE), so that the steps in sequence, which the
-rest waits for, get the cores first. The
+rest waits for, get the cores first; --unniced TARGET (repeatable) keeps a step beside the
+others at their priority: one that starts late and would otherwise end last, alone on one core
+while the other cores idle. The
 first failing step stops the sequence (a step already running beside is still waited for,
 so its output and verdict are shown too); --finally runs in every case (e.g. stopping the
 test database server).
@@ -54,6 +56,8 @@ LEFT_BEHIND_WAIT = 5.0
 class Step:
     target: str
     background: bool = False
+    #: a step beside the others that is not niced (--unniced)
+    unniced: bool = False
     process: subprocess.Popen | None = None
     started: float = 0.0
     wall: float = 0.0
@@ -75,8 +79,8 @@ def _start(step: Step) -> None:
         with step.log.open("wb") as out:
             # a step beside the others runs at a lower priority (nice): the steps in sequence
             # are the chain everything waits for, and the cores go to them first
-            step.process = subprocess.Popen(["nice", "-n", str(BACKGROUND_NICE), *command],
-                                            stdout=out, stderr=subprocess.STDOUT)
+            nice = [] if step.unniced else ["nice", "-n", str(BACKGROUND_NICE)]
+            step.process = subprocess.Popen([*nice, *command], stdout=out, stderr=subprocess.STDOUT)
         print(f"==> {step.target}: started beside the other steps (output: {step.log})", flush=True)
     else:
         print(f"==> {step.target}", flush=True)
@@ -163,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("targets", nargs="+", metavar="TARGET[&]")
     parser.add_argument("--finally", dest="final", metavar="COMMAND")
     parser.add_argument("--table", type=Path, metavar="FILE")
+    parser.add_argument("--unniced", action="append", default=[], metavar="TARGET",
+                        help="a step beside the others that runs at their priority, not niced")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -172,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     plan = [(t, None if t.startswith("wait:") else Step(t.removesuffix("&"), background=t.endswith("&")))
             for t in args.targets]
     steps = [step for _, step in plan if step is not None]
+    for name in args.unniced:
+        found = [s for s in steps if s.target == name and s.background]
+        if not found:
+            parser.error(f"--unniced {name}: no step {name}& to run unniced")
+        found[0].unniced = True
     waiters: dict[str, threading.Thread] = {}
     for token in args.targets:
         name = token.removeprefix("wait:")

@@ -11,7 +11,8 @@ dbt-build step built from the same extracts (``dbt build``, two threads). test_s
 checks the same file against the defect ledger, so the delivery is loaded and built once
 for both. The second build
 gets the deliveries in two steps, as a registry sends them, with one dbt thread instead of
-two (models run in another order): first without the newest NPR-TSB year and with the newest
+two (models run in another order) and DuckDB on four threads instead of one (the order of a
+parallel aggregate's sums differs; SECOND_BUILD_DUCKDB_THREADS): first without the newest NPR-TSB year and with the newest
 NPR-SOM year cut to its first half (a tertial delivered early), built in full (``dbt run
 --select +path:models/marts`` on a warehouse without models); then every delivery (the new
 file, and the NPR-SOM year re-delivered whole, which replaces its rows), built again
@@ -57,14 +58,23 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
 
+#: DuckDB's threads in the second build's statements. `make test` runs DuckDB on one thread per
+#: process (CLINICAL_DASHBOARD_DUCKDB_THREADS=1), the first build among them; the second runs on
+#: several, so that a sum of doubles whose order follows DuckDB's threads (a missing
+#: ordered_sum) differs between the two builds, as it did between two builds on the machine's
+#: default before.
+SECOND_BUILD_DUCKDB_THREADS = "4"
+
+
 def _build(database: Path, work: Path, threads: int, sources: tuple[str, ...] = ()) -> None:
     """Every model up to the public marts on ``database`` (its seeds are loaded); with
     ``sources`` (the sources of new deliveries) only the models that read them, as
-    ``clinical-dashboard build --sources`` selects them."""
-    if sources:
-        build(database, work, [["run", *changed_sources_selection(sources), "--threads", str(threads)]])
-    else:
-        build(database, work, [["run", "--select", "+path:models/marts", "--threads", str(threads)]])
+    ``clinical-dashboard build --sources`` selects them. ``threads`` dbt threads, DuckDB on
+    SECOND_BUILD_DUCKDB_THREADS threads."""
+    selection = [*changed_sources_selection(sources)] if sources else ["--select", "+path:models/marts"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLINICAL_DASHBOARD_DUCKDB_THREADS", SECOND_BUILD_DUCKDB_THREADS)
+        build(database, work, [["run", *selection, "--threads", str(threads)]])
 
 
 def _public_marts(work: Path) -> list[tuple[str, str]]:

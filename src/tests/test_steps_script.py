@@ -27,14 +27,18 @@ later:
 \twhile [ ! -f burnt ]; do sleep 0.1; done
 fail:
 \texit 3
+niced full:
+\t{sys.executable} -c "import os; print(os.nice(0))" > $@.nice
 """
 
 
-def _steps(tmp_path: Path, *targets: str) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
+def _steps(tmp_path: Path, *targets: str, options: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess,
+                                                                                  list[list[str]]]:
     (tmp_path / "Makefile").write_text(MAKEFILE)
     (tmp_path / "burn.py").write_text(BURN)
     table = tmp_path / "steps.tsv"
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "steps.py"), "--table", str(table), *targets],
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "steps.py"), "--table", str(table), *options,
+                           *targets],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     rows = [line.split("\t") for line in table.read_text("utf-8").splitlines()[1:]]
     return done, rows
@@ -63,3 +67,15 @@ def test_a_step_counts_the_processes_it_waits_for_and_a_failure_stops_the_run(tm
     assert by_step["fail"][5] == "FAILED (exit 2)", rows  # make's exit status for a failed recipe
     assert by_step["later"][5] == "not run", rows
     assert not [row for row in rows if row[0].startswith("left behind")], rows
+
+
+def test_a_step_beside_the_others_runs_niced_unless_unniced(tmp_path: Path) -> None:
+    import os
+
+    done, _ = _steps(tmp_path, "niced&", "full&", options=("--unniced", "full"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    ours = os.nice(0)  # pytest may itself run niced (a step of `make test`)
+    assert int((tmp_path / "full.nice").read_text()) == ours
+    assert int((tmp_path / "niced.nice").read_text()) == min(ours + 10, 19)
+    done, _ = _steps(tmp_path, "niced&", options=("--unniced", "full"))
+    assert done.returncode == 2 and "--unniced full: no step full&" in done.stderr
