@@ -6,13 +6,16 @@
 # Settings for a test server only: no fsync (a crash loses nothing we keep), and neither
 # parallel workers nor JIT compilation: at the test scale every query is small, and starting
 # workers and compiling plans cost more than they save (the test build's server CPU halves;
-# benchmarks/README.md). A real server keeps its defaults.
+# benchmarks/README.md); and no autovacuum: the build drops and creates hundreds of small tables,
+# every model's and seed's table is analysed by dbt's post-hook (refresh_statistics) and every
+# raw table by the loader when a load ends, so the daemon's visits only cost (8-21 CPU s of the
+# server's some 150 in the test build). A real server keeps its defaults.
 set -euo pipefail
 
 PG_TEST_DIR=${PG_TEST_DIR:-/tmp/clinical-pg}
 PGPORT=${PGPORT:-5433}
 PGDATABASE=${PGDATABASE:-clinical_dashboard}
-TEST_SETTINGS="-c fsync=off -c full_page_writes=off -c max_parallel_workers_per_gather=0 -c jit=off"
+TEST_SETTINGS="-c fsync=off -c full_page_writes=off -c max_parallel_workers_per_gather=0 -c jit=off -c autovacuum=off"
 
 pg_bin() {
     local dir

@@ -878,6 +878,8 @@ class PostgresTarget:
                               "database, or set PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE)") from None
         self.work_dir = Path(tempfile.mkdtemp(prefix="clinical-dashboard-load-"))
         self.stage_con = staging_connection(self.work_dir, memory_limit)
+        #: raw tables whose rows changed in this run: analysed when it ends (``close``)
+        self.changed: set[str] = set()
         with self.pg.cursor() as cur:
             cur.execute(f"create schema if not exists {RAW_SCHEMA}")
             for statement in _deliveries_ddl("text"):
@@ -951,6 +953,7 @@ class PostgresTarget:
                     cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})",
                                 _delivery_values(delivery))
                 self.pg.commit()
+                self.changed.add(table)
             except BaseException:
                 self.pg.rollback()
                 raise
@@ -987,6 +990,8 @@ class PostgresTarget:
                 cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})",
                             _delivery_values({**delivery, "rows": rows}))
             self.pg.commit()
+            if rows:
+                self.changed.add(f"{RAW_SCHEMA}.{_q(source)}")
         except BaseException:
             self.pg.rollback()
             raise
@@ -997,8 +1002,18 @@ class PostgresTarget:
         _drop_staging(self.stage_con)
 
     def close(self) -> None:
-        self.stage_con.close()
-        self.pg.close()
+        """Statistics of every raw table this run changed (``analyze``), so that the first dbt
+        build after the load plans its base views with them instead of waiting for autovacuum
+        (as dbt's post-hook refresh_statistics does for every model); then the connections."""
+        try:
+            self.pg.rollback()  # whatever an aborted delivery left open
+            with self.pg.cursor() as cur:
+                for table in sorted(self.changed):
+                    cur.execute(f"analyze {table}")
+            self.pg.commit()
+        finally:
+            self.stage_con.close()
+            self.pg.close()
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
 

@@ -702,6 +702,10 @@ def test_postgres_target(delivery: Path, tmp_path: Path, scratch_postgres: dict)
             _is_the_delivered_field("npr_som", row, lines[row["_line"] - 1])
         cur.execute("select count(*) from raw.npr_som where bitilstand_3 = ''")
         assert cur.fetchone() == (0,)
+        # the loader analysed every raw table it filled (dbt's first build plans with statistics;
+        # last_analyze is set by an explicit ANALYZE only, not by autovacuum's)
+        cur.execute("select relname from pg_stat_user_tables where schemaname = 'raw' and last_analyze is not null")
+        assert set(SOURCES) <= {name for (name,) in cur.fetchall()}
         cur.execute("select file, status from raw._deliveries order by attempted_at")
         assert cur.fetchall() == [("npr_som/2023.csv", "rejected"), ("npr_tsb/2023.csv", "loaded"),
                                   ("helfo_imaging/2023.csv", "loaded"), ("npr_som/2023.csv", "loaded"),
