@@ -8,7 +8,7 @@
 # workers and compiling plans cost more than they save (the test build's server CPU halves;
 # benchmarks/README.md); and no autovacuum: the build drops and creates hundreds of small tables,
 # every model's and seed's table is analysed by dbt's post-hook (refresh_statistics) and every
-# raw table by the loader when a load ends, so the daemon's visits only cost (8-21 CPU s of the
+# raw table by the loader with each delivery, so the daemon's visits only cost (8-21 CPU s of the
 # server's some 150 in the test build). A real server keeps its defaults.
 set -euo pipefail
 

@@ -878,8 +878,6 @@ class PostgresTarget:
                               "database, or set PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE)") from None
         self.work_dir = Path(tempfile.mkdtemp(prefix="clinical-dashboard-load-"))
         self.stage_con = staging_connection(self.work_dir, memory_limit)
-        #: raw tables whose rows changed in this run: analysed when it ends (``close``)
-        self.changed: set[str] = set()
         with self.pg.cursor() as cur:
             cur.execute(f"create schema if not exists {RAW_SCHEMA}")
             for statement in _deliveries_ddl("text"):
@@ -952,8 +950,11 @@ class PostgresTarget:
                     placeholders = ", ".join(["%s"] * len(DELIVERIES_COLUMNS))
                     cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})",
                                 _delivery_values(delivery))
+                    # statistics of the new rows with them (ANALYZE sees its own transaction's
+                    # rows), so that the next dbt build plans the base views with them instead of
+                    # waiting for autovacuum, as dbt's post-hook refresh_statistics does for models
+                    cur.execute(f"analyze {table}")
                 self.pg.commit()
-                self.changed.add(table)
             except BaseException:
                 self.pg.rollback()
                 raise
@@ -980,18 +981,19 @@ class PostgresTarget:
 
     def withdraw(self, source: str, rel: str, delivery: dict) -> int:
         exists = self.table_exists(source)
+        table = f"{RAW_SCHEMA}.{_q(source)}"
         try:
             with self.pg.cursor() as cur:
                 rows = 0
                 if exists:
-                    cur.execute(f"delete from {RAW_SCHEMA}.{_q(source)} where _file = %s", [rel])
+                    cur.execute(f"delete from {table} where _file = %s", [rel])
                     rows = cur.rowcount
+                    if rows:
+                        cur.execute(f"analyze {table}")  # as after a delivery (replace)
                 placeholders = ", ".join(["%s"] * len(DELIVERIES_COLUMNS))
                 cur.execute(f"insert into {RAW_SCHEMA}._deliveries values ({placeholders})",
                             _delivery_values({**delivery, "rows": rows}))
             self.pg.commit()
-            if rows:
-                self.changed.add(f"{RAW_SCHEMA}.{_q(source)}")
         except BaseException:
             self.pg.rollback()
             raise
@@ -1002,18 +1004,8 @@ class PostgresTarget:
         _drop_staging(self.stage_con)
 
     def close(self) -> None:
-        """Statistics of every raw table this run changed (``analyze``), so that the first dbt
-        build after the load plans its base views with them instead of waiting for autovacuum
-        (as dbt's post-hook refresh_statistics does for every model); then the connections."""
-        try:
-            self.pg.rollback()  # whatever an aborted delivery left open
-            with self.pg.cursor() as cur:
-                for table in sorted(self.changed):
-                    cur.execute(f"analyze {table}")
-            self.pg.commit()
-        finally:
-            self.stage_con.close()
-            self.pg.close()
+        self.stage_con.close()
+        self.pg.close()
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
 

@@ -12,9 +12,10 @@ checks the same file against the defect ledger, so the delivery is loaded and bu
 for both. The second build
 gets the deliveries in two steps, as a registry sends them, with one dbt thread instead of
 two (models run in another order) and DuckDB on four threads instead of one (the order of a
-parallel aggregate's sums differs; SECOND_BUILD_DUCKDB_THREADS): first without the newest NPR-TSB year and with the newest
-NPR-SOM year cut to its first half (a tertial delivered early), built in full (``dbt run
---select +path:models/marts`` on a warehouse without models); then every delivery (the new
+parallel aggregate's sums differs; SECOND_BUILD_DUCKDB_THREADS): first without the newest
+NPR-TSB year and with the newest NPR-SOM year cut to its first half (a tertial delivered
+early), built in full (``dbt run --select +path:models/marts`` on a warehouse without
+models); then every delivery (the new
 file, and the NPR-SOM year re-delivered whole, which replaces its rows), built again
 incrementally, as ``clinical-dashboard build --sources npr_som,npr_tsb`` builds: only the
 models that read the two sources (``--select source:raw.npr_som+ source:raw.npr_tsb+``),
@@ -71,7 +72,7 @@ def _build(database: Path, work: Path, threads: int, sources: tuple[str, ...] = 
     ``sources`` (the sources of new deliveries) only the models that read them, as
     ``clinical-dashboard build --sources`` selects them. ``threads`` dbt threads, DuckDB on
     SECOND_BUILD_DUCKDB_THREADS threads."""
-    selection = [*changed_sources_selection(sources)] if sources else ["--select", "+path:models/marts"]
+    selection = changed_sources_selection(sources) if sources else ["--select", "+path:models/marts"]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLINICAL_DASHBOARD_DUCKDB_THREADS", SECOND_BUILD_DUCKDB_THREADS)
         build(database, work, [["run", *selection, "--threads", str(threads)]])
