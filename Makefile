@@ -201,17 +201,11 @@ dbt-build: setup
 # The same on PostgreSQL (needs a server: `make test` starts one). dbt's output goes to a folder
 # of its own, so that it can run beside the DuckDB build.
 PG_DBT_TARGET := target/postgres
-# The same files as the DuckDB build's, and GE left out the same way. Then the base models
-# once more, incrementally, as the next delivery's build runs them: their incremental SQL
-# (macros/staging/deduplication.sql) is PostgreSQL's to plan too, and this run is its only test
-# on this engine (the full build never takes that branch).
-PG_BASE_MODELS := path:models/staging,config.materialized:incremental
+# The same files as the DuckDB build's, and GE left out the same way.
 dbt-build-postgres: setup
 	$(CLI) load --raw-dir $(TEST_RAW) --target postgres --report-dir $(TEST_REPORTS)/postgres \
 		--no-great-expectations --no-progress
 	$(DBT) build --target postgres --target-path $(PG_DBT_TARGET) --log-path $(PG_DBT_TARGET)/logs
-	$(DBT) run --target postgres --target-path $(PG_DBT_TARGET) --log-path $(PG_DBT_TARGET)/logs \
-		--select '$(PG_BASE_MODELS)'
 
 # The same on Spark (dbt-spark, method session: pyspark in the dbt process, local[2], Java 17),
 # not part of `make test`. Installs the spark extra (pyspark), loads the test extracts as parquet

@@ -158,6 +158,19 @@
     {{ return(entries) }}
 {%- endmacro %}
 
+{#- The entry of the NPR activity contacts: int_npr__contacts, the one table of their staged
+    rows, by data year. A year's staged rows (file, line and the delivery's hash; the seeds
+    and vars that judged them are in the rules) decide everything a year-by-year model reads of
+    NPR, and the base views and repeated ids upstream of the table are covered by it, so the
+    versions read one narrow table instead of judging every raw row again per model. -#}
+{% macro npr_contacts_year_entries() -%}
+    {{ return([{
+        'model': 'int_npr__contacts',
+        'year': 'year',
+        'columns': ['source_file', 'source_line', 'delivery_hash'],
+    }]) }}
+{%- endmacro %}
+
 {#- On an incremental run, whether the previous build has every column to copy (it lacks one
     when its rules were others: then every year is computed). -#}
 {% macro year_rebuild_can_copy(columns) -%}

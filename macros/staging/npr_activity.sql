@@ -86,7 +86,9 @@
     ] -%}
 with
 
-{{ deduplication_ctes(source_name) }},
+{{ deduplication_ctes(
+    source_name, ref('base_npr__' ~ source_name[4:] ~ '_repeated_ids')
+) }},
 
 typed as (
     select

@@ -1,8 +1,12 @@
 {#
     Every staged contact (stay, day treatment, outpatient contact) of the six NPR activity
-    sources in one person-level view (cheaper on DuckDB than writing the wide table), with what the samples and the rate strata need:
+    sources in one person-level table, with what the samples, the rate strata, the key
+    figures, the patient flows and the RBF indicators need:
     residence at three levels, sex, age, year and month, provider type and bed days.
-    Person-level: it never leaves the intermediate layer.
+    Person-level: it never leaves the intermediate layer. The one table NPR's staged rows are
+    written to: the base models are views over the raw rows, and this table is where every
+    reader below staging gets the NPR contacts, so the checks, the deduplication and the
+    lookups run once per build instead of once per reader.
 
     - Period: a contact counts in the year and month of its discharge date (the contact date of
       day treatment and outpatient contacts). NPR delivers a year's file by discharge date
@@ -54,12 +58,16 @@ with contacts as (
             specialty_code,
             drg_code,
             drg_type,
+            drg_service_type,
             isf_points,
             is_isf_counting,
             activity_category,
             contact_form_code,
             stg_code,
-            payer_code
+            payer_code,
+            source_file,
+            source_line,
+            delivery_hash
         from {{ ref('stg_npr__' ~ source) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -138,12 +146,16 @@ select
     contacts.specialty_code,
     contacts.drg_code,
     contacts.drg_type,
+    contacts.drg_service_type,
     contacts.isf_points,
     contacts.is_isf_counting,
     contacts.activity_category,
     contacts.contact_form_code,
     contacts.stg_code,
-    contacts.payer_code
+    contacts.payer_code,
+    contacts.source_file,
+    contacts.source_line,
+    contacts.delivery_hash
 from contacts
 left join residence_areas
     on

@@ -962,7 +962,7 @@ def quarantine(delivery: Path, clean_lines: list[int], tmp_path_factory: pytest.
     # in this process, on the session's parse of the project (warehouses.py)
     build(database, work, [["seed", "--select", "ref_icd10_codes ref_procedure_codes ref_municipality_renumbering "
                                                 "ref_catchment_areas"],
-                           ["run", "--select", "base_npr__tsb"]])
+                           ["run", "--select", "base_npr__tsb_repeated_ids base_npr__tsb"]])
     with duckdb.connect(str(database)) as con:
         rows = con.execute("select source_line, outcome, reason_code, reason_column, reason_value "
                            "from main.base_npr__tsb").fetchall()

@@ -18,9 +18,9 @@ early), built in full (``dbt run --select +path:models/marts`` on a warehouse wi
 models); then every delivery (the new
 file, and the NPR-SOM year re-delivered whole, which replaces its rows), built again
 incrementally, as ``clinical-dashboard build --sources npr_som,npr_tsb`` builds: only the
-models that read the two sources (``--select source:raw.npr_som+ source:raw.npr_tsb+``),
-whose base models rebuild only the files that changed and the files sharing a record id with
-them (macros/staging/deduplication.sql). Then every public mart (every model under
+models that read the two sources (``--select source:raw.npr_som+ source:raw.npr_tsb+``:
+their tables of repeated ids, the base views over the raw rows and what reads them). Then
+every public mart (every model under
 models/marts, from the manifest) is compared row for row, order-independent and exactly,
 floats included: ``EXCEPT ALL`` both ways over the two attached files, and equal row counts.
 No mart may be empty (an empty mart would compare equal without proving anything).

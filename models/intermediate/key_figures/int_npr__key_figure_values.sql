@@ -21,10 +21,7 @@
 #}
 {#- Year by year (macros/incremental/year_rebuild.sql): a year's figures count that year's
     contacts only. -#}
-{%- set plan = year_rebuild_plan(base_year_entries([
-    'base_npr__som', 'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv',
-    'base_npr__phbu', 'base_npr__tsb',
-])) %}
+{%- set plan = year_rebuild_plan(npr_contacts_year_entries()) %}
 with {{ year_rebuild_ctes(plan) }},
 
 contacts as (

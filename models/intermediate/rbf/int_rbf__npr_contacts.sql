@@ -16,27 +16,34 @@
 #}
 {%- set sources = rbf_npr_sources() %}
 with contacts as (
-    {%- for source, sector in sources.items() %}
-        select
-            contact_id,
-            source,
-            '{{ sector }}' as sector,
-            person_id,
-            provider_id,
-            contact_year,
-            discharge_date,
-            drg_service_type,
-            contact_form_code,
-            stg_code,
-            procedure_code_1,
-            procedure_code_2,
-            procedure_code_3,
-            procedure_code_4,
-            procedure_code_5
-        from {{ ref('stg_npr__' ~ source) }}
-        where is_isf_counting
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    select
+        contact_id,
+        source,
+        case source
+            {%- for source, sector in sources.items() %}
+                when 'npr_{{ source }}' then '{{ sector }}'
+            {%- endfor %}
+        end as sector,
+        person_id,
+        provider_id,
+        year,
+        event_month,
+        drg_service_type,
+        contact_form_code,
+        stg_code,
+        procedure_code_1,
+        procedure_code_2,
+        procedure_code_3,
+        procedure_code_4,
+        procedure_code_5
+    from {{ ref('int_npr__contacts') }}
+    where
+        is_isf_counting
+        and source in (
+            {%- for source in sources %}
+                'npr_{{ source }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
 ),
 
 health_trust_institutions as (
@@ -57,8 +64,8 @@ select
     contacts.source,
     contacts.sector,
     contacts.person_id,
-    contacts.contact_year as year,
-    cast(extract(month from contacts.discharge_date) as integer) as event_month,
+    contacts.year,
+    contacts.event_month,
     health_trust_institutions.treating_hf_code,
     health_trust_institutions.treating_rhf_code,
     health_trust_institutions.hf_area_code,

@@ -5,7 +5,7 @@
 
     - npr: a period is complete when every NPR source the indicators count
       (rbf_npr_sources(): NPR-SOM, PHV, PHBU, TSB) delivered every month of it, read from the
-      months of the discharge dates in staging (as int_sample_periods does).
+      months of the discharge dates of the staged contacts (int_npr__contacts).
     - nki: the NKI extract is annual, without months, and its newest year is partial like
       NPR's (docs/extract-formats.md: 2026 holds January-August). An NKI year counts when
       NKI delivered it and the NPR deliveries of that year are complete (period `year`
@@ -13,14 +13,16 @@
 #}
 {%- set npr_sources = rbf_npr_sources() %}
 with source_months as (
-    {%- for source in npr_sources %}
-        select distinct
-            source,
-            contact_year as year,
-            cast(extract(month from discharge_date) as integer) as event_month
-        from {{ ref('stg_npr__' ~ source) }}
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    select distinct
+        source,
+        year,
+        event_month
+    from {{ ref('int_npr__contacts') }}
+    where source in (
+        {%- for source in npr_sources %}
+            'npr_{{ source }}'{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
 ),
 
 periods as (

@@ -32,10 +32,7 @@
     contact alone; the samples (ranked procedure branches: from every complete year) are
     compared whole. -#}
 {%- set plan = year_rebuild_plan(
-    base_year_entries([
-        'base_npr__som', 'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv',
-        'base_npr__phbu', 'base_npr__tsb',
-    ]),
+    npr_contacts_year_entries(),
     cross_year=['int_samples', 'int_sample_codes'],
 ) %}
 with {{ year_rebuild_ctes(plan) }},

@@ -72,10 +72,8 @@
     'age_group',
 ] + period_columns %}
 {%- set plan = year_rebuild_plan(
-    base_year_entries([
-        'base_npr__som', 'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv',
-        'base_npr__phbu', 'base_npr__tsb', 'base_helfo__lab_invoices',
-        'base_helfo__imaging_invoices', 'base_fhi__waiting_lists',
+    npr_contacts_year_entries() + base_year_entries([
+        'base_helfo__lab_invoices', 'base_helfo__imaging_invoices', 'base_fhi__waiting_lists',
     ]),
     cross_year=['int_samples', 'int_sample_codes'],
 ) %}

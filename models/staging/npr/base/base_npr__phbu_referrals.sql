@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#- NPR-PHBU referrals: every raw row typed and checked, with its outcome (staged,
     quarantined, deduplicated); see macros/staging/quarantine.sql. The year a referral counts
     in (received_year) must be one of the data years (var data_years), and it must be

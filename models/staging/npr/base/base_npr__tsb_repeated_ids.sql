@@ -1,0 +1,1 @@
+{{ repeated_record_ids('npr_tsb') }}
