@@ -45,18 +45,6 @@
     ('prosedyre_4', 'procedure_code_4'),
     ('prosedyre_5', 'procedure_code_5'),
 ] -%}
-    {%- set unknown_diagnosis = [] -%}
-    {%- for raw_column, code_column in diagnosis_columns -%}
-    {%- do unknown_diagnosis.append(
-        '(dated.' ~ code_column ~ ' is not null and '
-        ~ code_column ~ '_known.icd10_code is null)') -%}
-    {%- endfor -%}
-    {%- set unknown_procedure = [] -%}
-    {%- for raw_column, code_column in procedure_columns -%}
-    {%- do unknown_procedure.append(
-        '(dated.' ~ code_column ~ ' is not null and '
-        ~ code_column ~ '_known.procedure_code is null)') -%}
-    {%- endfor -%}
     {%- set max_stay = max_length_of_stay_days(source_name) -%}
 {%- set checks = [
         quarantine_check('missing_record_id', 'kontakt_id is null', 'kontakt_id'),
@@ -120,21 +108,11 @@ enriched as (
     select
         dated.*,
         {{ residence_columns() }},
-        dated.main_diagnosis_code is null as is_missing_main_diagnosis,
-        ({{ unknown_diagnosis | join(' or ') }}) as has_unknown_diagnosis_code,
-        ({{ unknown_procedure | join(' or ') }}) as has_unknown_procedure_code
+        dated.main_diagnosis_code is null as is_missing_main_diagnosis
     from dated
     {{ residence_joins(
         'dated', 'municipality_code_reported', 'district_code_reported', 'contact_year'
     ) }}
-    {%- for raw_column, code_column in diagnosis_columns %}
-    left join {{ ref('ref_icd10_codes') }} as {{ code_column }}_known
-        on dated.{{ code_column }} = {{ code_column }}_known.icd10_code
-    {%- endfor %}
-    {%- for raw_column, code_column in procedure_columns %}
-    left join {{ ref('ref_procedure_codes') }} as {{ code_column }}_known
-        on dated.{{ code_column }} = {{ code_column }}_known.procedure_code
-    {%- endfor %}
     {{ optimisation_fence() }}
 ),
 
@@ -161,13 +139,11 @@ select
     secondary_diagnosis_code_2,
     secondary_diagnosis_code_3,
     is_missing_main_diagnosis,
-    has_unknown_diagnosis_code,
     procedure_code_1,
     procedure_code_2,
     procedure_code_3,
     procedure_code_4,
     procedure_code_5,
-    has_unknown_procedure_code,
     {{ trimmed_text('fagomrade') }} as specialty_code,
     {{ normalise_code('drg') }} as drg_code,
     upper({{ trimmed_text('drg_type') }}) as drg_type,

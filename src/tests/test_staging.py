@@ -73,9 +73,11 @@ QUARANTINE_MODELS = sorted({s.quarantine for s in STAGING.values()})
 CODE_COLUMNS = {"hovedtilstand": "main_diagnosis_code", "prosedyre_1": "procedure_code_1",
                 "analysekoder": "lab_codes", "prosedyrekoder": "procedure_codes",
                 "hoveddiagnose": "main_diagnosis_code"}
-#: raw column of an unknown_code defect -> staging flag (NPR: on the contact)
-UNKNOWN_CODE_FLAGS = {"hovedtilstand": "has_unknown_diagnosis_code", "prosedyre_1": "has_unknown_procedure_code",
-                      "hoveddiagnose": "has_unknown_diagnosis_code"}
+#: raw column of an unknown_code defect -> staging flag (KPR: on the contact)
+UNKNOWN_CODE_FLAGS = {"hoveddiagnose": "has_unknown_diagnosis_code"}
+#: raw columns of an unknown_code defect that staging keeps without a flag (NPR): the loader
+#: counts the delivery's unknown codes (test_code_lists), staging keeps the code as delivered
+UNKNOWN_CODES_KEPT = ("hovedtilstand", "prosedyre_1")
 #: HELFO imaging code lists: unknown codes are flagged per code, in the code model
 CODE_MODELS = {"prosedyrekoder": ("stg_helfo__imaging_invoice_codes", "procedure_code")}
 #: the quarantine reason each quarantined defect must get, by source kind
@@ -214,6 +216,10 @@ def _check(defect: dict[str, str], warehouse: Warehouse) -> str | None:
                   and staged["municipality_code_reported"] == defect["injected_value"])
             return None if ok else (f"is_unknown_residence={staged['is_unknown_residence']}, "
                                     f"municipality_code={staged['municipality_code']!r}")
+        if kind == "unknown_code" and column in UNKNOWN_CODES_KEPT:
+            code_column = CODE_COLUMNS[column]
+            ok = staged[code_column] == _normalised(defect["injected_value"])
+            return None if ok else f"{code_column}={staged[code_column]!r}"
         if kind == "unknown_code" and column in UNKNOWN_CODE_FLAGS:
             flag, code_column = UNKNOWN_CODE_FLAGS[column], CODE_COLUMNS[column]
             ok = staged[flag] is True and staged[code_column] == _normalised(defect["injected_value"])
@@ -303,8 +309,7 @@ def test_nothing_else_is_rejected_or_flagged(con, ledger: list[dict[str, str]]) 
     flag_rules = [
         ("unknown_municipality", "is_unknown_residence and municipality_code_reported is not null"),
         ("missing_main_diagnosis", "is_missing_main_diagnosis"),
-        ("unknown_code", "has_unknown_diagnosis_code or has_unknown_procedure_code"),
-        ("unknown_code", "has_unknown_diagnosis_code"),  # KPR: a diagnosis only
+        ("unknown_code", "has_unknown_diagnosis_code"),  # KPR (NPR keeps its unknown codes unflagged)
     ]
     for source, staging in STAGING.items():
         columns = {r["column_name"] for r in _rows(con, "select column_name from information_schema.columns "
