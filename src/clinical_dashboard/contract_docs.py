@@ -69,8 +69,8 @@ def extract_formats_markdown() -> str:
         "",
         "A column with a code list (\"code list <seed>.<column>\" under its table: the seed file and its column that",
         "list the codes, and how staging normalises the value before it looks it up) has its unknown codes",
-        "counted by the loader once per delivery, as a warning: the rows are loaded and staging flags them",
-        "(ledger check `<column>:code_list`, published in the mart `fct_delivery_checks`).",
+        "counted by the loader once per delivery, as a warning: the rows are loaded and staged with the code",
+        "as delivered (ledger check `<column>:code_list`, published in the mart `fct_delivery_checks`).",
         "",
     ]
     shown: dict[tuple[str, ...], str] = {}  # column table -> the first source that showed it

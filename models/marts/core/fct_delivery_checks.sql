@@ -3,7 +3,7 @@
     4): one row per current delivery file and row-level check of its contract, from the ledger
     raw._deliveries (check_counts, counted once per delivery when it was loaded:
     src/clinical_dashboard/validate.py). Code-list checks (`<column>:code_list`: a value not in
-    the seed its contract names) are warnings: the rows are loaded and staging flags them; they
+    the seed its contract names) are warnings: the rows are loaded and staged with the code; they
     used to be relationships tests on the staging models, evaluated again in every build.
 
     The current files: stg_loader__current_deliveries.
