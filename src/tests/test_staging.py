@@ -91,7 +91,7 @@ def _load_and_build(raw: Path, work: Path, seeded: Path, selection: str) -> Path
     """``raw`` loaded into ``work/warehouse.duckdb`` (no Great Expectations pass), the seeds
     copied from the seeded warehouse ``seeded`` and ``selection`` built on it (cautious: a data
     test that also reads a model or seed outside the selection, e.g. the key-figure tests,
-    which compare marts with stg_npr__som, waits for the full build); the DuckDB file."""
+    which compare marts with int_npr__contacts, waits for the full build); the DuckDB file."""
     database = work / WAREHOUSE_NAME
     load_raw(raw, database, work / "validation", great_expectations=False)
     copy_seeds(seeded, database, work)

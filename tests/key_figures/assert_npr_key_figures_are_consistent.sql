@@ -5,7 +5,8 @@
       to exactly Norway's less the stays with neither a residence nor a known institution;
     - a part is never more than its whole: private hospitals' stays <= all stays of the type,
       patients of a type <= stays of the type, patients of a type <= patients in total;
-    - Norway's total equals the distinct patients of NPR-SOM counted directly from staging.
+    - Norway's total equals the distinct patients of NPR-SOM counted directly from the staged
+      contacts (int_npr__contacts, the table of staging's rows).
     A row per violation.
 #}
 with key_figure_values as (
@@ -59,10 +60,11 @@ contacts_without_region as (
 
 staged_patients as (
     select
-        contact_year as year,
+        year,
         count(distinct person_id) as n_patients
-    from {{ ref('stg_npr__som') }}
-    group by contact_year
+    from {{ ref('int_npr__contacts') }}
+    where source = 'npr_som'
+    group by year
 )
 
 select

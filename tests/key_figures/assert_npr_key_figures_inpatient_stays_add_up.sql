@@ -2,8 +2,8 @@
     Seed 002, footnote to table 1: the inpatient stays that are neither planned nor emergency
     are those returned from another hospital (urgency 5). So, per complete year in Norway,
     planned + emergency + returned = all inpatient stays, apart from stays whose urgency code
-    NPR does not know, counted here independently from staging. Regions: the three parts
-    never exceed the whole. Checked on the values before suppression (int_npr__key_figure_values,
+    NPR does not know, counted here from the staged contacts (int_npr__contacts). Regions: the
+    three parts never exceed the whole. Checked on the values before suppression (int_npr__key_figure_values,
     every year), which fct_npr_key_figures publishes: in the mart the few returned stays are
     mostly suppressed.
 #}
@@ -18,13 +18,14 @@ with figures as (
 
 unknown_urgency as (
     select
-        contact_year as year,
+        year,
         count(*) as n_stays
-    from {{ ref('stg_npr__som') }}
+    from {{ ref('int_npr__contacts') }}
     where
-        care_type = 'inpatient'
+        source = 'npr_som'
+        and care_type = 'inpatient'
         and (urgency_code is null or urgency_code not in ('1', '2', '3', '4', '5'))
-    group by contact_year
+    group by year
 ),
 
 parts as (
