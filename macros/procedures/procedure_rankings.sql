@@ -26,9 +26,5 @@
 
 {# The sources as a SQL list: ('npr_som', 'npr_avtalesom'). #}
 {% macro procedure_ranking_source_list() -%}
-    {%- set quoted = [] -%}
-    {%- for source in procedure_ranking_sources() -%}
-        {%- do quoted.append("'" ~ source ~ "'") -%}
-    {%- endfor -%}
-    ({{ quoted | join(', ') }})
+    {{ text_list(procedure_ranking_sources()) }}
 {%- endmacro %}

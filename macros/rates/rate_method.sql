@@ -59,9 +59,9 @@
 {% macro measure_is_count(measure) -%}
     {%- set names = [] -%}
     {%- for name, props in rate_measures().items() if props.is_count -%}
-        {%- do names.append("'" ~ name ~ "'") -%}
+        {%- do names.append(name) -%}
     {%- endfor -%}
-    ({{ measure }} in ({{ names | join(', ') }}))
+    ({{ measure }} in {{ text_list(names) }})
 {%- endmacro %}
 
 {# The measure whose events decide whether a cell of `measure` is suppressed. #}

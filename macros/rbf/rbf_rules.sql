@@ -22,10 +22,10 @@
 #}
 {% macro rbf_npr_sources() -%}
     {{ return({
-        'som': 'somatic',
-        'phv': 'mental_health_tsb',
-        'phbu': 'mental_health_tsb',
-        'tsb': 'mental_health_tsb',
+        'npr_som': 'somatic',
+        'npr_phv': 'mental_health_tsb',
+        'npr_phbu': 'mental_health_tsb',
+        'npr_tsb': 'mental_health_tsb',
     }) }}
 {%- endmacro %}
 

@@ -3,9 +3,9 @@
     are those returned from another hospital (urgency 5). So, per complete year in Norway,
     planned + emergency + returned = all inpatient stays, apart from stays whose urgency code
     NPR does not know, counted here from the staged contacts (int_npr__contacts). Regions: the
-    three parts never exceed the whole. Checked on the values before suppression (int_npr__key_figure_values,
-    every year), which fct_npr_key_figures publishes: in the mart the few returned stays are
-    mostly suppressed.
+    three parts never exceed the whole. Checked on the values before suppression
+    (int_npr__key_figure_values, every year), which fct_npr_key_figures publishes: in the mart
+    the few returned stays are mostly suppressed.
 #}
 with figures as (
     select

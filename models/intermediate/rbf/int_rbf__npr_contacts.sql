@@ -21,7 +21,7 @@ with contacts as (
         source,
         case source
             {%- for source, sector in sources.items() %}
-                when 'npr_{{ source }}' then '{{ sector }}'
+                when '{{ source }}' then '{{ sector }}'
             {%- endfor %}
         end as sector,
         person_id,
@@ -39,11 +39,7 @@ with contacts as (
     from {{ ref('int_npr__contacts') }}
     where
         is_isf_counting
-        and source in (
-            {%- for source in sources %}
-                'npr_{{ source }}'{{ ',' if not loop.last }}
-            {%- endfor %}
-        )
+        and source in {{ text_list(sources) }}
 ),
 
 health_trust_institutions as (

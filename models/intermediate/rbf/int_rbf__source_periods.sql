@@ -18,11 +18,7 @@ with source_months as (
         year,
         event_month
     from {{ ref('int_npr__contacts') }}
-    where source in (
-        {%- for source in npr_sources %}
-            'npr_{{ source }}'{{ ',' if not loop.last }}
-        {%- endfor %}
-    )
+    where source in {{ text_list(npr_sources) }}
 ),
 
 periods as (
