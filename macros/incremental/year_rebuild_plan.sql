@@ -24,10 +24,11 @@
     ]) }}
 {%- endmacro %}
 
-{#- The current input_version of every year: {year: version}. Only the configured data
+{#- The current version of every partition: {key: {'partition', 'year', 'version'}}, the key
+    '<partition>/<year>' (or '<year>' without a partition column). Only the configured data
     years (var data_years) get a version, so only they are ever computed: the entries' rows
     of any other year (staging quarantines them as `outside_data_years`, but they are rows
-    of the base models all the same) must not make a build compute a year of their own. -#}
+    of the raw tables all the same) must not make a build compute a year of their own. -#}
 {% macro year_rebuild_versions(entries, cross_year) -%}
     {%- set years = data_years() -%}
     {%- set selects = [] -%}
@@ -35,7 +36,7 @@
         {%- do selects.append(
             "select cast(" ~ entry.year ~ " as integer) as year, '" ~ entry.model ~ "' as part, "
             ~ "count(*) as n_rows, " ~ year_rebuild_fingerprint(entry.columns) ~ " as fingerprint "
-            ~ "from " ~ year_rebuild_relation(entry.model)
+            ~ "from " ~ entry.get('from', year_rebuild_relation(entry.model))
             ~ " where " ~ entry.year ~ " between " ~ years.first ~ " and " ~ years.last
             ~ " group by " ~ entry.year) -%}
     {%- endfor -%}
@@ -48,68 +49,76 @@
             ~ year_rebuild_fingerprint(columns) ~ " as fingerprint from " ~ relation) -%}
     {%- endfor -%}
     {%- set result = run_query(selects | join('\nunion all\n')) -%}
-    {%- set every_year, yearly = [], {} -%}
+    {%- set partitions = {} -%}
+    {%- for entry in entries -%}
+        {%- do partitions.update({entry.model: entry.get('partition')}) -%}
+    {%- endfor -%}
+    {%- set every_year, texts = [], {} -%}
     {%- for row in result.rows -%}
         {%- set text = row['part'] ~ '=' ~ row['n_rows'] ~ ':' ~ row['fingerprint'] -%}
         {%- if row['year'] is none -%}
             {%- do every_year.append(text) -%}
         {%- else -%}
-            {%- do yearly.setdefault(row['year'] | int, []).append(text) -%}
+            {%- set partition = partitions[row['part']] -%}
+            {%- set key = (partition ~ '/' if partition else '') ~ (row['year'] | int) -%}
+            {%- if key not in texts -%}
+                {%- do texts.update({key: {'partition': partition, 'year': row['year'] | int,
+                                           'parts': []}}) -%}
+            {%- endif -%}
+            {%- do texts[key].parts.append(text) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set rules = local_md5(year_rebuild_rules_text()) -%}
     {%- set versions = {} -%}
-    {%- for year, texts in yearly.items() -%}
-        {%- set parts = (texts + every_year) | sort | join(';') -%}
-        {%- do versions.update({year: local_md5(rules ~ '|' ~ parts)}) -%}
+    {%- for key, found in texts.items() -%}
+        {%- set parts = (found.parts + every_year) | sort | join(';') -%}
+        {%- do versions.update({key: {
+            'partition': found.partition, 'year': found.year,
+            'version': local_md5(rules ~ '|' ~ key ~ '|' ~ parts)}}) -%}
     {%- endfor -%}
     {{ return(versions) }}
 {%- endmacro %}
 
-{#- The (lower-case) columns of the model's previous build. -#}
-{% macro year_rebuild_built_columns() -%}
-    {%- set columns = adapter.get_columns_in_relation(this) -%}
-    {{ return(columns | map(attribute='name') | map('lower') | list) }}
-{%- endmacro %}
-
-{#- The years this run computes: every year, or on an incremental run those whose current
-    version the model does not hold. -#}
-{% macro year_rebuild_changed_years(versions, year_column) -%}
+{#- The partitions this run computes (keys of `versions`): every one, or on an incremental
+    run those whose current version the model does not hold (a version names its partition:
+    its key is in the md5). -#}
+{% macro year_rebuild_changed(versions) -%}
     {%- if not year_rebuild_is_incremental() -%}
-        {{ return(versions.keys() | list) }}
-    {%- endif -%}
-    {%- set held = [] -%}
-    {#- a table built before this mechanism (or by other rules) without input_version: every
-        year is computed; on_schema_change sync_all_columns adds the column -#}
-    {%- if 'input_version' not in year_rebuild_built_columns() -%}
         {{ return(versions.keys() | list | sort) }}
     {%- endif -%}
-    {%- set built = run_query("select distinct " ~ year_column ~ " as year, input_version from "
-                              ~ this) -%}
-    {%- for row in built.rows -%}
-        {%- do held.append((row['year'] | int) ~ ':' ~ row['input_version']) -%}
-    {%- endfor -%}
+    {#- a table built before this mechanism (or by other rules) without input_version: every
+        partition is computed; on_schema_change sync_all_columns adds the column -#}
+    {%- set built_columns = adapter.get_columns_in_relation(this)
+        | map(attribute='name') | map('lower') | list -%}
+    {%- if 'input_version' not in built_columns -%}
+        {{ return(versions.keys() | list | sort) }}
+    {%- endif -%}
+    {%- set built = run_query("select distinct input_version from " ~ this) -%}
+    {%- set held = built.columns[0].values() | list -%}
     {%- set changed = [] -%}
-    {%- for year, version in versions.items() -%}
-        {%- if (year ~ ':' ~ version) not in held -%}
-            {%- do changed.append(year) -%}
-        {%- endif -%}
+    {%- for key, part in versions.items() if part.version not in held -%}
+        {%- do changed.append(key) -%}
     {%- endfor -%}
     {{ return(changed | sort) }}
 {%- endmacro %}
 
-{#- The plan of this run: {'versions': {year: input_version}, 'changed': [years to compute]}.
-    `entries`: dicts with model (an upstream model that reads a source), year (its year
-    column) and columns (what identifies a row and its outcome there); `cross_year`:
-    upstream tables whose rows summarise several years (all their columns are compared);
-    `year_column`: the model's own year column. At parse time (no database) and in unit
-    tests an empty plan; a unit test's has `fixtures_only` (year_rebuild_filter then reads
-    every year of the fixtures). -#}
-{% macro year_rebuild_plan(entries, cross_year=[], year_column='year') -%}
+{#- The plan of this run: {'versions': {key: {partition, year, version}}, 'changed': [keys to
+    compute], 'year_column', 'partition_column'}. `entries`: dicts with model (an upstream
+    model that reads a source), year (its year column, or an expression) and columns (what
+    identifies a row and its outcome there), optionally `from` (what to read instead of the
+    model's relation) and `partition` (the model's partition the entry's rows fall in);
+    `cross_year`: upstream tables whose rows summarise several years (all their columns are
+    compared); `year_column`: the model's own year column; `partition_column`: its column
+    that holds the entries' partitions, if it has one. At parse time (no database) and in
+    unit tests an empty plan; a unit test's has `fixtures_only` (year_rebuild_filter then
+    reads every year of the fixtures). -#}
+{% macro year_rebuild_plan(entries, cross_year=[], year_column='year', partition_column=none) -%}
+    {%- set plan = {'versions': {}, 'changed': [], 'year_column': year_column,
+                    'partition_column': partition_column} -%}
     {#- A unit test builds the model from its fixtures in one statement: nothing to compare. -#}
     {%- if not execute or model.resource_type == 'unit_test' -%}
-        {{ return({'versions': {}, 'changed': [],
-                   'fixtures_only': model.resource_type == 'unit_test'}) }}
+        {%- do plan.update({'fixtures_only': model.resource_type == 'unit_test'}) -%}
+        {{ return(plan) }}
     {%- endif -%}
     {%- do year_rebuild_check_entries(entries) -%}
     {#- `dbt compile` or `docs generate` before a first build: no tables to read yet (a build
@@ -119,16 +128,18 @@
         {%- set wanted = year_rebuild_relation(name) -%}
         {%- set found = adapter.get_relation(wanted.database, wanted.schema, wanted.identifier) -%}
         {%- if found is none -%}
-            {{ return({'versions': {}, 'changed': []}) }}
+            {{ return(plan) }}
         {%- endif -%}
     {%- endfor -%}
     {%- set versions = year_rebuild_versions(entries, cross_year) -%}
-    {%- set changed = year_rebuild_changed_years(versions, year_column) -%}
+    {%- set changed = year_rebuild_changed(versions) -%}
     {%- if year_rebuild_is_incremental() -%}
-        {{ log(model.name ~ ": year_rebuild computes " ~ ((changed | join(', ')) or 'no year')
-               ~ " and copies " ~ ((versions | length) - (changed | length)) ~ " years", info=true) }}
+        {{ log(model.name ~ ": year_rebuild computes " ~ ((changed | join(', ')) or 'nothing')
+               ~ " and keeps " ~ ((versions | length) - (changed | length)) ~ " partitions",
+               info=true) }}
     {%- endif -%}
-    {{ return({'versions': versions, 'changed': changed}) }}
+    {%- do plan.update({'versions': versions, 'changed': changed}) -%}
+    {{ return(plan) }}
 {%- endmacro %}
 
 {#- An incremental run (never in a unit test: dbt's is_incremental() needs `this`, which a
@@ -137,15 +148,14 @@
     {{ return(model.resource_type != 'unit_test' and is_incremental()) }}
 {%- endmacro %}
 
-{#- Entries for base models (models/staging/*/base): the year of a row is its contact year
-    (NPR), service year (HELFO), referral year (FHI) or discharge year (NKI); a base row changes only when its
-    delivery file is built again (source_file, source_line, delivery_hash) and its outcome
-    (staged, quarantined, a duplicate) may change when another file is, so these four columns
-    identify what a downstream model sees of it. -#}
+{#- Entries for base models (models/staging/*/base): the year of a row is its service year
+    (HELFO), referral year (FHI) or discharge year (NKI); a base row changes only when its
+    delivery file is loaded again (source_file, source_line, delivery_hash) and its outcome
+    (staged, quarantined, a duplicate) may change when another file is, so these four
+    columns identify what a downstream model sees of it. -#}
 {% macro base_year_entries(models) -%}
     {%- set year_columns = {
-        'npr': 'contact_year', 'helfo': 'service_year', 'fhi': 'referral_year',
-        'nki': 'discharge_year',
+        'helfo': 'service_year', 'fhi': 'referral_year', 'nki': 'discharge_year',
     } -%}
     {%- set entries = [] -%}
     {%- for name in models -%}
@@ -159,29 +169,44 @@
 {%- endmacro %}
 
 {#- The entry of the NPR activity contacts: int_npr__contacts, the one table of their staged
-    rows, by data year. A year's staged rows (file, line and the delivery's hash; the seeds
-    and vars that judged them are in the rules) decide everything a year-by-year model reads of
-    NPR, and the base views and repeated ids upstream of the table are covered by it, so the
-    versions read one narrow table instead of judging every raw row again per model. -#}
+    rows, by data year. Its input_version (per source and year, npr_raw_year_entries) decides
+    every row of a partition, so the versions read that one column of the table instead of
+    judging every raw row again per model. -#}
 {% macro npr_contacts_year_entries() -%}
     {{ return([{
         'model': 'int_npr__contacts',
         'year': 'year',
-        'columns': ['source_file', 'source_line', 'delivery_hash'],
+        'columns': ['input_version'],
     }]) }}
 {%- endmacro %}
 
-{#- On an incremental run, whether the previous build has every column to copy (it lacks one
-    when its rules were others: then every year is computed). -#}
-{% macro year_rebuild_can_copy(columns) -%}
-    {%- if not year_rebuild_is_incremental() -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set built_columns = year_rebuild_built_columns() -%}
-    {%- for column in columns + ['input_version'] -%}
-        {%- if column | lower not in built_columns -%}
-            {{ return(false) }}
-        {%- endif -%}
+{#- The entries of int_npr__contacts, one per NPR activity source (its partition): the raw rows
+    by the year of their discharge date (the contact year staging gives them), each with its
+    row in the source's repeated ids. A staged row follows from its raw row, that row of
+    repeated ids (a later copy, a conflicting id) and the rules (seeds, vars), so these
+    decide a (source, year) partition, and they are read without judging a row. -#}
+{% macro npr_raw_year_entries() -%}
+    {%- set entries = [] -%}
+    {#- at parse time and in a unit test dbt's graph has no sources (and the plan reads
+        nothing) -#}
+    {%- set reads = execute and model.resource_type != 'unit_test' -%}
+    {%- for table in (npr_activity_tables() if reads else []) -%}
+        {%- set raw = graph.sources['source.' ~ project_name ~ '.raw.npr_' ~ table] -%}
+        {%- set raw_relation = api.Relation.create(
+            database=raw.database, schema=raw.schema, identifier=raw.identifier) -%}
+        {%- set repeated_ids = year_rebuild_relation('base_npr__' ~ table ~ '_repeated_ids') -%}
+        {%- do entries.append({
+            'model': 'base_npr__' ~ table,
+            'partition': 'npr_' ~ table,
+            'from': raw_relation ~ ' as raw_rows left join ' ~ repeated_ids ~ ' as repeated_ids'
+                ~ ' on raw_rows._file = repeated_ids.dedup_file'
+                ~ ' and raw_rows._line = repeated_ids.dedup_line',
+            'year': 'extract(year from raw_rows.utdato)',
+            'columns': [
+                'raw_rows._file', 'raw_rows._line', 'raw_rows._delivery_hash',
+                'repeated_ids.copy_number', 'repeated_ids.n_copies', 'repeated_ids.n_id_rows',
+            ],
+        }) -%}
     {%- endfor -%}
-    {{ return(true) }}
+    {{ return(entries) }}
 {%- endmacro %}

@@ -149,39 +149,43 @@ def two_builds(small_delivery, small_warehouse, tmp_path_factory: pytest.TempPat
         built = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
     assert not set(marts) - built, f"public marts missing from the first build: {sorted(set(marts) - built)}"
     YEAR_VERSIONS["first"], YEAR_VERSIONS["second"] = _year_versions(first), _year_versions(second)
-    YEAR_VERSIONS["late_years"] = {int(Path(f).stem) for f in early}
+    YEAR_VERSIONS["late"] = {(f.split("/")[0], int(Path(f).stem)) for f in early}
     return first, second, marts
 
 
-#: The models built year by year (macros/incremental/year_rebuild.sql), each with its year
-#: column, and the input_version of each of their years after each build of the fixture
+#: The models built by partition (macros/incremental/year_rebuild.sql), each with its partition
+#: columns, and the input_version of each of their partitions after each build of the fixture
 #: (filled by two_builds).
 YEAR_REBUILD_MODELS = {
-    "int_sample_stratum_events": "year",
-    "int_npr__key_figure_values": "year",
-    "int_patient_flow_contacts": "year",
-    "int_rbf__indicator_units": "data_year",
+    "int_npr__contacts": ("source", "year"),
+    "int_sample_stratum_events": ("year",),
+    "int_npr__key_figure_values": ("year",),
+    "int_patient_flow_contacts": ("year",),
+    "int_rbf__indicator_units": ("data_year",),
 }
 YEAR_VERSIONS: dict = {}
 
 
-def _year_versions(database: Path) -> dict[str, dict[int, str]]:
-    """(model -> year -> input_version) of the year-by-year models; one version per year.
-    Under ``calculations``: (data year -> the rows of int_rbf__calculation_periods reading
-    it), the RBF units' other yearly input."""
-    versions: dict[str, dict[int, str]] = {}
+def _year_versions(database: Path) -> dict[str, dict[tuple, str]]:
+    """(model -> partition -> input_version) of the models built by partition; one version per
+    partition, and no version shared by two (a version names its partition). Under
+    ``calculations``: (data year -> the rows of int_rbf__calculation_periods reading it), the
+    RBF units' other yearly input."""
+    versions: dict[str, dict[tuple, str]] = {}
     with duckdb.connect(str(database), read_only=True) as con:
-        for model, year_column in YEAR_REBUILD_MODELS.items():
-            rows = con.execute(f"select distinct {year_column}, input_version from main.{model}").fetchall()
-            years = [year for year, _ in rows]
-            assert len(years) == len(set(years)), f"{model}: a year with two input versions: {sorted(rows)}"
-            versions[model] = dict(rows)
+        for model, key_columns in YEAR_REBUILD_MODELS.items():
+            keys = ", ".join(key_columns)
+            rows = con.execute(f"select distinct {keys}, input_version from main.{model}").fetchall()
+            partitions = [row[:-1] for row in rows]
+            assert len(partitions) == len(set(partitions)), f"{model}: a partition with two input versions: {sorted(rows)}"
+            assert len({row[-1] for row in rows}) == len(rows), f"{model}: two partitions share a version"
+            versions[model] = {row[:-1]: row[-1] for row in rows}
         calculations: dict[int, list] = {}
         for row in con.execute("select * from main.int_rbf__calculation_periods").fetchall():
             calculations.setdefault(row[6], []).append(row)
         columns = [c[0] for c in con.execute("select * from main.int_rbf__calculation_periods limit 0").description]
         assert columns[6] == "data_year", columns
-        versions["calculations"] = {year: sorted(rows) for year, rows in calculations.items()}
+        versions["calculations"] = {(year,): sorted(rows) for year, rows in calculations.items()}
     return versions
 
 
@@ -251,26 +255,67 @@ def test_every_table_is_the_same_in_both_builds(two_builds) -> None:
 
 
 def test_year_versions_follow_the_deliveries_not_the_build_history(two_builds) -> None:
-    """The year-by-year models: the full and the incremental build hold the same input_version
-    for every year (a function of the inputs, not of how the warehouse got there), and the
-    incremental build changed exactly the versions of the years the late deliveries touched
-    (the newest NPR-SOM and NPR-TSB years), so it recomputed those and copied the rest. The
-    RBF units also recompute the data years whose calculations changed (the late deliveries
-    complete the newest year's T1, so the next RBF year's preliminary calculation, which
-    reads NKI two years back, becomes calculable), and only those."""
+    """The models built by partition: the full and the incremental build hold the same
+    input_version for every partition (a function of the inputs, not of how the warehouse got
+    there), and the incremental build changed exactly the versions of the partitions the late
+    deliveries touched (the newest NPR-SOM and NPR-TSB years; their (source, year) in
+    int_npr__contacts), so it recomputed those and kept the rest. The RBF units also
+    recompute the data years whose calculations changed (the late deliveries complete the
+    newest year's T1, so the next RBF year's preliminary calculation, which reads NKI two
+    years back, becomes calculable), and only those."""
     assert YEAR_VERSIONS["first"] == YEAR_VERSIONS["second"]
-    late = YEAR_VERSIONS["late_years"]
+    late = YEAR_VERSIONS["late"]
+    late_years = {(year,) for _, year in late}
     early_calculations = YEAR_VERSIONS["early"]["calculations"]
     final_calculations = YEAR_VERSIONS["second"]["calculations"]
     recalculated = {year for year in set(early_calculations) | set(final_calculations)
                     if early_calculations.get(year) != final_calculations.get(year)}
-    for model in YEAR_REBUILD_MODELS:
+    for model, key_columns in YEAR_REBUILD_MODELS.items():
         early, final = YEAR_VERSIONS["early"][model], YEAR_VERSIONS["second"][model]
-        assert len(final) >= 5, f"{model}: too few years to prove anything: {sorted(final)}"
-        changed = {year for year in final if early.get(year) != final[year]}
-        expected = set(late)
+        assert len(final) >= 5, f"{model}: too few partitions to prove anything: {sorted(final)}"
+        changed = {key for key in final if early.get(key) != final[key]}
+        expected = late if len(key_columns) == 2 else late_years
         if model == "int_rbf__indicator_units":
-            assert recalculated - late, f"the late deliveries changed no older year's RBF calculations: {sorted(recalculated)}"
-            expected = (late | recalculated) & set(final)
+            assert recalculated - late_years, f"the late deliveries changed no older year's RBF calculations: {sorted(recalculated)}"
+            expected = (late_years | recalculated) & set(final)
         assert changed == expected, f"{model}: versions changed for {sorted(changed)}, expected {sorted(expected)}"
 
+
+def test_a_withdrawn_delivery_leaves_no_partition_behind(two_builds, small_delivery, tmp_path: Path) -> None:
+    """Last in this module: it changes the second warehouse. The newest NPR-TSB year, withdrawn
+    (``clinical-dashboard load --withdraw``) and built again incrementally (``--sources
+    npr_tsb``): int_npr__contacts holds none of its rows and, per source and year, exactly the
+    contacts the staging views give now (the strategy deletes a partition that lost its rows;
+    the recomputed rows are what a full build writes); no model built by partition keeps a
+    marker row of the strategy; and int_npr__contacts kept every other partition's version."""
+    config, _ = small_delivery
+    _, second, _ = two_builds
+    tsb = sorted(f for f in (config.out_dir / "npr_tsb").glob("*.csv"))[-1]
+    withdrawn = f"npr_tsb/{tsb.name}"
+    raw = tmp_path / "raw"
+    shutil.copytree(config.out_dir, raw)
+    (raw / withdrawn).unlink()
+    manifest = json.loads((raw / "_manifest.json").read_text("utf-8"))
+    manifest["files"] = [f for f in manifest["files"] if f["file"] != withdrawn]
+    (raw / "_manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    load_raw(raw, second, tmp_path / "validation", great_expectations=False, withdraw=(withdrawn,))
+    _build(second, second.parent, threads=1, sources=("npr_tsb",))
+    after = _year_versions(second)["int_npr__contacts"]
+    before = YEAR_VERSIONS["second"]["int_npr__contacts"]
+    kept = {key for key in before if key[0] != "npr_tsb" or key[1] != int(tsb.stem)}
+    assert {key: after.get(key) for key in kept} == {key: before[key] for key in kept}
+    staged = " union all ".join(
+        f"select source, contact_year as year from main.stg_npr__{table}"
+        for table in ("som", "avtalesom", "phv", "avtalephv", "phbu", "tsb"))
+    with duckdb.connect(str(second), read_only=True) as con:
+        assert con.execute("select count(*) from main.int_npr__contacts where source_file = ?",
+                           [withdrawn]).fetchone()[0] == 0
+        differences = con.execute(
+            f"(select source, year, count(*) from main.int_npr__contacts group by all except all "
+            f"select source, year, count(*) from ({staged}) group by all) union all "
+            f"(select source, year, count(*) from ({staged}) group by all except all "
+            f"select source, year, count(*) from main.int_npr__contacts group by all)").fetchall()
+        assert not differences, f"int_npr__contacts and the staging views differ: {sorted(differences)}"
+        for model in YEAR_REBUILD_MODELS:
+            markers = con.execute(f"select count(*) from main.{model} where input_version like 'current:%'").fetchone()[0]
+            assert markers == 0, f"{model}: {markers} marker rows"

@@ -446,13 +446,15 @@ def test_implausible_stay_and_stray_year_end_in_quarantine(hostile_warehouse) ->
 
 
 def test_a_stray_year_gets_no_year_rebuild_version(hostile_warehouse, tmp_path: Path) -> None:
-    """The year-by-year models compute only the configured years: the base model holds the
-    2031 row (quarantined), yet the plan's versions are the data years only (2023 here), and
-    a full build's year filter is the configured data years."""
+    """The models built by partition compute only the configured years: the raw table and the
+    base model hold the 2031 row (quarantined), yet the plan's versions of NPR-TSB
+    (int_npr__contacts' entry) are the data years only (2023 here), and a full build's year
+    filter is the configured data years."""
     database, _ = hostile_warehouse
     sql = ("select 1 as x from {{ ref('base_npr__tsb') }} where {{ year_rebuild_filter({}, 'contact_year') }} "
-           "-- years: {% if execute %}{{ tojson("
-           "year_rebuild_versions(base_year_entries(['base_npr__tsb']), []).keys() | list | sort) }}{% endif %}")
+           "-- years: {% if execute %}{{ tojson(year_rebuild_versions("
+           "npr_raw_year_entries() | selectattr('partition', 'equalto', 'npr_tsb') | list, []"
+           ").keys() | list | sort) }}{% endif %}")
     with duckdb_target(database):
         ok, compiled = compile_inline(sql, tmp_path)
     assert ok, compiled
@@ -462,7 +464,7 @@ def test_a_stray_year_gets_no_year_rebuild_version(hostile_warehouse, tmp_path: 
     finally:
         con.close()
     assert 2031 in held, f"the fixture's 2031 row is not in base_npr__tsb (years {held})"
-    assert "-- years: [2023]" in compiled, f"year_rebuild versions: {compiled.split('-- years:')[-1].strip()}"
+    assert '-- years: ["npr_tsb/2023"]' in compiled, f"year_rebuild versions: {compiled.split('-- years:')[-1].strip()}"
     # a full build reads the configured data years only
     data_years = _project_vars()["data_years"]
     expected = f"where contact_year between {data_years['first']} and {data_years['last']}"

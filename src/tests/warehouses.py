@@ -38,20 +38,23 @@ REPO = Path(__file__).resolve().parents[2]
 WAREHOUSE_NAME = "warehouse.duckdb"
 
 
-def load_raw(raw_dir: Path, database: Path, report_dir: Path, great_expectations: bool = True) -> None:
+def load_raw(raw_dir: Path, database: Path, report_dir: Path, great_expectations: bool = True,
+             withdraw: tuple[str, ...] = ()) -> None:
     """The delivery into raw.<source> with the project's loader (the raw contract): the
     command ``clinical-dashboard load`` in this process (its Great Expectations import, some
     10 CPU seconds, paid once per session instead of once per load). ``great_expectations=False``:
     the same load (``run_load``, every check counted in DuckDB, the same raw rows) without the
     Great Expectations pass, which only adds to the report (some 0.6 CPU seconds a file), for
-    fixtures that read the raw rows and not the report."""
+    fixtures that read the raw rows and not the report. ``withdraw``: deliveries no longer in
+    ``raw_dir`` whose rows to remove (``--withdraw``; without Great Expectations only)."""
     out, err = io.StringIO(), io.StringIO()
+    assert great_expectations is False or not withdraw, "withdraw: only without Great Expectations"
     if not great_expectations:
         from clinical_dashboard.load import LoadConfig, run_load
         from clinical_dashboard.validate import ValidationSettings
 
         config = LoadConfig(raw_dir=raw_dir, duckdb_path=database, report_dir=report_dir, show_progress=False,
-                            validation=ValidationSettings(use_great_expectations=False))
+                            validation=ValidationSettings(use_great_expectations=False), withdraw=withdraw)
         with redirect_stdout(out), redirect_stderr(err):
             code = run_load(config).exit_code
         assert code == 0, f"load failed ({code}):\n{out.getvalue()[-3000:]}\n{err.getvalue()[-3000:]}"

@@ -161,4 +161,4 @@ figure_values as (
             and grid.figure = counted.figure
 )
 
-{{ year_rebuild_select('figure_values', ['year', 'region_code', 'figure', 'value']) }}
+{{ year_rebuild_select(plan, 'figure_values', ['year', 'region_code', 'figure', 'value']) }}

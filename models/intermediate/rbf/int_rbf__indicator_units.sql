@@ -231,7 +231,7 @@ indicator_units as (
         on units.treating_hf_code = health_trusts.treating_hf_code
 )
 
-{{ year_rebuild_select('indicator_units', [
+{{ year_rebuild_select(plan, 'indicator_units', [
     'rbf_year', 'calculation', 'indicator_id', 'data_year', 'period', 'treating_hf_code',
     'treating_rhf_code', 'hf_area_code', 'numerator', 'denominator',
-], 'data_year') }}
+]) }}

@@ -96,7 +96,7 @@ flow_contacts as (
     from members
 )
 
-{{ year_rebuild_select('flow_contacts', [
+{{ year_rebuild_select(plan, 'flow_contacts', [
     'contact_id', 'sample_id', 'year', 'event_month', 'rhf_code', 'hf_code', 'provider_id',
     'flow_category',
 ]) }}

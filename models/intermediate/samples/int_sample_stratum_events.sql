@@ -235,4 +235,4 @@ stratum_events as (
     where {{ any_events | join(' or ') }}
 )
 
-{{ year_rebuild_select('stratum_events', output_columns) }}
+{{ year_rebuild_select(plan, 'stratum_events', output_columns) }}
