@@ -148,28 +148,9 @@
     {{ return(model.resource_type != 'unit_test' and is_incremental()) }}
 {%- endmacro %}
 
-{#- Entries for base models (models/staging/*/base): the year of a row is its service year
-    (HELFO), referral year (FHI) or discharge year (NKI); a base row changes only when its
-    delivery file is loaded again (source_file, source_line, delivery_hash) and its outcome
-    (staged, quarantined, a duplicate) may change when another file is, so these four
-    columns identify what a downstream model sees of it. -#}
-{% macro base_year_entries(models) -%}
-    {%- set year_columns = {
-        'helfo': 'service_year', 'fhi': 'referral_year', 'nki': 'discharge_year',
-    } -%}
-    {%- set entries = [] -%}
-    {%- for name in models -%}
-        {%- do entries.append({
-            'model': name,
-            'year': year_columns[name.split('__')[0].replace('base_', '')],
-            'columns': ['source_file', 'source_line', 'delivery_hash', 'outcome'],
-        }) -%}
-    {%- endfor -%}
-    {{ return(entries) }}
-{%- endmacro %}
 
 {#- The entry of the NPR activity contacts: int_npr__contacts, the one table of their staged
-    rows, by data year. Its input_version (per source and year, npr_raw_year_entries) decides
+    rows, by data year. Its input_version (per source and year: raw_year_entries) decides
     every row of a partition, so the versions read that one column of the table instead of
     judging every raw row again per model. -#}
 {% macro npr_contacts_year_entries() -%}
@@ -180,33 +161,56 @@
     }]) }}
 {%- endmacro %}
 
-{#- The entries of int_npr__contacts, one per NPR activity source (its partition): the raw rows
-    by the year of their discharge date (the contact year staging gives them), each with its
-    row in the source's repeated ids. A staged row follows from its raw row, that row of
-    repeated ids (a later copy, a conflicting id) and the rules (seeds, vars), so these
-    decide a (source, year) partition, and they are read without judging a row. -#}
-{% macro npr_raw_year_entries() -%}
+{#- Entries for base models (models/staging/*/base, views over a raw table), read where their
+    rows enter: the raw rows by their data year (the year expression of the source's contract,
+    raw_contract: the year of the discharge date for NPR activity, of the service date for
+    HELFO, aar for FHI and NKI, as staging gives it), each with its row of the source's
+    repeated ids (a later copy, a conflicting id). A base row's outcome and values follow
+    from these and the rules (seeds, vars), so they decide what a model reads of the view,
+    and they are read without judging a row. With `partitioned`, each entry's partition is
+    its raw table's name (int_npr__contacts' partitions: the value of its column source). -#}
+{% macro raw_year_entries(models, partitioned=false) -%}
     {%- set entries = [] -%}
-    {#- at parse time and in a unit test dbt's graph has no sources (and the plan reads
-        nothing) -#}
-    {%- set reads = execute and model.resource_type != 'unit_test' -%}
-    {%- for table in (npr_activity_tables() if reads else []) -%}
-        {%- set raw = graph.sources['source.' ~ project_name ~ '.raw.npr_' ~ table] -%}
+    {#- at parse time and in a unit test dbt's graph is empty (and the plan reads nothing) -#}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return(entries) }}
+    {%- endif -%}
+    {%- for name in models -%}
+        {%- set base = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('name', 'equalto', name) | first -%}
+        {%- set raw_ids, repeated_ids = [], [] -%}
+        {%- for node_id in base.depends_on.nodes -%}
+            {%- if node_id.startswith('source.') -%}
+                {%- do raw_ids.append(node_id) -%}
+            {%- elif node_id.startswith('model.') -%}
+                {%- do repeated_ids.append(node_id) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if raw_ids | length != 1 or repeated_ids | length != 1 -%}
+            {{ exceptions.raise_compiler_error(
+                "raw_year_entries: " ~ name ~ " must read one raw table and one model (its "
+                ~ "repeated ids), not " ~ (base.depends_on.nodes | join(', '))) }}
+        {%- endif -%}
+        {%- set raw = graph.sources[raw_ids[0]] -%}
         {%- set raw_relation = api.Relation.create(
             database=raw.database, schema=raw.schema, identifier=raw.identifier) -%}
-        {%- set repeated_ids = year_rebuild_relation('base_npr__' ~ table ~ '_repeated_ids') -%}
-        {%- do entries.append({
-            'model': 'base_npr__' ~ table,
-            'partition': 'npr_' ~ table,
-            'from': raw_relation ~ ' as raw_rows left join ' ~ repeated_ids ~ ' as repeated_ids'
+        {%- set year = raw_contract(raw.name).year -%}
+        {%- set entry = {
+            'model': name,
+            'from': raw_relation ~ ' as raw_rows left join '
+                ~ year_rebuild_relation(graph.nodes[repeated_ids[0]].name) ~ ' as repeated_ids'
                 ~ ' on raw_rows._file = repeated_ids.dedup_file'
                 ~ ' and raw_rows._line = repeated_ids.dedup_line',
-            'year': 'extract(year from raw_rows.utdato)',
+            'year': year,
             'columns': [
                 'raw_rows._file', 'raw_rows._line', 'raw_rows._delivery_hash',
                 'repeated_ids.copy_number', 'repeated_ids.n_copies', 'repeated_ids.n_id_rows',
             ],
-        }) -%}
+        } -%}
+        {%- if partitioned -%}
+            {%- do entry.update({'partition': raw.name}) -%}
+        {%- endif -%}
+        {%- do entries.append(entry) -%}
     {%- endfor -%}
     {{ return(entries) }}
 {%- endmacro %}

@@ -3,10 +3,12 @@
     `clinical-dashboard contracts dbt-sources`: do not edit; change the contract and rerun
     (src/tests/test_contracts.py fails when this file is stale).
 
-    raw_contract(source_name): a raw table's record key (the contract's key columns) and its
-    delivered columns in file order, as {'key': [...], 'columns': [...]}. A macro rather than
-    the dbt sources' graph: unit tests (dbt gives them no graph) and the linter read the same
-    key and columns as a build (raw_contract_columns.sql turns them into SQL).
+    raw_contract(source_name): a raw table's record key (the contract's key columns), its
+    delivered columns in file order and its data year (an expression over the landed year
+    column: the year of a date, or the year itself), as {'key': [...], 'columns': [...],
+    'year': '...'}. A macro rather than the dbt sources' graph: unit tests (dbt gives them no
+    graph) and the linter read the same key and columns as a build (raw_contract_columns.sql
+    turns them into SQL).
 #}
 {% macro raw_contract(source_name) -%}
     {#- the columns of npr_som, npr_avtalesom, npr_phv, npr_avtalephv, npr_phbu, npr_tsb -#}
@@ -20,26 +22,32 @@
     {%- set contracts = {
         'npr_som': {
             'key': ['kontakt_id'],
+            'year': 'extract(year from utdato)',
             'columns': npr_som_columns,
         },
         'npr_avtalesom': {
             'key': ['kontakt_id'],
+            'year': 'extract(year from utdato)',
             'columns': npr_som_columns,
         },
         'npr_phv': {
             'key': ['kontakt_id'],
+            'year': 'extract(year from utdato)',
             'columns': npr_som_columns,
         },
         'npr_avtalephv': {
             'key': ['kontakt_id'],
+            'year': 'extract(year from utdato)',
             'columns': npr_som_columns,
         },
         'npr_phbu': {
             'key': ['kontakt_id'],
+            'year': 'extract(year from utdato)',
             'columns': npr_som_columns,
         },
         'npr_phbu_referrals': {
             'key': ['henvisning_id'],
+            'year': 'extract(year from mottatt_dato)',
             'columns': [
                 'henvisning_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem',
                 'bydelhjem', 'orgnr', 'mottatt_dato', 'vurdering_dato', 'vurdering', 'fagomrade',
@@ -47,10 +55,12 @@
         },
         'npr_tsb': {
             'key': ['kontakt_id'],
+            'year': 'extract(year from utdato)',
             'columns': npr_som_columns,
         },
         'helfo_lab': {
             'key': ['fakturanr'],
+            'year': 'extract(year from provedato)',
             'columns': [
                 'fakturanr', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
                 'laboratorietype', 'orgnr', 'provedato', 'analysekoder', 'refusjon_nok',
@@ -58,6 +68,7 @@
         },
         'helfo_imaging': {
             'key': ['fakturanr'],
+            'year': 'extract(year from undersokelsesdato)',
             'columns': [
                 'fakturanr', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
                 'tilbydertype', 'orgnr', 'undersokelsesdato', 'prosedyrekoder', 'refusjon_nok',
@@ -65,6 +76,7 @@
         },
         'fhi_waiting_lists': {
             'key': ['aar', 'opptaksomrade', 'fagomrade', 'aldersgruppe'],
+            'year': 'aar',
             'columns': [
                 'aar', 'opptaksomrade', 'opptaksomrade_navn', 'fagomrade', 'aldersgruppe',
                 'nyhenviste', 'ventetid_gjennomsnitt', 'ventetid_median',
@@ -72,12 +84,14 @@
         },
         'nki_discharge_summaries': {
             'key': ['aar', 'behandlende_hf', 'sektor'],
+            'year': 'aar',
             'columns': [
                 'aar', 'behandlende_hf', 'behandlende_hf_navn', 'sektor', 'teller', 'nevner',
             ],
         },
         'cancer_survival': {
             'key': ['aar', 'omradeniva', 'omrade', 'kreftsted'],
+            'year': 'aar',
             'columns': [
                 'aar', 'diagnoseperiode_fra', 'diagnoseperiode_til', 'omradeniva', 'omrade',
                 'omrade_navn', 'kreftsted', 'antall_pasienter', 'relativ_overlevelse', 'nedre_ki',
@@ -86,6 +100,7 @@
         },
         'kpr_contacts': {
             'key': ['kontakt_id'],
+            'year': 'extract(year from kontaktdato)',
             'columns': [
                 'kontakt_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
                 'kontaktdato', 'tertial', 'kontakttype', 'hoveddiagnose',
@@ -93,6 +108,7 @@
         },
         'iplos_services': {
             'key': ['iplos_id'],
+            'year': 'aar',
             'columns': [
                 'iplos_id', 'lopenr', 'kjonn', 'fodselsar', 'alder', 'komnrhjem', 'bydelhjem',
                 'aar', 'tjeneste', 'funksjonsniva', 'vedtak_start', 'vedtak_slutt',

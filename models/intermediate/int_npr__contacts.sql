@@ -30,7 +30,11 @@
       the join to the two seeds is already made.
 #}
 {%- set sources = npr_activity_tables() %}
-{%- set plan = year_rebuild_plan(npr_raw_year_entries(), partition_column='source') %}
+{%- set bases = [] %}
+{%- for source in sources %}{% do bases.append('base_npr__' ~ source) %}{% endfor %}
+{%- set plan = year_rebuild_plan(
+    raw_year_entries(bases, partitioned=true), partition_column='source'
+) %}
 with {{ year_rebuild_ctes(plan) }},
 
 contacts as (

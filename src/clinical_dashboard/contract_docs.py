@@ -185,10 +185,12 @@ _MACRO_HEADER = """\
     `clinical-dashboard contracts dbt-sources`: do not edit; change the contract and rerun
     (src/tests/test_contracts.py fails when this file is stale).
 
-    raw_contract(source_name): a raw table's record key (the contract's key columns) and its
-    delivered columns in file order, as {'key': [...], 'columns': [...]}. A macro rather than
-    the dbt sources' graph: unit tests (dbt gives them no graph) and the linter read the same
-    key and columns as a build (raw_contract_columns.sql turns them into SQL).
+    raw_contract(source_name): a raw table's record key (the contract's key columns), its
+    delivered columns in file order and its data year (an expression over the landed year
+    column: the year of a date, or the year itself), as {'key': [...], 'columns': [...],
+    'year': '...'}. A macro rather than the dbt sources' graph: unit tests (dbt gives them no
+    graph) and the linter read the same key and columns as a build (raw_contract_columns.sql
+    turns them into SQL).
 #}
 {% macro raw_contract(source_name) -%}
     {%- set contracts = {
@@ -198,6 +200,15 @@ _MACRO_HEADER = """\
 def _quoted_list(names: list[str] | tuple[str, ...], indent: int) -> list[str]:
     text = ", ".join(f"'{n}'" for n in names) + ","
     return _folded(text, indent)
+
+
+def _year_expression(contract: Contract) -> str:
+    """The data year of a landed row of ``contract``: its year column is a date (``in_year``) or
+    the year itself (an integer), typed by the loader either way."""
+    column = next(c for c in contract.columns if c.name == contract.year_column)
+    if column.landing not in ("date", "integer"):
+        raise ValueError(f"{contract.source}: the year column {column.name} must land as a date or an integer")
+    return f"extract(year from {column.name})" if column.landing == "date" else column.name
 
 
 def dbt_contract_macro() -> str:
@@ -214,7 +225,8 @@ def dbt_contract_macro() -> str:
     lines.append("    {%- set contracts = {")
     for source, contract in contracts().items():
         columns = tuple(contract.column_names)
-        lines += [f"        '{source}': {{", f"            'key': [{', '.join(repr(k) for k in contract.key)}],"]
+        lines += [f"        '{source}': {{", f"            'key': [{', '.join(repr(k) for k in contract.key)}],",
+                  f"            'year': '{_year_expression(contract)}',"]
         if columns in shared:
             lines.append(f"            'columns': {shared[columns]},")
         else:

@@ -183,7 +183,8 @@ def test_dbt_sources_file_is_generated_from_the_contracts() -> None:
 
 
 def test_raw_contract_macro_gives_every_contract_key_and_columns() -> None:
-    """The generated macro, rendered by Jinja as dbt does, returns each contract's key and columns."""
+    """The generated macro, rendered by Jinja as dbt does, returns each contract's key, columns
+    and data year: the year of its year column when that lands as a date, else the column."""
     import jinja2
 
     class Returned(Exception):
@@ -196,10 +197,17 @@ def test_raw_contract_macro_gives_every_contract_key_and_columns() -> None:
     env.globals["return"] = give_back
     env.globals["exceptions"] = {"raise_compiler_error": give_back}
     macro = env.from_string(DBT_CONTRACT_MACRO_PATH.read_text("utf-8")).module.raw_contract
+    years = {}
     for source, contract in contracts().items():
         with pytest.raises(Returned) as returned:
             macro(source)
-        assert returned.value.args[0] == {"key": list(contract.key), "columns": list(contract.column_names)}, source
+        year_column = next(c for c in contract.columns if c.name == contract.year_column)
+        year = f"extract(year from {year_column.name})" if year_column.landing == "date" else year_column.name
+        assert returned.value.args[0] == {"key": list(contract.key), "columns": list(contract.column_names),
+                                          "year": year}, source
+        years[source] = returned.value.args[0]["year"]
+    assert (years["npr_som"], years["helfo_lab"], years["nki_discharge_summaries"]) == (
+        "extract(year from utdato)", "extract(year from provedato)", "aar")
     with pytest.raises(Returned) as returned:
         macro("no_such_source")
     assert "no contract for a raw table named no_such_source" in returned.value.args[0]

@@ -283,11 +283,12 @@ def test_year_versions_follow_the_deliveries_not_the_build_history(two_builds) -
 
 def test_a_withdrawn_delivery_leaves_no_partition_behind(two_builds, small_delivery, tmp_path: Path) -> None:
     """Last in this module: it changes the second warehouse. The newest NPR-TSB year, withdrawn
-    (``clinical-dashboard load --withdraw``) and built again incrementally (``--sources
-    npr_tsb``): int_npr__contacts holds none of its rows and, per source and year, exactly the
-    contacts the staging views give now (the strategy deletes a partition that lost its rows;
-    the recomputed rows are what a full build writes); no model built by partition keeps a
-    marker row of the strategy; and int_npr__contacts kept every other partition's version."""
+    (``clinical-dashboard load --withdraw``), and int_npr__contacts built again incrementally
+    with the source's repeated ids (what reads it is the same machinery, proven above): it
+    holds none of the file's rows and, per source and year, exactly the contacts the staging
+    views give now (the strategy deletes a partition that lost its rows; the recomputed rows
+    are what a full build writes); no model built by partition keeps a marker row of the
+    strategy; and int_npr__contacts kept every other partition's version."""
     config, _ = small_delivery
     _, second, _ = two_builds
     tsb = sorted(f for f in (config.out_dir / "npr_tsb").glob("*.csv"))[-1]
@@ -299,7 +300,7 @@ def test_a_withdrawn_delivery_leaves_no_partition_behind(two_builds, small_deliv
     manifest["files"] = [f for f in manifest["files"] if f["file"] != withdrawn]
     (raw / "_manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
     load_raw(raw, second, tmp_path / "validation", great_expectations=False, withdraw=(withdrawn,))
-    _build(second, second.parent, threads=1, sources=("npr_tsb",))
+    build(second, second.parent, [["run", "--select", "base_npr__tsb_repeated_ids", "int_npr__contacts"]])
     after = _year_versions(second)["int_npr__contacts"]
     before = YEAR_VERSIONS["second"]["int_npr__contacts"]
     kept = {key for key in before if key[0] != "npr_tsb" or key[1] != int(tsb.stem)}

@@ -69,7 +69,7 @@ def test_a_source_reached_through_an_undeclared_model_does_not_compile(scratch: 
     assert not ok
     for base in ("base_npr__som", "base_npr__tsb", "base_npr__avtalephv"):
         assert base in error, error
-    declared = ("{% do year_rebuild_check_entries(base_year_entries(['base_npr__som', "
+    declared = ("{% do year_rebuild_check_entries(raw_year_entries(['base_npr__som', "
                 "'base_npr__avtalesom', 'base_npr__phv', 'base_npr__avtalephv', 'base_npr__phbu', "
                 "'base_npr__tsb'])) %}")
     ok, compiled = compile_inline(reads + declared, scratch)
@@ -84,6 +84,6 @@ def test_the_repeated_ids_of_a_declared_base_view_need_no_entry(scratch: Path) -
     ok, error = compile_inline(reads + "{% do year_rebuild_check_entries([]) %}", scratch)
     assert not ok
     assert "base_helfo__lab_invoices" in error and "base_helfo__lab_repeated_ids" in error, error
-    declared = "{% do year_rebuild_check_entries(base_year_entries(['base_helfo__lab_invoices'])) %}"
+    declared = "{% do year_rebuild_check_entries(raw_year_entries(['base_helfo__lab_invoices'])) %}"
     ok, compiled = compile_inline(reads + declared, scratch)
     assert ok, compiled

@@ -40,7 +40,7 @@
     are an entry of their own by data year, so a calculation that becomes calculable (a new
     tertial) recomputes the data years it reads, not every year. -#}
 {%- set plan = year_rebuild_plan(
-    npr_contacts_year_entries() + base_year_entries(['base_nki__discharge_summaries']) + [{
+    npr_contacts_year_entries() + raw_year_entries(['base_nki__discharge_summaries']) + [{
         'model': 'int_rbf__calculation_periods',
         'year': 'data_year',
         'columns': [

@@ -72,7 +72,7 @@
     'age_group',
 ] + period_columns %}
 {%- set plan = year_rebuild_plan(
-    npr_contacts_year_entries() + base_year_entries([
+    npr_contacts_year_entries() + raw_year_entries([
         'base_helfo__lab_invoices', 'base_helfo__imaging_invoices', 'base_fhi__waiting_lists',
     ]),
     cross_year=['int_samples', 'int_sample_codes'],
